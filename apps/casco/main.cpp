@@ -1,0 +1,151 @@
+// casco — planning-support engine for the province of Drenthe. A thin command line over the
+// libraries in src/: every subcommand parses its options, calls one library function and prints.
+#include <CLI/CLI.hpp>
+#include <gdal_priv.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "casco/version.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/progress.hpp"
+#include "model/build.hpp"
+#include "model/definition.hpp"
+#include "model/stats.hpp"
+#include "model/store.hpp"
+#include "render/quicklook.hpp"
+
+namespace fs = std::filesystem;
+using namespace casco;
+
+namespace {
+
+// GDAL prints its own warnings to stderr; route them through casco's so they are labelled once.
+void gdal_error_handler(CPLErr level, CPLErrorNum, const char* msg) {
+  if (level == CE_Warning) warn("GDAL: {}", msg);
+  // Errors are reported by the code that called GDAL (with file and layer names).
+}
+
+fs::path default_store(const fs::path& model) {
+  return fs::path("out") / (model.parent_path().filename().string().empty() ? std::string("model")
+                                                                           : model.parent_path().filename().string() + ".gpkg");
+}
+
+int run_build(const fs::path& model_file, fs::path store, std::optional<double> cell, bool force) {
+  ModelDef def = load_model_definition(model_file);
+  if (store.empty()) store = default_store(model_file);
+  BuildOptions opt{store, cell, force};
+  BuildReport r = build_model(def, opt);
+  std::printf("built %s: %d x %d cells of %g m, %zu layer(s), %zu rebuilt, in %.1f s\n", r.store.c_str(),
+              r.grid.cols, r.grid.rows, r.grid.cell, r.layers.size(), r.rebuilt(), r.seconds);
+  for (const auto& l : r.layers)
+    std::printf("  %-28s %-20s %6.2f s\n", l.id.c_str(), l.reason.c_str(), l.seconds);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  GDALAllRegister();
+  CPLSetErrorHandler(gdal_error_handler);
+  install_interrupt_handler();
+
+  CLI::App app{"casco — ruimtelijk casco: planning support for Drenthe.\n"
+               "Builds the province model (aligned grid layers in RD New) from open data and answers\n"
+               "questions about it. Run 'casco SUBCOMMAND --help' for details.",
+               "casco"};
+  app.set_version_flag("-V,--version", std::string("casco ") + kVersion);
+  app.require_subcommand(1);
+  bool quiet = false, no_progress = false;
+  app.add_flag("-q,--quiet", quiet, "Print no progress or informational messages");
+  app.add_flag("--no-progress", no_progress, "Never draw a progress bar");
+
+  // build
+  auto* build = app.add_subcommand("build", "Build (or update) the model store from a model definition");
+  fs::path model_file, store_out;
+  std::optional<double> cell;
+  bool force = false;
+  build->add_option("MODEL", model_file, "Model definition (model.toml)")->required();
+  build->add_option("-o,--output", store_out, "Store to write (default: out/<folder of MODEL>.gpkg)");
+  build->add_option("--cell-size", cell, "Override the cell size in metres (e.g. 100 for a quick build)");
+  build->add_flag("--force", force, "Rebuild every layer, even unchanged ones");
+
+  // info
+  auto* info_cmd = app.add_subcommand("info", "List the layers of a store with their statistics");
+  fs::path store_path;
+  std::string format = "text";
+  info_cmd->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  info_cmd->add_option("--format", format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+
+  // export
+  auto* exp = app.add_subcommand("export", "Write a layer as GeoTIFF, or a quick-look PNG map");
+  std::string layer_id;
+  fs::path out_file;
+  std::string borders;
+  exp->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  exp->add_option("LAYER", layer_id, "Layer id (see casco info)")->required();
+  exp->add_option("OUT", out_file, "Output file: .tif/.tiff (GeoTIFF) or .png (map)")->required();
+  exp->add_option("--borders", borders, "Zones layer whose borders the PNG shows (default: the model's)");
+
+  // stats
+  auto* stats = app.add_subcommand("stats", "Zonal statistics of a layer per zone (gemeente, wijk, regio)");
+  std::string by;
+  stats->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  stats->add_option("LAYER", layer_id, "Layer id")->required();
+  stats->add_option("--by", by, "Zones layer (e.g. gemeenten, wijken, regios)")->required();
+  stats->add_option("--format", format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  set_quiet(quiet);
+  if (quiet || no_progress) Progress::set_enabled(false);
+
+  try {
+    if (*build) return run_build(model_file, store_out, cell, force);
+    if (*info_cmd) {
+      Store s = Store::open(store_path);
+      std::cout << format_info(s, parse_table_format(format));
+      return 0;
+    }
+    if (*exp) {
+      Store s = Store::open(store_path);
+      s.layer(layer_id);
+      std::string ext = out_file.extension().string();
+      for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (ext == ".tif" || ext == ".tiff") {
+        Raster r = s.read(layer_id);
+        AtomicOutput out(out_file);
+        write_geotiff(r, out.temp_path());
+        out.commit();
+      } else if (ext == ".png") {
+        QuicklookOptions o;
+        o.borders = borders;
+        write_quicklook(s, layer_id, out_file, o);
+      } else {
+        fail("cannot tell the format of '{}': use a .tif (GeoTIFF) or .png (map) file name", out_file.string());
+      }
+      std::printf("wrote %s\n", out_file.c_str());
+      return 0;
+    }
+    if (*stats) {
+      Store s = Store::open(store_path);
+      const LayerRecord& L = s.layer(layer_id);
+      const auto& zones = s.zones(by);
+      auto rows = zonal_stats(s.read(layer_id), s.read(by), zones);
+      std::cout << format_zonal(L, by, rows, parse_table_format(format));
+      return 0;
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "casco: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "casco: internal error: %s\n", e.what());
+    return 3;
+  }
+  return 0;
+}

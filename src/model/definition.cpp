@@ -1,0 +1,274 @@
+#include "model/definition.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace casco {
+namespace {
+
+struct Ctx {
+  std::string file;
+  std::filesystem::path base;
+
+  [[noreturn]] void error_at(const toml::node& n, const std::string& msg) const {
+    const auto& s = n.source().begin;
+    fail("{}:{}:{}: {}", file, s.line, s.column, msg);
+  }
+  [[noreturn]] void error_at(const toml::table& t, const std::string& msg) const {
+    const auto& s = t.source().begin;
+    fail("{}:{}:{}: {}", file, s.line, s.column, msg);
+  }
+};
+
+void check_keys(const Ctx& ctx, const toml::table& t, const std::string& where,
+                std::initializer_list<const char*> allowed) {
+  for (auto&& [k, v] : t) {
+    bool ok = std::any_of(allowed.begin(), allowed.end(),
+                          [&](const char* a) { return k.str() == a; });
+    if (!ok) {
+      std::string list;
+      for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      ctx.error_at(v, fmt::format("unknown key '{}' in {} (allowed: {})", k.str(), where, list));
+    }
+  }
+}
+
+std::string get_string(const Ctx& ctx, const toml::table& t, const char* key, bool required,
+                       const std::string& where, std::string def = {}) {
+  const toml::node* n = t.get(key);
+  if (!n) {
+    if (required) ctx.error_at(t, fmt::format("{} needs a '{}' (a text value)", where, key));
+    return def;
+  }
+  if (!n->is_string()) ctx.error_at(*n, fmt::format("'{}' in {} must be a text value in quotes", key, where));
+  return n->as_string()->get();
+}
+
+double get_number(const Ctx& ctx, const toml::table& t, const char* key, double def,
+                  const std::string& where) {
+  const toml::node* n = t.get(key);
+  if (!n) return def;
+  if (auto v = n->value<double>()) return *v;
+  ctx.error_at(*n, fmt::format("'{}' in {} must be a number", key, where));
+}
+
+SourceDef parse_source(const Ctx& ctx, const toml::node& node, const std::string& where) {
+  SourceDef s;
+  if (node.is_string()) {
+    s.path = ctx.base / node.as_string()->get();
+    return s;
+  }
+  const toml::table* t = node.as_table();
+  if (!t) ctx.error_at(node, where + " must be a file path or a table { path = \"...\", ... }");
+  check_keys(ctx, *t, where, {"path", "layer", "where", "crs", "osm_tag", "open_options"});
+  s.path = ctx.base / get_string(ctx, *t, "path", true, where);
+  s.layer = get_string(ctx, *t, "layer", false, where);
+  s.where = get_string(ctx, *t, "where", false, where);
+  s.crs = get_string(ctx, *t, "crs", false, where);
+  s.osm_tag = get_string(ctx, *t, "osm_tag", false, where);
+  if (const toml::node* oo = t->get("open_options")) {
+    const toml::array* arr = oo->as_array();
+    if (!arr) ctx.error_at(*oo, "'open_options' must be a list of \"KEY=VALUE\" texts");
+    for (const auto& item : *arr) {
+      if (!item.is_string()) ctx.error_at(item, "'open_options' items must be \"KEY=VALUE\" texts");
+      s.open_options.push_back(item.as_string()->get());
+    }
+  }
+  return s;
+}
+
+Derivation parse_derivation(const Ctx& ctx, const toml::node& n) {
+  static const std::pair<const char*, Derivation> table[] = {
+      {"presence", Derivation::Presence}, {"coverage", Derivation::Coverage},
+      {"attribute", Derivation::Attribute}, {"distance", Derivation::Distance},
+      {"resample", Derivation::Resample}, {"zones", Derivation::Zones}};
+  if (n.is_string()) {
+    for (auto& [name, d] : table)
+      if (n.as_string()->get() == name) return d;
+  }
+  ctx.error_at(n, "'derivation' must be one of presence, coverage, attribute, distance, resample, zones");
+}
+
+LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
+  LayerDef L;
+  L.line = static_cast<int>(t.source().begin.line);
+  std::string where = fmt::format("layer #{}", index + 1);
+  L.id = get_string(ctx, t, "id", true, where);
+  static const std::regex id_re("[a-z][a-z0-9_]{0,62}");
+  if (!std::regex_match(L.id, id_re))
+    ctx.error_at(*t.get("id"), fmt::format("layer id '{}' must start with a lower-case letter and use "
+                                           "only a-z, 0-9 and _ (it becomes a table name)", L.id));
+  where = fmt::format("layer '{}'", L.id);
+  check_keys(ctx, t, where,
+             {"id", "title", "group", "unit", "description", "derivation", "source", "field", "mode",
+              "resampling", "band", "zone_code", "zone_name", "dissolve"});
+  L.title = get_string(ctx, t, "title", true, where);
+  L.group = get_string(ctx, t, "group", true, where);
+  const auto& groups = layer_groups();
+  if (std::find(groups.begin(), groups.end(), L.group) == groups.end()) {
+    std::string list;
+    for (auto& g : groups) list += (list.empty() ? "" : ", ") + g;
+    ctx.error_at(*t.get("group"), fmt::format("unknown group '{}' in {} (use one of: {})", L.group, where, list));
+  }
+  L.unit = get_string(ctx, t, "unit", false, where, "");
+  L.description = get_string(ctx, t, "description", false, where, "");
+  const toml::node* d = t.get("derivation");
+  if (!d) ctx.error_at(t, where + " needs a 'derivation' (presence, coverage, attribute, distance, resample or zones)");
+  L.derivation = parse_derivation(ctx, *d);
+  const toml::node* src = t.get("source");
+  if (!src) ctx.error_at(t, where + " needs a 'source'");
+  L.source = parse_source(ctx, *src, where + ".source");
+
+  switch (L.derivation) {
+    case Derivation::Attribute: {
+      L.field = get_string(ctx, t, "field", true, where + " (derivation attribute)");
+      std::string mode = get_string(ctx, t, "mode", false, where, "spread");
+      if (mode != "spread" && mode != "value")
+        ctx.error_at(*t.get("mode"), "'mode' must be \"spread\" (divide each feature's value over its "
+                                     "cells) or \"value\" (burn the value into every cell)");
+      L.spread = mode == "spread";
+      break;
+    }
+    case Derivation::Resample: {
+      L.resampling = get_string(ctx, t, "resampling", false, where, "nearest");
+      if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
+        ctx.error_at(*t.get("resampling"), "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
+      L.band = static_cast<int>(get_number(ctx, t, "band", 1, where));
+      if (L.band < 1) ctx.error_at(*t.get("band"), "'band' counts from 1");
+      break;
+    }
+    case Derivation::Zones: {
+      L.zone_code = get_string(ctx, t, "zone_code", true, where + " (derivation zones)");
+      L.zone_name = get_string(ctx, t, "zone_name", false, where, L.zone_code);
+      if (const toml::node* dn = t.get("dissolve")) {
+        const toml::table* dt = dn->as_table();
+        if (!dt) ctx.error_at(*dn, "'dissolve' must be a table with 'field' and 'groups'");
+        check_keys(ctx, *dt, where + ".dissolve", {"field", "groups"});
+        L.dissolve_field = get_string(ctx, *dt, "field", true, where + ".dissolve");
+        const toml::node* gn = dt->get("groups");
+        if (!gn || !gn->is_table())
+          ctx.error_at(*dt, "'dissolve' needs 'groups' = { \"zone name\" = [\"member\", ...], ... }");
+        std::set<std::string> seen;
+        for (auto&& [name, members] : *gn->as_table()) {
+          ZoneGroup g{std::string(name.str()), {}};
+          const toml::array* arr = members.as_array();
+          if (!arr) ctx.error_at(members, fmt::format("group '{}' must be a list of member names", g.name));
+          for (const auto& m : *arr) {
+            if (!m.is_string()) ctx.error_at(m, "group members must be texts");
+            std::string member = m.as_string()->get();
+            if (!seen.insert(member).second)
+              ctx.error_at(m, fmt::format("'{}' is listed in more than one group", member));
+            g.members.push_back(member);
+          }
+          L.dissolve_groups.push_back(std::move(g));
+        }
+        if (L.dissolve_groups.empty()) ctx.error_at(*gn, "'groups' is empty");
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (L.derivation != Derivation::Attribute && (t.get("field") || t.get("mode")))
+    ctx.error_at(t, where + ": 'field' and 'mode' belong to derivation = \"attribute\"");
+  if (L.derivation != Derivation::Zones && (t.get("zone_code") || t.get("dissolve")))
+    ctx.error_at(t, where + ": 'zone_code' and 'dissolve' belong to derivation = \"zones\"");
+
+  // Canonical text: toml++ tables are ordered, so printing gives a stable form. Paths are kept as
+  // written (the source checksum covers the content).
+  std::ostringstream os;
+  os << t;
+  L.canonical = os.str();
+  return L;
+}
+
+}  // namespace
+
+const char* to_string(Derivation d) {
+  switch (d) {
+    case Derivation::Presence: return "presence";
+    case Derivation::Coverage: return "coverage";
+    case Derivation::Attribute: return "attribute";
+    case Derivation::Distance: return "distance";
+    case Derivation::Resample: return "resample";
+    case Derivation::Zones: return "zones";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& layer_groups() {
+  static const std::vector<std::string> groups = {"water-bodem",        "natuur",        "landbouw",
+                                                  "sociaal-economisch", "kernkwaliteit", "bestuur"};
+  return groups;
+}
+
+const LayerDef* ModelDef::find(const std::string& id) const {
+  for (const auto& l : layers)
+    if (l.id == id) return &l;
+  return nullptr;
+}
+
+ModelDef parse_model_definition(const std::string& text, const std::filesystem::path& file) {
+  Ctx ctx{file.string(), file.parent_path()};
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    const auto& s = e.source().begin;
+    fail("{}:{}:{}: malformed TOML: {}", file.string(), s.line, s.column, e.description());
+  }
+  check_keys(ctx, root, "the model file", {"model", "study_area", "layer"});
+  ModelDef m;
+  m.file = file;
+  const toml::table* model = root["model"].as_table();
+  if (!model) fail("{}: missing [model] table (name, crs, cell_size)", file.string());
+  check_keys(ctx, *model, "[model]", {"name", "crs", "cell_size", "margin", "borders"});
+  m.name = get_string(ctx, *model, "name", false, "[model]", "model");
+  m.crs = get_string(ctx, *model, "crs", false, "[model]", "EPSG:28992");
+  m.cell_size = get_number(ctx, *model, "cell_size", 25.0, "[model]");
+  if (!(m.cell_size > 0))
+    ctx.error_at(*model->get("cell_size"), fmt::format("cell_size must be a positive number of metres, not {}", m.cell_size));
+  m.margin = get_number(ctx, *model, "margin", 0.0, "[model]");
+  if (m.margin < 0) ctx.error_at(*model->get("margin"), "margin cannot be negative");
+  m.borders = get_string(ctx, *model, "borders", false, "[model]", "");
+
+  const toml::node* sa = root.get("study_area");
+  if (!sa) fail("{}: missing [study_area] (the polygon layer that bounds the model)", file.string());
+  m.study_area = parse_source(ctx, *sa, "[study_area]");
+
+  if (const toml::node* layers = root.get("layer")) {
+    const toml::array* arr = layers->as_array();
+    if (!arr) ctx.error_at(*layers, "layers are written as [[layer]] tables");
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const toml::table* t = (*arr)[i].as_table();
+      if (!t) ctx.error_at((*arr)[i], "each [[layer]] must be a table");
+      LayerDef L = parse_layer(ctx, *t, i);
+      if (!ids.insert(L.id).second) ctx.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));
+      m.layers.push_back(std::move(L));
+    }
+  }
+  if (!m.borders.empty()) {
+    const LayerDef* b = m.find(m.borders);
+    if (!b || b->derivation != Derivation::Zones)
+      ctx.error_at(*model->get("borders"), fmt::format("borders = '{}' must name a layer with derivation = \"zones\"", m.borders));
+  }
+  return m;
+}
+
+ModelDef load_model_definition(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) fail("cannot open model definition '{}': check the path", file.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_model_definition(ss.str(), file);
+}
+
+}  // namespace casco

@@ -1,0 +1,70 @@
+#pragma once
+// The model definition file (model.toml): study area, CRS, cell size and the list of layers with
+// their source and derivation. See docs/model.md for the format.
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace casco {
+
+// Where a layer's features or cells come from.
+struct SourceDef {
+  std::filesystem::path path;  // resolved against the folder of model.toml
+  std::string layer;           // layer inside the file (GeoPackage, OSM PBF: points/lines/multipolygons)
+  std::string where;           // OGR SQL attribute filter
+  std::string crs;             // CRS to assume when the file declares none (or to override it)
+  std::string osm_tag;         // "key" or "key=value": keep OSM features with this tag
+  std::vector<std::string> open_options;  // GDAL open options, e.g. X_POSSIBLE_NAMES=lon for CSV
+  bool empty() const { return path.empty(); }
+};
+
+enum class Derivation { Presence, Coverage, Attribute, Distance, Resample, Zones };
+const char* to_string(Derivation d);
+
+// The groups of the spatial main structure (robuuste systemen) plus core qualities and
+// administrative units.
+const std::vector<std::string>& layer_groups();
+
+struct ZoneGroup {
+  std::string name;
+  std::vector<std::string> members;  // values of `dissolve.field` that form this zone
+};
+
+struct LayerDef {
+  std::string id, title, group, unit, description;
+  Derivation derivation = Derivation::Presence;
+  SourceDef source;
+  // attribute
+  std::string field;
+  bool spread = true;  // spread a zone's total over its cells (sum preserved) or burn the value as is
+  // resample
+  std::string resampling = "nearest";
+  int band = 1;
+  // zones
+  std::string zone_code, zone_name;
+  std::string dissolve_field;
+  std::vector<ZoneGroup> dissolve_groups;
+
+  std::string canonical;  // the layer's definition as normalised text, hashed for rebuild decisions
+  int line = 0;           // where it starts in model.toml, for messages
+};
+
+struct ModelDef {
+  std::filesystem::path file;
+  std::string name = "model";
+  std::string crs = "EPSG:28992";
+  double cell_size = 25.0;
+  double margin = 0.0;    // metres added around the study area's bounding box
+  std::string borders;    // zones layer drawn on maps (e.g. gemeenten)
+  SourceDef study_area;
+  std::vector<LayerDef> layers;
+
+  const LayerDef* find(const std::string& id) const;
+};
+
+// Parses and validates; throws casco::Error "file:line:column: what is wrong — what to do".
+ModelDef load_model_definition(const std::filesystem::path& file);
+ModelDef parse_model_definition(const std::string& text, const std::filesystem::path& file);
+
+}  // namespace casco

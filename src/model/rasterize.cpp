@@ -1,0 +1,404 @@
+#include "model/rasterize.hpp"
+
+#include <ogr_api.h>
+#include <ogr_geometry.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace casco {
+namespace {
+
+constexpr int kBandRows = 32;
+constexpr double kInf = 1e20;  // "no feature" in the distance transform
+
+double signed_area(const std::vector<Pt>& ring) {
+  double a = 0;
+  for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+    const Pt& p = ring[i];
+    const Pt& q = ring[(i + 1) % n];
+    a += p.x * q.y - q.x * p.y;
+  }
+  return 0.5 * a;
+}
+
+std::vector<Pt> ring_to_pixels(const OGRLinearRing& ring, const Grid& g) {
+  std::vector<Pt> out;
+  int n = ring.getNumPoints();
+  out.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) out.push_back({g.px(ring.getX(i)), g.py(ring.getY(i))});
+  if (out.size() > 1 && out.front().x == out.back().x && out.front().y == out.back().y) out.pop_back();
+  return out;
+}
+
+void add_polygon(const OGRPolygon& poly, const Grid& g, Shape& s) {
+  for (int r = 0; r < poly.getNumInteriorRings() + 1; ++r) {
+    const OGRLinearRing* ring = r == 0 ? poly.getExteriorRing() : poly.getInteriorRing(r - 1);
+    if (!ring || ring->getNumPoints() < 4) continue;
+    auto pts = ring_to_pixels(*ring, g);
+    if (pts.size() < 3) continue;
+    double a = signed_area(pts);
+    if ((r == 0) != (a > 0)) std::reverse(pts.begin(), pts.end());
+    s.parts.push_back(std::move(pts));
+  }
+}
+
+int dimension_of(const OGRGeometry& geom) {
+  auto t = wkbFlatten(geom.getGeometryType());
+  if (t == wkbGeometryCollection || t == wkbMultiPolygon || t == wkbMultiLineString || t == wkbMultiPoint) {
+    int d = -1;
+    for (const auto* sub : *geom.toGeometryCollection()) d = std::max(d, dimension_of(*sub));
+    return d;
+  }
+  return geom.IsEmpty() ? -1 : geom.getDimension();
+}
+
+void collect(const OGRGeometry& geom, const Grid& g, int dim, Shape& s) {
+  auto t = wkbFlatten(geom.getGeometryType());
+  if (t == wkbGeometryCollection || t == wkbMultiPolygon || t == wkbMultiLineString || t == wkbMultiPoint) {
+    for (const auto* sub : *geom.toGeometryCollection()) collect(*sub, g, dim, s);
+    return;
+  }
+  if (geom.IsEmpty() || geom.getDimension() != dim) return;
+  if (t == wkbPolygon) {
+    add_polygon(*geom.toPolygon(), g, s);
+  } else if (t == wkbLineString || t == wkbLinearRing) {
+    const OGRLineString& ls = *geom.toLineString();
+    std::vector<Pt> pts;
+    for (int i = 0; i < ls.getNumPoints(); ++i) pts.push_back({g.px(ls.getX(i)), g.py(ls.getY(i))});
+    if (!pts.empty()) s.parts.push_back(std::move(pts));
+  } else if (t == wkbPoint) {
+    const OGRPoint& p = *geom.toPoint();
+    s.parts.push_back({{g.px(p.getX()), g.py(p.getY())}});
+  } else {
+    // Curves and other exotic types: linearise through OGR.
+    std::unique_ptr<OGRGeometry> lin(geom.getLinearGeometry());
+    if (lin && wkbFlatten(lin->getGeometryType()) != t) collect(*lin, g, dim, s);
+  }
+}
+
+struct Box {
+  double x0, y0, x1, y1;
+};
+Box bbox(const Shape& s) {
+  Box b{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  for (const auto& part : s.parts)
+    for (const Pt& p : part) {
+      b.x0 = std::min(b.x0, p.x);
+      b.y0 = std::min(b.y0, p.y);
+      b.x1 = std::max(b.x1, p.x);
+      b.y1 = std::max(b.y1, p.y);
+    }
+  return b;
+}
+
+// Every cell a segment passes through (Amanatides & Woo voxel traversal).
+template <typename F>
+void walk_segment(Pt a, Pt b, int cols, int rows, F&& visit) {
+  int cx = static_cast<int>(std::floor(a.x)), cy = static_cast<int>(std::floor(a.y));
+  int ex = static_cast<int>(std::floor(b.x)), ey = static_cast<int>(std::floor(b.y));
+  double dx = b.x - a.x, dy = b.y - a.y;
+  int sx = dx > 0 ? 1 : -1, sy = dy > 0 ? 1 : -1;
+  double tdx = dx != 0 ? std::abs(1.0 / dx) : std::numeric_limits<double>::infinity();
+  double tdy = dy != 0 ? std::abs(1.0 / dy) : std::numeric_limits<double>::infinity();
+  double tx = dx != 0 ? ((sx > 0 ? (cx + 1 - a.x) : (a.x - cx)) * tdx) : std::numeric_limits<double>::infinity();
+  double ty = dy != 0 ? ((sy > 0 ? (cy + 1 - a.y) : (a.y - cy)) * tdy) : std::numeric_limits<double>::infinity();
+  int steps = std::abs(ex - cx) + std::abs(ey - cy);
+  for (int i = 0; i <= steps; ++i) {
+    if (cx >= 0 && cy >= 0 && cx < cols && cy < rows) visit(cy, cx);
+    if (tx < ty) {
+      tx += tdx;
+      cx += sx;
+    } else {
+      ty += tdy;
+      cy += sy;
+    }
+  }
+}
+
+// Adds the signed area that a segment inside one row contributes, in the accumulation form
+// where a prefix sum along the row yields the covered share of each cell (as in font-rs).
+// x0, x1 lie in [0, cols]; `a` has cols + 2 entries.
+void accumulate_span(double* a, double xa, double xb, double d) {
+  double x0 = std::min(xa, xb), x1 = std::max(xa, xb);
+  double x0floor = std::floor(x0);
+  int x0i = static_cast<int>(x0floor);
+  double x1ceil = std::ceil(x1);
+  int x1i = static_cast<int>(x1ceil);
+  if (x1i <= x0i + 1) {
+    double xmf = 0.5 * (xa + xb) - x0floor;
+    a[x0i] += d - d * xmf;
+    a[x0i + 1] += d * xmf;
+    return;
+  }
+  double s = 1.0 / (x1 - x0);
+  double x0f = x0 - x0floor;
+  double a0 = 0.5 * s * (1 - x0f) * (1 - x0f);
+  double x1f = x1 - x1ceil + 1;
+  double am = 0.5 * s * x1f * x1f;
+  a[x0i] += d * a0;
+  if (x1i == x0i + 2) {
+    a[x0i + 1] += d * (1 - a0 - am);
+  } else {
+    double a1 = s * (1.5 - x0f);
+    a[x0i + 1] += d * (a1 - a0);
+    for (int xi = x0i + 2; xi < x1i - 1; ++xi) a[xi] += d * s;
+    double a2 = a1 + (x1i - x0i - 3) * s;
+    a[x1i - 1] += d * (1 - a2 - am);
+  }
+  a[x1i] += d * am;
+}
+
+// One edge's contribution to the rows [r0, r1) of a band buffer.
+void accumulate_edge(double* buf, int cols, int r0, int r1, Pt p, Pt q) {
+  if (p.y == q.y) return;
+  double dir = 1;
+  if (p.y > q.y) {
+    std::swap(p, q);
+    dir = -1;
+  }
+  double ylo = std::max(p.y, static_cast<double>(r0));
+  double yhi = std::min(q.y, static_cast<double>(r1));
+  if (ylo >= yhi) return;
+  double dxdy = (q.x - p.x) / (q.y - p.y);
+  double x = p.x + (ylo - p.y) * dxdy;
+  const double W = cols;
+  for (int y = static_cast<int>(std::floor(ylo)); y < r1 && y < yhi; ++y) {
+    double dy = std::min<double>(y + 1, yhi) - std::max<double>(y, ylo);
+    double xnext = x + dxdy * dy;
+    double d = dy * dir;
+    double* row = buf + static_cast<std::size_t>(y - r0) * (cols + 2);
+    bool inside = x >= 0 && x <= W && xnext >= 0 && xnext <= W;
+    if (inside) {
+      accumulate_span(row, x, xnext, d);
+    } else {
+      // Split where the span leaves [0, W]; pieces left of the grid become a vertical line at 0
+      // (they cover every cell to their right), pieces right of it touch nothing visible.
+      double t0 = (0 - x) / (xnext - x), tw = (W - x) / (xnext - x);  // x != xnext here
+      if (t0 > tw) std::swap(t0, tw);
+      double cuts[4] = {0, std::clamp(t0, 0.0, 1.0), std::clamp(tw, 0.0, 1.0), 1};
+      for (int i = 0; i < 3; ++i) {
+        double ta = cuts[i], tb = cuts[i + 1];
+        if (tb <= ta) continue;
+        double xa = std::clamp(x + (xnext - x) * ta, 0.0, W);
+        double xb = std::clamp(x + (xnext - x) * tb, 0.0, W);
+        accumulate_span(row, xa, xb, d * (tb - ta));
+      }
+    }
+    x = xnext;
+  }
+}
+
+}  // namespace
+
+Shape to_pixel_shape(const OGRGeometry& geometry, const Grid& grid) {
+  Shape s;
+  int dim = dimension_of(geometry);
+  if (dim < 0) return s;
+  s.type = dim == 2 ? Shape::Type::Polygon : dim == 1 ? Shape::Type::Line : Shape::Type::Point;
+  collect(geometry, grid, dim, s);
+  if (s.parts.empty()) {
+    s.type = Shape::Type::Empty;
+    return s;
+  }
+  OGRGeometryH pos = dim == 2 ? OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&geometry)))
+                             : nullptr;
+  if (pos && !OGR_G_IsEmpty(pos)) {
+    s.anchor = {grid.px(OGR_G_GetX(pos, 0)), grid.py(OGR_G_GetY(pos, 0))};
+  } else {
+    s.anchor = s.parts.front().front();
+  }
+  if (pos) OGR_G_DestroyGeometry(pos);
+  return s;
+}
+
+std::vector<int32_t> label_cells(const Grid& grid, const std::vector<Shape>& shapes) {
+  const int cols = grid.cols, rows = grid.rows;
+  std::vector<int32_t> label(grid.size(), -1);
+  std::vector<Box> boxes(shapes.size());
+  for (std::size_t i = 0; i < shapes.size(); ++i) boxes[i] = bbox(shapes[i]);
+
+  // Polygons: scanline through cell centres, even-odd rule, in parallel over bands of rows.
+  int nbands = (rows + kBandRows - 1) / kBandRows;
+  tbb::parallel_for(0, nbands, [&](int band) {
+    int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
+    std::vector<std::vector<double>> xs(static_cast<std::size_t>(r1 - r0));
+    for (std::size_t f = 0; f < shapes.size(); ++f) {
+      const Shape& s = shapes[f];
+      if (s.type != Shape::Type::Polygon) continue;
+      const Box& b = boxes[f];
+      // rows whose centre lies in [b.y0, b.y1)
+      int fr0 = std::max(r0, static_cast<int>(std::ceil(b.y0 - 0.5)));
+      int fr1 = std::min(r1, static_cast<int>(std::ceil(b.y1 - 0.5)));
+      if (fr0 >= fr1 || b.x1 < 0.5 || b.x0 > cols - 0.5) continue;
+      for (auto& v : xs) v.clear();
+      for (const auto& ring : s.parts) {
+        for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+          Pt a = ring[i], c = ring[(i + 1) % n];
+          if (a.y == c.y) continue;
+          double ylo = std::min(a.y, c.y), yhi = std::max(a.y, c.y);
+          int er0 = std::max(fr0, static_cast<int>(std::ceil(ylo - 0.5)));
+          int er1 = std::min(fr1, static_cast<int>(std::ceil(yhi - 0.5)));
+          double dxdy = (c.x - a.x) / (c.y - a.y);
+          for (int r = er0; r < er1; ++r) xs[r - r0].push_back(a.x + (r + 0.5 - a.y) * dxdy);
+        }
+      }
+      for (int r = fr0; r < fr1; ++r) {
+        auto& v = xs[r - r0];
+        std::sort(v.begin(), v.end());
+        int32_t* out = label.data() + static_cast<std::size_t>(r) * cols;
+        for (std::size_t k = 0; k + 1 < v.size(); k += 2) {
+          int c0 = std::max(0, static_cast<int>(std::ceil(v[k] - 0.5)));
+          int c1 = std::min(cols, static_cast<int>(std::ceil(v[k + 1] - 0.5)));
+          for (int c = c0; c < c1; ++c) out[c] = static_cast<int32_t>(f);
+        }
+      }
+    }
+  });
+
+  // Lines and points (few cells; sequential keeps "later wins" simple).
+  for (std::size_t f = 0; f < shapes.size(); ++f) {
+    const Shape& s = shapes[f];
+    auto set = [&](int r, int c) { label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f); };
+    if (s.type == Shape::Type::Line) {
+      for (const auto& line : s.parts) {
+        if (line.size() == 1) walk_segment(line[0], line[0], cols, rows, set);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i) walk_segment(line[i], line[i + 1], cols, rows, set);
+      }
+    } else if (s.type == Shape::Type::Point) {
+      for (const auto& p : s.parts) {
+        int c = static_cast<int>(std::floor(p[0].x)), r = static_cast<int>(std::floor(p[0].y));
+        if (c >= 0 && r >= 0 && c < cols && r < rows) set(r, c);
+      }
+    }
+  }
+
+  // Polygons smaller than a cell (or slivers between centres) claim their anchor's cell.
+  std::vector<uint8_t> has_cell(shapes.size(), 0);
+  for (int32_t l : label)
+    if (l >= 0) has_cell[static_cast<std::size_t>(l)] = 1;
+  for (std::size_t f = 0; f < shapes.size(); ++f) {
+    if (has_cell[f] || shapes[f].type != Shape::Type::Polygon) continue;
+    int c = static_cast<int>(std::floor(shapes[f].anchor.x)), r = static_cast<int>(std::floor(shapes[f].anchor.y));
+    if (c >= 0 && r >= 0 && c < cols && r < rows)
+      label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f);
+  }
+  return label;
+}
+
+Raster presence(const Grid& grid, const std::vector<Shape>& shapes) {
+  auto label = label_cells(grid, shapes);
+  Raster out(grid, 0.0f);
+  for (std::size_t i = 0; i < label.size(); ++i) out.values[i] = label[i] >= 0 ? 1.0f : 0.0f;
+  return out;
+}
+
+Raster coverage(const Grid& grid, const std::vector<Shape>& shapes) {
+  const int cols = grid.cols, rows = grid.rows;
+  Raster out(grid, 0.0f);
+  struct Edge {
+    Pt a, b;
+  };
+  std::vector<Edge> edges;
+  for (const auto& s : shapes) {
+    if (s.type != Shape::Type::Polygon) continue;
+    for (const auto& ring : s.parts)
+      for (std::size_t i = 0, n = ring.size(); i < n; ++i) edges.push_back({ring[i], ring[(i + 1) % n]});
+  }
+  // Sort by top so each band scans only edges that can reach it.
+  std::sort(edges.begin(), edges.end(), [](const Edge& e, const Edge& f) {
+    return std::min(e.a.y, e.b.y) < std::min(f.a.y, f.b.y);
+  });
+  int nbands = (rows + kBandRows - 1) / kBandRows;
+  tbb::parallel_for(0, nbands, [&](int band) {
+    int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
+    std::vector<double> buf(static_cast<std::size_t>(r1 - r0) * (cols + 2), 0.0);
+    for (const Edge& e : edges) {
+      if (std::min(e.a.y, e.b.y) >= r1) break;
+      if (std::max(e.a.y, e.b.y) <= r0) continue;
+      accumulate_edge(buf.data(), cols, r0, r1, e.a, e.b);
+    }
+    for (int r = r0; r < r1; ++r) {
+      const double* a = buf.data() + static_cast<std::size_t>(r - r0) * (cols + 2);
+      float* o = out.values.data() + static_cast<std::size_t>(r) * cols;
+      double acc = 0;
+      for (int c = 0; c < cols; ++c) {
+        acc += a[c];
+        double v = std::min(1.0, std::abs(acc));
+        o[c] = v < 1e-9 ? 0.0f : static_cast<float>(v);
+      }
+    }
+  });
+  return out;
+}
+
+Raster distance(const Grid& grid, const std::vector<uint8_t>& mask) {
+  const int cols = grid.cols, rows = grid.rows;
+  Raster out(grid, kNoData);
+  if (std::find(mask.begin(), mask.end(), uint8_t{1}) == mask.end()) return out;
+
+  // Felzenszwalb & Huttenlocher: exact squared Euclidean distance, separable in columns then rows.
+  std::vector<double> d2(grid.size());
+  // Lower envelope of parabolas rooted at the finite samples; entries >= kInf are "no feature".
+  auto edt_1d = [](const double* f, double* d, int n, std::vector<int>& v, std::vector<double>& z) {
+    v.assign(static_cast<std::size_t>(n), 0);
+    z.assign(static_cast<std::size_t>(n) + 1, 0);
+    int first = 0;
+    while (first < n && f[first] >= kInf) ++first;
+    if (first == n) {
+      std::fill(d, d + n, kInf);
+      return;
+    }
+    auto meet = [f](int q, int p) {
+      return ((f[q] + double(q) * q) - (f[p] + double(p) * p)) / (2.0 * (q - p));
+    };
+    std::size_t k = 0;
+    v[0] = first;
+    z[0] = -kInf;
+    z[1] = kInf;
+    for (int q = first + 1; q < n; ++q) {
+      if (f[q] >= kInf) continue;
+      double s = meet(q, v[k]);
+      while (s <= z[k]) s = meet(q, v[--k]);
+      ++k;
+      v[k] = q;
+      z[k] = s;
+      z[k + 1] = kInf;
+    }
+    k = 0;
+    for (int q = 0; q < n; ++q) {
+      while (z[k + 1] < q) ++k;
+      int p = v[k];
+      d[q] = double(q - p) * (q - p) + f[p];
+    }
+  };
+  tbb::parallel_for(tbb::blocked_range<int>(0, cols, 64), [&](const tbb::blocked_range<int>& range) {
+    std::vector<double> f(static_cast<std::size_t>(rows)), d(static_cast<std::size_t>(rows));
+    std::vector<int> v;
+    std::vector<double> z;
+    for (int c = range.begin(); c != range.end(); ++c) {
+      for (int r = 0; r < rows; ++r)
+        f[static_cast<std::size_t>(r)] = mask[static_cast<std::size_t>(r) * cols + c] ? 0.0 : kInf;
+      edt_1d(f.data(), d.data(), rows, v, z);
+      for (int r = 0; r < rows; ++r) d2[static_cast<std::size_t>(r) * cols + c] = d[static_cast<std::size_t>(r)];
+    }
+  });
+  tbb::parallel_for(tbb::blocked_range<int>(0, rows, 16), [&](const tbb::blocked_range<int>& range) {
+    std::vector<double> d(static_cast<std::size_t>(cols));
+    std::vector<int> v;
+    std::vector<double> z;
+    for (int r = range.begin(); r != range.end(); ++r) {
+      double* f = d2.data() + static_cast<std::size_t>(r) * cols;
+      edt_1d(f, d.data(), cols, v, z);
+      float* o = out.values.data() + static_cast<std::size_t>(r) * cols;
+      for (int c = 0; c < cols; ++c) o[c] = static_cast<float>(std::sqrt(d[static_cast<std::size_t>(c)]) * grid.cell);
+    }
+  });
+  return out;
+}
+
+}  // namespace casco

@@ -1,0 +1,225 @@
+#include "model/stats.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "model/definition.hpp"
+
+namespace casco {
+namespace {
+
+std::string csv_escape(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+// Width in characters of UTF-8 text (for aligning Dutch names with diacritics).
+std::size_t text_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string pad(const std::string& s, std::size_t w, bool right) {
+  std::size_t n = text_width(s);
+  std::string fill(w > n ? w - n : 0, ' ');
+  return right ? fill + s : s + fill;
+}
+
+// Thousands separated, fixed decimals: readable in a terminal.
+std::string num(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  std::string s = fmt::format("{:.{}f}", std::abs(v), decimals);
+  auto dot = s.find('.');
+  std::string ip = s.substr(0, dot), fp = dot == std::string::npos ? "" : s.substr(dot);
+  std::string out;
+  for (std::size_t i = 0; i < ip.size(); ++i) {
+    if (i && (ip.size() - i) % 3 == 0) out += ',';
+    out += ip[i];
+  }
+  return (v < 0 ? "-" : "") + out + fp;
+}
+
+int decimals_for(double v) {
+  double a = std::abs(v);
+  return a >= 1000 ? 0 : a >= 10 ? 1 : a >= 0.1 ? 3 : 4;
+}
+
+struct TextTable {
+  std::vector<std::string> head;
+  std::vector<bool> right;
+  std::vector<std::vector<std::string>> rows;
+  std::string render() const {
+    std::vector<std::size_t> w(head.size());
+    for (std::size_t c = 0; c < head.size(); ++c) {
+      w[c] = text_width(head[c]);
+      for (auto& r : rows) w[c] = std::max(w[c], text_width(r[c]));
+    }
+    std::string out;
+    auto line = [&](const std::vector<std::string>& cells) {
+      for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? "  " : "") + pad(cells[c], w[c], right[c]);
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += '\n';
+    };
+    line(head);
+    std::vector<std::string> rule;
+    for (auto x : w) rule.push_back(std::string(x, '-'));
+    line(rule);
+    for (auto& r : rows) line(r);
+    return out;
+  }
+};
+
+}  // namespace
+
+TableFormat parse_table_format(const std::string& s) {
+  if (s == "text") return TableFormat::Text;
+  if (s == "csv") return TableFormat::Csv;
+  if (s == "json") return TableFormat::Json;
+  fail("unknown format '{}': use text, csv or json", s);
+}
+
+std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, const std::vector<ZoneRecord>& records) {
+  if (!values.grid.same_raster(zones.grid)) fail("value and zone layers are on different grids");
+  int max_zone = 0;
+  for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
+  struct Acc {
+    std::size_t cells = 0, set = 0, data = 0;
+    double sum = 0, min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+  };
+  std::vector<Acc> acc(static_cast<std::size_t>(max_zone) + 1);
+  for (std::size_t i = 0; i < values.values.size(); ++i) {
+    float z = zones.values[i];
+    if (!(z >= 1) || z > static_cast<float>(max_zone)) continue;
+    Acc& a = acc[static_cast<std::size_t>(z)];
+    ++a.cells;
+    float v = values.values[i];
+    if (std::isnan(v)) continue;
+    ++a.data;
+    if (v != 0) ++a.set;
+    a.sum += v;
+    a.min = std::min<double>(a.min, v);
+    a.max = std::max<double>(a.max, v);
+  }
+  std::vector<ZoneStats> out;
+  for (const auto& r : records) {
+    const Acc& a = acc[static_cast<std::size_t>(r.zone)];
+    ZoneStats s;
+    s.zone = r.zone;
+    s.code = r.code;
+    s.name = r.name;
+    s.cells = a.cells;
+    s.cells_set = a.set;
+    s.cells_data = a.data;
+    s.area_ha = static_cast<double>(a.cells) * values.grid.cell_area_ha();
+    s.sum = a.sum;
+    s.mean = a.data ? a.sum / static_cast<double>(a.data) : std::numeric_limits<double>::quiet_NaN();
+    s.min = a.data ? a.min : std::numeric_limits<double>::quiet_NaN();
+    s.max = a.data ? a.max : std::numeric_limits<double>::quiet_NaN();
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer, const std::vector<ZoneStats>& rows,
+                         TableFormat format) {
+  if (format == TableFormat::Json) {
+    nlohmann::json j;
+    j["layer"] = layer.id;
+    j["title"] = layer.title;
+    j["unit"] = layer.unit;
+    j["zones"] = zone_layer;
+    auto& arr = j["rows"] = nlohmann::json::array();
+    auto jnum = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    for (const auto& r : rows)
+      arr.push_back({{"zone", r.zone}, {"code", r.code}, {"name", r.name}, {"cells", r.cells},
+                     {"cells_set", r.cells_set}, {"area_ha", r.area_ha}, {"sum", r.sum}, {"mean", jnum(r.mean)},
+                     {"min", jnum(r.min)}, {"max", jnum(r.max)}});
+    return j.dump(2) + "\n";
+  }
+  if (format == TableFormat::Csv) {
+    std::string out = "zone,code,name,cells,cells_set,area_ha,sum,mean,min,max\n";
+    for (const auto& r : rows)
+      out += fmt::format("{},{},{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g}\n", r.zone, csv_escape(r.code),
+                         csv_escape(r.name), r.cells, r.cells_set, r.area_ha, r.sum, r.mean, r.min, r.max);
+    return out;
+  }
+  TextTable t;
+  t.head = {"code", "name", "area (ha)", "sum", "mean", "min", "max", "cells set"};
+  t.right = {false, false, true, true, true, true, true, true};
+  double tot_area = 0, tot_sum = 0;
+  std::size_t tot_set = 0;
+  for (const auto& r : rows) {
+    t.rows.push_back({r.code, r.name, num(r.area_ha, 0), num(r.sum, decimals_for(r.sum)), num(r.mean, decimals_for(r.mean)),
+                      num(r.min, decimals_for(r.min)), num(r.max, decimals_for(r.max)), num(static_cast<double>(r.cells_set), 0)});
+    tot_area += r.area_ha;
+    tot_sum += r.sum;
+    tot_set += r.cells_set;
+  }
+  t.rows.push_back({"", "total", num(tot_area, 0), num(tot_sum, decimals_for(tot_sum)), "", "", "",
+                    num(static_cast<double>(tot_set), 0)});
+  std::string head = fmt::format("{} — {}{} by {}\n", layer.id, layer.title,
+                                 layer.unit.empty() ? "" : " (" + layer.unit + ")", zone_layer);
+  return head + t.render();
+}
+
+std::string format_info(const Store& store, TableFormat format) {
+  const auto& m = store.manifest();
+  const Grid& g = m.grid;
+  if (format == TableFormat::Json) {
+    nlohmann::json j;
+    j["store"] = store.path().string();
+    j["model"] = m.model_name;
+    j["built_at"] = m.built_at;
+    j["casco_version"] = m.casco_version;
+    j["grid"] = {{"crs", g.crs}, {"x0", g.x0}, {"y0", g.y0}, {"cell_size", g.cell}, {"cols", g.cols}, {"rows", g.rows}};
+    auto& arr = j["layers"] = nlohmann::json::array();
+    for (const auto& L : m.layers)
+      arr.push_back({{"id", L.id}, {"title", L.title}, {"group", L.group}, {"unit", L.unit},
+                     {"derivation", L.derivation}, {"source", L.source}, {"source_sha256", L.source_sha256},
+                     {"built_at", L.built_at}, {"vector_table", L.vector_table}, {"min", L.stats.min},
+                     {"max", L.stats.max}, {"mean", L.stats.mean}, {"sum", L.stats.sum},
+                     {"cells_set", L.stats.cells_set}, {"area_ha", L.stats.area_ha}});
+    return j.dump(2) + "\n";
+  }
+  if (format == TableFormat::Csv) {
+    std::string out = "id,title,group,unit,derivation,min,max,mean,sum,cells_set,area_ha\n";
+    for (const auto& L : m.layers)
+      out += fmt::format("{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{},{:.4f}\n", L.id, csv_escape(L.title),
+                         L.group, csv_escape(L.unit), L.derivation, L.stats.min, L.stats.max, L.stats.mean,
+                         L.stats.sum, L.stats.cells_set, L.stats.area_ha);
+    return out;
+  }
+  std::string out = fmt::format(
+      "model {} — store {}\nbuilt {} by casco {}\ngrid {} x {} cells of {} m ({:.2f} M cells), {}, west {} north {}\n\n",
+      m.model_name, store.path().string(), m.built_at, m.casco_version, g.cols, g.rows, g.cell, g.size() / 1e6, g.crs,
+      g.x0, g.y0);
+  TextTable t;
+  t.head = {"group", "id", "title", "unit", "derivation", "min", "max", "mean", "cells set", "area (ha)"};
+  t.right = {false, false, false, false, false, true, true, true, true, true};
+  // Grouped by robust system, in the order of layer_groups(); the definition order within a group.
+  auto rank = [](const std::string& group) {
+    const auto& groups = layer_groups();
+    return std::find(groups.begin(), groups.end(), group) - groups.begin();
+  };
+  std::vector<const LayerRecord*> sorted;
+  for (const auto& L : m.layers) sorted.push_back(&L);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const LayerRecord* a, const LayerRecord* b) { return rank(a->group) < rank(b->group); });
+  for (const LayerRecord* L : sorted)
+    t.rows.push_back({L->group, L->id, L->title, L->unit, L->derivation, num(L->stats.min, decimals_for(L->stats.min)),
+                      num(L->stats.max, decimals_for(L->stats.max)), num(L->stats.mean, decimals_for(L->stats.mean)),
+                      num(static_cast<double>(L->stats.cells_set), 0), num(L->stats.area_ha, 0)});
+  return out + t.render();
+}
+
+}  // namespace casco

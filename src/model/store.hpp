@@ -1,0 +1,88 @@
+#pragma once
+// The model store: one GeoPackage that QGIS opens, holding every grid layer as a raster table,
+// the source vectors cut to the study area, and a manifest (tables casco_model, casco_layers,
+// casco_zones) with titles, groups, units, statistics and the checksums that drive rebuilds.
+#include <gdal_priv.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/grid.hpp"
+
+namespace casco {
+
+struct LayerRecord {
+  std::string id, title, group, unit, derivation, description;
+  std::string source;             // path as written in the definition
+  std::string source_sha256;      // checksum of the source file's bytes
+  std::string definition_sha256;  // checksum of the layer definition + grid + study area
+  std::string built_at;           // UTC, ISO 8601
+  std::string vector_table;       // table with the layer's source vectors ("" for rasters)
+  RasterStats stats;
+};
+
+struct ZoneRecord {
+  int zone = 0;  // value in the zones raster (1..n; 0 = no zone)
+  std::string code, name;
+};
+
+struct StoreManifest {
+  std::string model_name, casco_version, built_at, definition_file, study_area_sha256;
+  Grid grid;
+  std::vector<LayerRecord> layers;
+  std::map<std::string, std::vector<ZoneRecord>> zones;  // by layer id
+  std::string borders;                                   // zones layer drawn on maps
+};
+
+class Store {
+ public:
+  // Opens a store written by `casco build`; throws casco::Error if it is not one.
+  static Store open(const std::filesystem::path& path);
+
+  const std::filesystem::path& path() const { return path_; }
+  const StoreManifest& manifest() const { return manifest_; }
+  const Grid& grid() const { return manifest_.grid; }
+  // Throws casco::Error listing the available layers when `id` is unknown.
+  const LayerRecord& layer(const std::string& id) const;
+  const LayerRecord* find(const std::string& id) const;
+  Raster read(const std::string& id) const;
+  const std::vector<ZoneRecord>& zones(const std::string& id) const;
+  // The store's vector tables (read-only), e.g. for drawing borders.
+  GDALDatasetUniquePtr open_vectors() const;
+
+ private:
+  std::filesystem::path path_;
+  StoreManifest manifest_;
+};
+
+// Writes a new store file (normally a temporary that the caller renames into place).
+class StoreWriter {
+ public:
+  explicit StoreWriter(const std::filesystem::path& path, const Grid& grid);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  void write_raster(const std::string& table, const Raster& raster);
+  // Vector tables go through this dataset (OGR, update mode).
+  GDALDataset& vectors();
+  // Copy a vector table from another store unchanged.
+  void copy_vector_table(GDALDataset& from, const std::string& table);
+  void finish(const StoreManifest& manifest);  // writes the manifest and closes
+
+ private:
+  void open_vectors();
+  std::filesystem::path path_;
+  Grid grid_;
+  GDALDatasetUniquePtr ds_;
+  bool has_raster_ = false;
+};
+
+// Reads and writes raster files other than the store (export).
+void write_geotiff(const Raster& raster, const std::filesystem::path& path);
+
+std::string utc_now_iso();
+
+}  // namespace casco
