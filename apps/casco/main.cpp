@@ -59,8 +59,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string("casco ") + kVersion);
   app.require_subcommand(1);
   bool quiet = false, no_progress = false;
-  app.add_flag("-q,--quiet", quiet, "Print no progress or informational messages");
-  app.add_flag("--no-progress", no_progress, "Never draw a progress bar");
+  auto common_flags = [&](CLI::App* cmd) {
+    cmd->add_flag("-q,--quiet", quiet, "Print no progress or informational messages");
+    cmd->add_flag("--no-progress", no_progress, "Never draw a progress bar");
+  };
 
   // build
   auto* build = app.add_subcommand("build", "Build (or update) the model store from a model definition");
@@ -96,6 +98,8 @@ int main(int argc, char** argv) {
   stats->add_option("LAYER", layer_id, "Layer id")->required();
   stats->add_option("--by", by, "Zones layer (e.g. gemeenten, wijken, regios)")->required();
   stats->add_option("--format", format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+
+  for (CLI::App* cmd : {build, info_cmd, exp, stats}) common_flags(cmd);
 
   try {
     app.parse(argc, argv);

@@ -1,8 +1,22 @@
 #include "core/crs.hpp"
 
+#include <gdal_priv.h>
+
+#include <mutex>
+
 #include "core/error.hpp"
 
 namespace casco {
+
+void ensure_gdal_registered() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    // OSM extracts written by other tools (e.g. OSMnx) may not sort node ids; GDAL's fast index
+    // needs them sorted, the general one does not.
+    CPLSetConfigOption("OSM_USE_CUSTOM_INDEXING", "NO");
+  });
+}
 
 OGRSpatialReference make_srs(const std::string& definition, const std::string& what) {
   OGRSpatialReference srs;

@@ -8,6 +8,9 @@
 
 namespace casco {
 
+// Registers GDAL/OGR drivers once; every entry point that opens data calls it.
+void ensure_gdal_registered();
+
 // Parse "EPSG:28992", a WKT or a PROJ string; throws casco::Error naming `what` on failure.
 OGRSpatialReference make_srs(const std::string& definition, const std::string& what);
 

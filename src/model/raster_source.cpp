@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/crs.hpp"
 #include "core/error.hpp"
 
 namespace casco {
@@ -23,6 +24,7 @@ struct ArgList {
 }  // namespace
 
 Raster resample_raster(const SourceDef& source, const std::string& resampling, int band, const Grid& grid) {
+  ensure_gdal_registered();
   const std::string file = source.path.string();
   if (!std::filesystem::exists(source.path))
     fail("source file '{}' does not exist: check 'path' in the model definition", file);

@@ -121,6 +121,7 @@ std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, co
     s.cells_set = a.set;
     s.cells_data = a.data;
     s.area_ha = static_cast<double>(a.cells) * values.grid.cell_area_ha();
+    s.covered_ha = a.sum * values.grid.cell_area_ha();
     s.sum = a.sum;
     s.mean = a.data ? a.sum / static_cast<double>(a.data) : std::numeric_limits<double>::quiet_NaN();
     s.min = a.data ? a.min : std::numeric_limits<double>::quiet_NaN();
@@ -132,6 +133,8 @@ std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, co
 
 std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer, const std::vector<ZoneStats>& rows,
                          TableFormat format) {
+  // For shares and 0/1 layers, sum x cell area is the covered area: the figure planners ask for.
+  const bool areal = layer.derivation == "coverage" || layer.derivation == "presence";
   if (format == TableFormat::Json) {
     nlohmann::json j;
     j["layer"] = layer.id;
@@ -144,29 +147,41 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
       arr.push_back({{"zone", r.zone}, {"code", r.code}, {"name", r.name}, {"cells", r.cells},
                      {"cells_set", r.cells_set}, {"area_ha", r.area_ha}, {"sum", r.sum}, {"mean", jnum(r.mean)},
                      {"min", jnum(r.min)}, {"max", jnum(r.max)}});
+    if (areal)
+      for (std::size_t i = 0; i < rows.size(); ++i) arr[i]["covered_ha"] = rows[i].covered_ha;
     return j.dump(2) + "\n";
   }
   if (format == TableFormat::Csv) {
-    std::string out = "zone,code,name,cells,cells_set,area_ha,sum,mean,min,max\n";
-    for (const auto& r : rows)
-      out += fmt::format("{},{},{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g}\n", r.zone, csv_escape(r.code),
+    std::string out = std::string("zone,code,name,cells,cells_set,area_ha,sum,mean,min,max") +
+                      (areal ? ",covered_ha\n" : "\n");
+    for (const auto& r : rows) {
+      out += fmt::format("{},{},{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g}", r.zone, csv_escape(r.code),
                          csv_escape(r.name), r.cells, r.cells_set, r.area_ha, r.sum, r.mean, r.min, r.max);
+      out += areal ? fmt::format(",{:.4f}\n", r.covered_ha) : "\n";
+    }
     return out;
   }
   TextTable t;
   t.head = {"code", "name", "area (ha)", "sum", "mean", "min", "max", "cells set"};
   t.right = {false, false, true, true, true, true, true, true};
-  double tot_area = 0, tot_sum = 0;
+  if (areal) {
+    t.head.push_back("covered (ha)");
+    t.right.push_back(true);
+  }
+  double tot_area = 0, tot_sum = 0, tot_cov = 0;
   std::size_t tot_set = 0;
   for (const auto& r : rows) {
     t.rows.push_back({r.code, r.name, num(r.area_ha, 0), num(r.sum, decimals_for(r.sum)), num(r.mean, decimals_for(r.mean)),
                       num(r.min, decimals_for(r.min)), num(r.max, decimals_for(r.max)), num(static_cast<double>(r.cells_set), 0)});
+    if (areal) t.rows.back().push_back(num(r.covered_ha, 1));
     tot_area += r.area_ha;
     tot_sum += r.sum;
+    tot_cov += r.covered_ha;
     tot_set += r.cells_set;
   }
   t.rows.push_back({"", "total", num(tot_area, 0), num(tot_sum, decimals_for(tot_sum)), "", "", "",
                     num(static_cast<double>(tot_set), 0)});
+  if (areal) t.rows.back().push_back(num(tot_cov, 1));
   std::string head = fmt::format("{} — {}{} by {}\n", layer.id, layer.title,
                                  layer.unit.empty() ? "" : " (" + layer.unit + ")", zone_layer);
   return head + t.render();

@@ -15,6 +15,7 @@ struct ZoneStats {
   std::size_t cells_set = 0;  // of which with a non-zero value
   std::size_t cells_data = 0; // of which with data (not NaN)
   double area_ha = 0;         // zone area on the grid
+  double covered_ha = 0;      // sum x cell area: the covered area for coverage and presence layers
   double sum = 0, mean = 0, min = 0, max = 0;
 };
 

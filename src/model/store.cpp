@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "casco/version.hpp"
+#include "core/crs.hpp"
 #include "core/error.hpp"
 
 namespace casco {
@@ -16,7 +17,7 @@ namespace {
 constexpr double kStoreNoData = -9999.0;
 
 GDALDriver& driver(const char* name) {
-  GDALAllRegister();
+  ensure_gdal_registered();
   GDALDriver* d = GetGDALDriverManager()->GetDriverByName(name);
   if (!d) fail("GDAL has no {} driver: install a GDAL build with it", name);
   return *d;
@@ -205,7 +206,7 @@ void StoreWriter::finish(const StoreManifest& m) {
 Store Store::open(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path))
     fail("store '{}' does not exist: build it with 'casco build MODEL.toml -o {}'", path.string(), path.string());
-  GDALAllRegister();
+  ensure_gdal_registered();
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   OGRLayer* model = ds ? ds->GetLayerByName("casco_model") : nullptr;
   if (!model) fail("'{}' is not a casco model store (no casco_model table): build one with 'casco build'", path.string());

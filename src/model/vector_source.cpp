@@ -38,6 +38,7 @@ std::string feature_label(const OGRFeature& f) {
 }
 
 VectorData read_vector(const SourceDef& source, const OGRSpatialReference& target_srs) {
+  ensure_gdal_registered();
   VectorData out;
   const std::string file = source.path.string();
   out.source_name = source.layer.empty() ? file : fmt::format("{} (layer {})", file, source.layer);
@@ -93,6 +94,7 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
   out.reprojected = ct != nullptr;
 
   layer->ResetReading();
+  CPLErrorReset();
   std::size_t dropped = 0;
   while (OGRFeatureUniquePtr feat{layer->GetNextFeature()}) {
     check_interrupted();
@@ -119,6 +121,8 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
     }
     out.features.emplace_back(feat.release());
   }
+  if (CPLGetLastErrorType() == CE_Failure)
+    fail("{}: reading stopped with an error: {}", out.source_name, CPLGetLastErrorMsg());
   if (dropped > 0) warn("{}: {} feature(s) without usable geometry skipped", out.source_name, dropped);
   return out;
 }

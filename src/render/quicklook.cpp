@@ -1,9 +1,817 @@
 #include "render/quicklook.hpp"
 
+#include <cairo.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace casco {
-void write_quicklook(const Store&, const std::string&, const std::filesystem::path&, const QuicklookOptions&) {
-  fail("PNG export is not built yet");
+namespace {
+
+// ---------------------------------------------------------------- colours
+
+struct Rgb {
+  double r = 0, g = 0, b = 0;
+};
+
+constexpr Rgb hex(unsigned v) {
+  return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
 }
+
+// Sequential ramps as evenly spaced stops, low to high.
+using Ramp = std::vector<Rgb>;
+
+const Ramp& viridis() {
+  static const Ramp r = {hex(0x440154), hex(0x472d7b), hex(0x3b528b), hex(0x2c728e), hex(0x21918c),
+                         hex(0x28ae80), hex(0x5ec962), hex(0xaddc30), hex(0xfde725)};
+  return r;
+}
+// ColorBrewer YlGn without its near-white start: 0 is left uncoloured, so the lowest share must
+// still read as "some".
+const Ramp& greens() {
+  static const Ramp r = {hex(0xd9f0a3), hex(0xaddd8e), hex(0x78c679), hex(0x41ab5d),
+                         hex(0x238443), hex(0x006837), hex(0x004529)};
+  return r;
+}
+// ColorBrewer YlOrRd (counts and amounts).
+const Ramp& reds() {
+  static const Ramp r = {hex(0xffeda0), hex(0xfed976), hex(0xfeb24c), hex(0xfd8d3c),
+                         hex(0xfc4e2a), hex(0xe31a1c), hex(0xbd0026), hex(0x800026)};
+  return r;
+}
+constexpr Rgb kPresence = hex(0xd7191c);
+// Categorical colours for zones (ColorBrewer Set3 without its grey, plus light Paired colours);
+// light enough for the dark border lines to stay visible on top.
+const std::vector<Rgb>& zone_palette() {
+  static const std::vector<Rgb> p = {
+      hex(0x8dd3c7), hex(0xffffb3), hex(0xbebada), hex(0xfb8072), hex(0x80b1d3), hex(0xfdb462),
+      hex(0xb3de69), hex(0xfccde5), hex(0xbc80bd), hex(0xccebc5), hex(0xffed6f), hex(0xa6cee3),
+      hex(0xfb9a99), hex(0xcab2d6), hex(0xb2df8a), hex(0xfdbf6f)};
+  return p;
+}
+Rgb zone_colour(int zone) {
+  const auto& p = zone_palette();
+  return p[static_cast<std::size_t>(zone - 1) % p.size()];
+}
+
+Rgb ramp_at(const Ramp& ramp, double t) {
+  if (!(t > 0)) return ramp.front();
+  if (t >= 1) return ramp.back();
+  double x = t * static_cast<double>(ramp.size() - 1);
+  auto i = static_cast<std::size_t>(x);
+  double f = x - static_cast<double>(i);
+  const Rgb &a = ramp[i], &b = ramp[i + 1];
+  return {a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f};
+}
+
+constexpr Rgb kText = hex(0x202020), kMuted = hex(0x606060), kStudyFill = hex(0xe6e6e6),
+              kStudyLine = hex(0x505050), kBorder = hex(0x2a2a2a);
+
+// ---------------------------------------------------------------- numbers (Dutch notation)
+
+// 1234.5 -> "1.234,5": dots group thousands, a comma marks decimals, trailing zeros dropped.
+std::string nl_number(double v, int decimals) {
+  std::string s = fmt::format("{:.{}f}", std::fabs(v), std::max(0, decimals));
+  std::string frac;
+  if (auto dot = s.find('.'); dot != std::string::npos) {
+    frac = s.substr(dot + 1);
+    s.resize(dot);
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  }
+  std::string grouped;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) grouped += '.';
+    grouped += s[i];
+  }
+  bool zero = grouped.find_first_not_of("0.") == std::string::npos && frac.empty();
+  return (v < 0 && !zero ? "-" : "") + grouped + (frac.empty() ? "" : "," + frac);
+}
+
+// Enough decimals to tell legend values apart (about three significant digits).
+std::string nl_auto(double v) {
+  double a = std::fabs(v);
+  int decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : a > 0 ? 2 - static_cast<int>(std::floor(std::log10(a))) : 0;
+  return nl_number(v, std::min(decimals, 6));
+}
+
+// The largest 1, 2 or 5 times a power of ten that is at most `limit`.
+double round_down_125(double limit) {
+  if (!(limit > 0)) return 0;
+  double p = std::pow(10.0, std::floor(std::log10(limit)));
+  for (double m : {5.0, 2.0, 1.0})
+    if (m * p <= limit) return m * p;
+  return p;
+}
+
+// ---------------------------------------------------------------- cairo helpers
+
+struct SurfaceDel {
+  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct CairoDel {
+  void operator()(cairo_t* c) const { cairo_destroy(c); }
+};
+using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDel>;
+using CairoPtr = std::unique_ptr<cairo_t, CairoDel>;
+
+void check(cairo_status_t st, const std::string& layer, const char* what) {
+  if (st != CAIRO_STATUS_SUCCESS)
+    fail("cannot draw the map of layer '{}' ({}): cairo: {}", layer, what, cairo_status_to_string(st));
+}
+
+void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); }
+
+void set_font(cairo_t* cr, double size, bool bold = false) {
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, size);
+}
+
+double text_width(cairo_t* cr, const std::string& s) {
+  cairo_text_extents_t e;
+  cairo_text_extents(cr, s.c_str(), &e);
+  return e.x_advance;
+}
+
+// Draws with the baseline at y; align 0 = left, 0.5 = centre, 1 = right of x.
+void draw_text(cairo_t* cr, double x, double y, const std::string& s, Rgb c, double align = 0) {
+  set_colour(cr, c);
+  cairo_move_to(cr, x - align * text_width(cr, s), y);
+  cairo_show_text(cr, s.c_str());
+  cairo_new_path(cr);
+}
+
+// Splits at spaces so that every line fits `width` (a single long word keeps its own line).
+std::vector<std::string> wrap(cairo_t* cr, const std::string& text, double width) {
+  std::vector<std::string> lines;
+  std::string line, word;
+  auto flush_word = [&] {
+    if (word.empty()) return;
+    std::string candidate = line.empty() ? word : line + " " + word;
+    if (!line.empty() && text_width(cr, candidate) > width) {
+      lines.push_back(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+    word.clear();
+  };
+  for (char ch : text) {
+    if (ch == ' ') flush_word();
+    else word += ch;
+  }
+  flush_word();
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// Shortens to `width` with a trailing ellipsis, cutting whole UTF-8 characters.
+std::string ellipsize(cairo_t* cr, std::string s, double width) {
+  if (text_width(cr, s) <= width) return s;
+  while (!s.empty()) {
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty()) s.pop_back();
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (text_width(cr, s + "…") <= width) break;
+  }
+  return s + "…";
+}
+
+// ---------------------------------------------------------------- vectors in image pixels
+
+struct Pt {
+  double x, y;
+};
+using Ring = std::vector<Pt>;
+struct Shape {
+  std::vector<Ring> rings;  // polygon: exterior + holes; line: one open ring each
+  bool area = false;
+};
+struct Shapes {
+  std::vector<Shape> shapes;
+  std::vector<Pt> points;
+};
+
+// Maps world coordinates to page pixels: x = map_x + px(x) * scale.
+struct Transform {
+  const Grid* grid;
+  double map_x, map_y, scale;
+  Pt operator()(double x, double y) const {
+    return {map_x + grid->px(x) * scale, map_y + grid->py(y) * scale};
+  }
+};
+
+Ring to_ring(const OGRSimpleCurve& c, const Transform& xf) {
+  Ring r;
+  int n = c.getNumPoints();
+  r.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    Pt p = xf(c.getX(i), c.getY(i));
+    // Vertices closer than a third of a pixel add nothing but drawing time.
+    if (!r.empty() && i + 1 < n && std::fabs(p.x - r.back().x) < 0.33 && std::fabs(p.y - r.back().y) < 0.33)
+      continue;
+    r.push_back(p);
+  }
+  return r;
+}
+
+void collect(const OGRGeometry* g, const Transform& xf, Shapes& out) {
+  if (!g || g->IsEmpty()) return;
+  OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
+  if (t == wkbPoint) {
+    auto* p = g->toPoint();
+    out.points.push_back(xf(p->getX(), p->getY()));
+  } else if (t == wkbPolygon) {
+    const OGRPolygon* poly = g->toPolygon();
+    Shape s;
+    s.area = true;
+    if (const OGRLinearRing* ext = poly->getExteriorRing()) s.rings.push_back(to_ring(*ext, xf));
+    for (int i = 0; i < poly->getNumInteriorRings(); ++i) s.rings.push_back(to_ring(*poly->getInteriorRing(i), xf));
+    out.shapes.push_back(std::move(s));
+  } else if (t == wkbLineString || t == wkbLinearRing) {
+    Shape s;
+    s.rings.push_back(to_ring(*g->toSimpleCurve(), xf));
+    out.shapes.push_back(std::move(s));
+  } else if (OGR_GT_IsSubClassOf(t, wkbGeometryCollection)) {
+    for (const OGRGeometry* part : *g->toGeometryCollection()) collect(part, xf, out);
+  } else if (OGR_GT_IsCurve(t) || OGR_GT_IsSurface(t)) {
+    std::unique_ptr<OGRGeometry> linear(g->getLinearGeometry());
+    if (linear && wkbFlatten(linear->getGeometryType()) != t) collect(linear.get(), xf, out);
+  }
+}
+
+// Reads a table of the store; nullopt when the store has no such table.
+std::optional<Shapes> read_table(GDALDataset& ds, const std::string& table, const Transform& xf) {
+  OGRLayer* layer = ds.GetLayerByName(table.c_str());
+  if (!layer) return std::nullopt;
+  Shapes out;
+  layer->ResetReading();
+  for (auto& f : *layer) collect(f->GetGeometryRef(), xf, out);
+  return out;
+}
+
+void add_ring(cairo_t* cr, const Ring& r, bool close) {
+  if (r.empty()) return;
+  cairo_move_to(cr, r[0].x, r[0].y);
+  for (std::size_t i = 1; i < r.size(); ++i) cairo_line_to(cr, r[i].x, r[i].y);
+  if (close) cairo_close_path(cr);
+}
+
+// Fills every polygon on its own with the even-odd rule, so holes stay open whatever the ring
+// orientation and overlapping polygons still add up.
+void fill_areas(cairo_t* cr, const Shapes& s) {
+  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+  for (const Shape& sh : s.shapes) {
+    if (!sh.area) continue;
+    for (const Ring& r : sh.rings) add_ring(cr, r, true);
+    cairo_fill(cr);
+  }
+  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+}
+
+void stroke_lines(cairo_t* cr, const Shapes& s, Rgb c, double alpha, double width) {
+  for (const Shape& sh : s.shapes)
+    for (const Ring& r : sh.rings) add_ring(cr, r, sh.area);
+  set_colour(cr, c, alpha);
+  cairo_set_line_width(cr, width);
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke(cr);
+}
+
+// ---------------------------------------------------------------- the layer's colours
+
+enum class Scheme { Zones, Presence, Coverage, Distance, Amount };
+
+struct Legend {
+  Scheme scheme = Scheme::Amount;
+  const Ramp* ramp = &viridis();
+  double lo = 0, hi = 1;      // ramp range in layer units
+  bool clipped = false;       // values above hi exist and show in the top colour
+  bool zero_blank = false;    // 0 is left uncoloured
+  double divisor = 1;         // legend values are shown in unit / divisor (m -> km)
+  std::string unit;           // legend unit label
+  std::size_t set_cells = 0;  // non-zero cells
+  bool markers = false;       // sparse layer drawn as enlarged dots
+};
+
+Scheme scheme_of(const std::string& derivation) {
+  if (derivation == "zones") return Scheme::Zones;
+  if (derivation == "presence") return Scheme::Presence;
+  if (derivation == "coverage") return Scheme::Coverage;
+  if (derivation == "distance") return Scheme::Distance;
+  return Scheme::Amount;  // attribute, resample and anything newer
+}
+
+// Layers with at most this many set cells (presence or amounts at points) are drawn as dots:
+// at quick-look scale a single 25 m cell would be smaller than a pixel.
+constexpr std::size_t kMaxMarkers = 5000;
+
+Legend make_legend(const LayerRecord& L, const Raster& r) {
+  Legend lg;
+  lg.scheme = scheme_of(L.derivation);
+  lg.unit = L.unit;
+  double mn = INFINITY, mx = -INFINITY;
+  std::vector<float> nonzero;
+  for (float v : r.values) {
+    if (std::isnan(v)) continue;
+    mn = std::min(mn, static_cast<double>(v));
+    mx = std::max(mx, static_cast<double>(v));
+    if (v != 0) ++lg.set_cells;
+  }
+  if (!(mn <= mx)) mn = mx = 0;
+  switch (lg.scheme) {
+    case Scheme::Zones:
+      break;
+    case Scheme::Presence:
+      lg.zero_blank = true;
+      lg.markers = lg.set_cells <= kMaxMarkers;
+      break;
+    case Scheme::Coverage:
+      lg.ramp = &greens();
+      lg.lo = 0, lg.hi = 1;
+      lg.zero_blank = true;
+      break;
+    case Scheme::Distance:
+      lg.ramp = &viridis();
+      lg.lo = mn, lg.hi = mx;
+      if (mx > 5000) lg.divisor = 1000;
+      {
+        // (swap, not assignment from a literal: GCC 12 reports a bogus -Wrestrict for that)
+        std::string unit(mx > 5000 ? "km" : "m");
+        lg.unit.swap(unit);
+      }
+      break;
+    case Scheme::Amount: {
+      const bool attribute = L.derivation == "attribute";
+      lg.ramp = attribute ? &reds() : &viridis();
+      lg.zero_blank = attribute && mn >= 0;  // no feature there
+      lg.markers = attribute && lg.set_cells <= kMaxMarkers;
+      lg.lo = lg.zero_blank ? 0 : mn;
+      lg.hi = mx;
+      // A robust top: the 99th percentile of the non-zero cells, so a few very large values do
+      // not wash out the rest of the map; larger values show in the top colour ("≥ ...").
+      nonzero.reserve(lg.set_cells);
+      for (float v : r.values)
+        if (!std::isnan(v) && v != 0) nonzero.push_back(v);
+      if (nonzero.size() >= 20) {
+        auto k = static_cast<std::size_t>(0.99 * static_cast<double>(nonzero.size() - 1));
+        std::nth_element(nonzero.begin(), nonzero.begin() + static_cast<std::ptrdiff_t>(k), nonzero.end());
+        double p99 = nonzero[k];
+        if (p99 > lg.lo && mx > 1.25 * p99 + 1e-12) lg.hi = p99, lg.clipped = true;
+      }
+      break;
+    }
+  }
+  if (!(lg.hi > lg.lo)) lg.hi = lg.lo + 1;
+  return lg;
+}
+
+std::optional<Rgb> colour_of(const Legend& lg, double v) {
+  if (std::isnan(v)) return std::nullopt;
+  switch (lg.scheme) {
+    case Scheme::Zones: {
+      int z = static_cast<int>(std::lround(v));
+      if (z <= 0) return std::nullopt;
+      return zone_colour(z);
+    }
+    case Scheme::Presence:
+      if (v > 0) return kPresence;
+      return std::nullopt;
+    default:
+      if (lg.zero_blank && v == 0) return std::nullopt;
+      if (lg.scheme == Scheme::Coverage && v <= 0) return std::nullopt;
+      return ramp_at(*lg.ramp, (v - lg.lo) / (lg.hi - lg.lo));
+  }
+}
+
+// Page pixels per cell as a fraction: small grids are enlarged by a whole factor (crisp cells),
+// large ones reduced so the longest side is max_size.
+struct Scale {
+  long num = 1, den = 1;
+  double value() const { return static_cast<double>(num) / static_cast<double>(den); }
+  int pixels(int cells) const { return static_cast<int>((cells * num + den - 1) / den); }
+  // Cells [first, last) that fall in pixel i.
+  std::pair<int, int> cells(int i, int n) const {
+    int a = static_cast<int>(i * den / num);
+    int b = static_cast<int>((i + 1) * den / num);
+    if (b <= a) b = a + 1;
+    return {std::min(a, n - 1), std::min(b, n)};
+  }
+};
+
+Scale scale_for(const Grid& g, int max_size) {
+  long longest = std::max(g.cols, g.rows);
+  if (longest <= max_size) return {std::max(1L, max_size / longest), 1};
+  return {max_size, longest};
+}
+
+// The raster as a premultiplied ARGB32 image of map_w x map_h pixels.
+SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w, int map_h,
+                         const std::string& layer) {
+  SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, map_w, map_h));
+  check(cairo_surface_status(img.get()), layer, "raster image");
+  cairo_surface_flush(img.get());
+  unsigned char* data = cairo_image_surface_get_data(img.get());
+  const int stride = cairo_image_surface_get_stride(img.get());
+  const Grid& g = r.grid;
+  const bool use_max = lg.scheme == Scheme::Presence;
+  std::vector<std::pair<int, int>> col_span(static_cast<std::size_t>(map_w));
+  for (int i = 0; i < map_w; ++i) col_span[static_cast<std::size_t>(i)] = sc.cells(i, g.cols);
+  for (int j = 0; j < map_h; ++j) {
+    auto [r0, r1] = sc.cells(j, g.rows);
+    auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(j) * stride);
+    for (int i = 0; i < map_w; ++i) {
+      auto [c0, c1] = col_span[static_cast<std::size_t>(i)];
+      double v = NAN;
+      if (lg.scheme == Scheme::Zones) {
+        v = r.at((r0 + r1 - 1) / 2, (c0 + c1 - 1) / 2);  // categories: the middle cell, never a mean
+      } else {
+        double acc = use_max ? -INFINITY : 0.0;
+        int n = 0;
+        for (int y = r0; y < r1; ++y)
+          for (int x = c0; x < c1; ++x) {
+            float c = r.at(y, x);
+            if (std::isnan(c)) continue;
+            acc = use_max ? std::max(acc, static_cast<double>(c)) : acc + c;
+            ++n;
+          }
+        if (n > 0) v = use_max ? acc : acc / n;
+      }
+      std::uint32_t px = 0;
+      if (auto c = colour_of(lg, v)) {
+        auto ch = [](double x) { return static_cast<std::uint32_t>(std::lround(std::clamp(x, 0.0, 1.0) * 255)); };
+        px = 0xff000000u | ch(c->r) << 16 | ch(c->g) << 8 | ch(c->b);
+      }
+      row[i] = px;
+    }
+  }
+  cairo_surface_mark_dirty(img.get());
+  return img;
+}
+
+// ---------------------------------------------------------------- the page
+
+constexpr double kMargin = 20, kGap = 24, kPanelW = 270;
+
+struct Page {
+  const Store& store;
+  const LayerRecord& L;
+  const Legend& lg;
+  const QuicklookOptions& opt;
+  std::string borders_title;  // "" = no borders drawn
+  bool study_area = false;
+  bool source_points = false;
+  double px_per_m = 1;
+};
+
+void draw_marker(cairo_t* cr, double x, double y, double radius, Rgb fill) {
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x, y, radius, 0, 2 * M_PI);
+  set_colour(cr, fill);
+  cairo_fill_preserve(cr);
+  cairo_set_line_width(cr, 0.8);
+  cairo_set_source_rgba(cr, 0, 0, 0, 0.65);
+  cairo_stroke(cr);
+}
+
+// The legend, scale bar and north arrow, top-left at (x, y); returns the bottom.
+double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
+  const Legend& lg = p.lg;
+  const double w = kPanelW;
+  set_font(cr, 15, true);
+  y += 15;
+  draw_text(cr, x, y, "Legenda", kText);
+  y += 10;
+  set_font(cr, 12);
+  auto line = [&](const std::string& s, Rgb c = kText) {
+    y += 16;
+    draw_text(cr, x, y, ellipsize(cr, s, w), c);
+  };
+  auto swatch = [&](Rgb c, const std::string& label, bool outline = true) {
+    y += 20;
+    cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
+    set_colour(cr, c);
+    cairo_fill_preserve(cr);
+    cairo_set_line_width(cr, 1);
+    set_colour(cr, hex(0x808080), outline ? 1 : 0);
+    cairo_stroke(cr);
+    draw_text(cr, x + 32, y, ellipsize(cr, label, w - 32), kText);
+  };
+
+  if (lg.scheme == Scheme::Zones) {
+    const auto& zones = p.store.zones(p.L.id);
+    line(fmt::format("{} zones", zones.size()), kMuted);
+    constexpr std::size_t kShown = 15;
+    for (std::size_t i = 0; i < zones.size() && i < kShown; ++i) {
+      const ZoneRecord& z = zones[i];
+      std::string name = z.name.empty() ? z.code : z.name;
+      if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones.size() <= kShown)
+        name += " (" + z.code + ")";
+      swatch(zone_colour(z.zone), name);
+    }
+    if (zones.size() > kShown) line(fmt::format("… en nog {} zones", zones.size() - kShown), kMuted);
+  } else if (lg.scheme == Scheme::Presence) {
+    y += 20;
+    draw_marker(cr, x + 11, y - 5, 5, kPresence);
+    draw_text(cr, x + 32, y, ellipsize(cr, fmt::format("aanwezig ({} cellen)", nl_number(lg.set_cells, 0)), w - 32),
+              kText);
+    if (lg.markers) line("punten vergroot weergegeven", kMuted);
+  } else {
+    if (!lg.unit.empty()) line(lg.unit, kMuted);
+    // A vertical colour bar, low at the bottom.
+    const double bar_w = 22, bar_h = 200, top = y + 14, bx = x + 0.5;
+    cairo_pattern_t* grad = cairo_pattern_create_linear(0, top + bar_h, 0, top);
+    const Ramp& ramp = *lg.ramp;
+    for (std::size_t i = 0; i < ramp.size(); ++i)
+      cairo_pattern_add_color_stop_rgb(grad, static_cast<double>(i) / static_cast<double>(ramp.size() - 1), ramp[i].r,
+                                       ramp[i].g, ramp[i].b);
+    cairo_rectangle(cr, bx, top, bar_w, bar_h);
+    cairo_set_source(cr, grad);
+    cairo_fill_preserve(cr);
+    cairo_pattern_destroy(grad);
+    cairo_set_line_width(cr, 1);
+    set_colour(cr, hex(0x808080));
+    cairo_stroke(cr);
+    auto label_at = [&](double value, const std::string& text) {
+      double t = (value - lg.lo) / (lg.hi - lg.lo);
+      double ty = top + bar_h - t * bar_h;
+      cairo_move_to(cr, bx + bar_w, ty);
+      cairo_line_to(cr, bx + bar_w + 5, ty);
+      set_colour(cr, hex(0x808080));
+      cairo_stroke(cr);
+      draw_text(cr, bx + bar_w + 9, ty + 4, text, kText);
+    };
+    auto fmt_value = [&](double v) { return nl_auto(v / lg.divisor); };
+    const std::string unit = lg.divisor != 1 || lg.scheme == Scheme::Distance ? " " + lg.unit : "";
+    std::string low = lg.zero_blank ? "> " + fmt_value(lg.lo) : fmt_value(lg.lo);
+    std::string high = (lg.clipped ? "≥ " : "") + fmt_value(lg.hi);
+    label_at(lg.lo, low + unit);
+    label_at(lg.hi, high + unit);
+    // Round values in between, where they do not crowd the end labels.
+    double span = (lg.hi - lg.lo) / lg.divisor;
+    double step = round_down_125(span / 3);
+    if (step > 0) {
+      for (double v = std::ceil(lg.lo / lg.divisor / step) * step; v < lg.hi / lg.divisor; v += step) {
+        double t = (v * lg.divisor - lg.lo) / (lg.hi - lg.lo);
+        if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
+        label_at(v * lg.divisor, nl_auto(v) + unit);
+      }
+    }
+    y = top + bar_h;
+    if (lg.zero_blank) {
+      swatch(hex(0xffffff), "0: niet gekleurd");
+    }
+    if (lg.clipped) line("bovengrens: 99e percentiel", kMuted);
+    if (lg.markers) line("punten vergroot weergegeven", kMuted);
+  }
+
+  // What the lines are.
+  y += 10;
+  if (p.source_points) {
+    y += 20;
+    draw_marker(cr, x + 11, y - 5, 3, hex(0xffffff));
+    draw_text(cr, x + 32, y, "bronlocaties", kText);
+  }
+  if (p.study_area) {
+    y += 20;
+    cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
+    set_colour(cr, kStudyFill);
+    cairo_fill_preserve(cr);
+    cairo_set_line_width(cr, 1.4);
+    set_colour(cr, kStudyLine);
+    cairo_stroke(cr);
+    draw_text(cr, x + 32, y, "studiegebied", kText);
+  }
+  if (!p.borders_title.empty()) {
+    y += 20;
+    cairo_move_to(cr, x, y - 5.5);
+    cairo_line_to(cr, x + 23, y - 5.5);
+    cairo_set_line_width(cr, 1);
+    set_colour(cr, kBorder);
+    cairo_stroke(cr);
+    draw_text(cr, x + 32, y, ellipsize(cr, "grenzen: " + p.borders_title, w - 32), kText);
+  }
+
+  // Scale bar with a round length, in two halves.
+  y += 30;
+  double metres = round_down_125((w - 60) / p.px_per_m);
+  double len = metres * p.px_per_m;
+  auto dist = [](double m) { return m >= 1000 ? nl_auto(m / 1000) + " km" : nl_auto(m) + " m"; };
+  set_font(cr, 11);
+  const double by = y;
+  for (int half = 0; half < 2; ++half) {
+    cairo_rectangle(cr, x + 0.5 + half * len / 2, by + 0.5, len / 2, 6);
+    set_colour(cr, half == 0 ? kText : hex(0xffffff));
+    cairo_fill_preserve(cr);
+    set_colour(cr, kText);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+  }
+  draw_text(cr, x, by + 20, "0", kText, 0);
+  draw_text(cr, x + len / 2, by + 20, dist(metres / 2), kText, 0.5);
+  draw_text(cr, x + len, by + 20, dist(metres), kText, 0.5);
+
+  // North arrow right of the scale bar.
+  const double ax = x + w - 20, ay = by - 14;
+  cairo_move_to(cr, ax, ay);
+  cairo_line_to(cr, ax - 8, ay + 26);
+  cairo_line_to(cr, ax, ay + 20);
+  cairo_close_path(cr);
+  set_colour(cr, kText);
+  cairo_fill(cr);
+  cairo_move_to(cr, ax, ay);
+  cairo_line_to(cr, ax + 8, ay + 26);
+  cairo_line_to(cr, ax, ay + 20);
+  cairo_close_path(cr);
+  set_colour(cr, hex(0xffffff));
+  cairo_fill_preserve(cr);
+  set_colour(cr, kText);
+  cairo_set_line_width(cr, 1);
+  cairo_stroke(cr);
+  set_font(cr, 13, true);
+  draw_text(cr, ax, ay - 4, "N", kText, 0.5);
+  return by + 26;
+}
+
+}  // namespace
+
+void write_quicklook(const Store& store, const std::string& layer, const std::filesystem::path& png,
+                     const QuicklookOptions& options) {
+  const LayerRecord& L = store.layer(layer);  // throws for unknown layers, naming the known ones
+  if (options.max_size < 16) fail("quick-look size {} px is too small (use at least 16)", options.max_size);
+  const Grid& grid = store.grid();
+  if (grid.cols <= 0 || grid.rows <= 0) fail("store '{}' has an empty grid", store.path().string());
+
+  // Borders: an explicitly asked layer must exist; the model's default is skipped if absent.
+  const LayerRecord* borders = nullptr;
+  if (!options.borders.empty()) {
+    borders = &store.layer(options.borders);
+    if (borders->vector_table.empty())
+      fail("layer '{}' has no outlines to draw as borders; pick a zones layer such as gemeenten", borders->id);
+  } else if (!store.manifest().borders.empty()) {
+    borders = store.find(store.manifest().borders);
+    if (borders && borders->vector_table.empty()) borders = nullptr;
+  }
+
+  const Raster raster = store.read(layer);
+  const Legend lg = make_legend(L, raster);
+  const Scale sc = scale_for(grid, options.max_size);
+  const int map_w = sc.pixels(grid.cols), map_h = sc.pixels(grid.rows);
+
+  // Measure the header and footer with a scratch context.
+  const double page_w = kMargin + map_w + kGap + kPanelW + kMargin;
+  const double text_w = page_w - 2 * kMargin;
+  SurfacePtr scratch(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
+  CairoPtr mcr(cairo_create(scratch.get()));
+  check(cairo_status(mcr.get()), layer, "text measurement");
+  set_font(mcr.get(), 22, true);
+  const auto title = wrap(mcr.get(), L.title.empty() ? L.id : L.title, text_w);
+  std::string sub = fmt::format("Model {} · laag {}", store.manifest().model_name, L.id);
+  if (!L.unit.empty()) sub += " · eenheid: " + L.unit;
+  sub += fmt::format(" · cellen van {} m", nl_auto(grid.cell));
+  set_font(mcr.get(), 13);
+  const auto subtitle = wrap(mcr.get(), sub, text_w);
+  set_font(mcr.get(), 11);
+  const auto attribution = wrap(mcr.get(), options.attribution, text_w);
+
+  // Vectors, in page pixels.
+  const double header_h = 28.0 * static_cast<double>(title.size()) + 18.0 * static_cast<double>(subtitle.size()) + 12;
+  const double map_x = kMargin, map_y = std::round(kMargin + header_h);
+  const Transform xf{&grid, map_x, map_y, sc.value()};
+  std::optional<Shapes> study, border_lines, own_lines;
+  std::vector<Pt> sources;
+  {
+    GDALDatasetUniquePtr ds = store.open_vectors();
+    study = read_table(*ds, "v_studiegebied", xf);
+    if (borders) border_lines = read_table(*ds, borders->vector_table, xf);
+    if (lg.scheme == Scheme::Zones && !L.vector_table.empty() && (!borders || borders->vector_table != L.vector_table))
+      own_lines = read_table(*ds, L.vector_table, xf);
+    if (lg.scheme == Scheme::Distance && !L.vector_table.empty()) {
+      if (auto s = read_table(*ds, L.vector_table, xf)) {
+        if (s->points.size() <= kMaxMarkers) sources = std::move(s->points);
+        if (s->points.empty()) own_lines = std::move(s);
+      }
+    }
+  }
+
+  Page page{store, L, lg, options, "", false, false, 1};
+  page.study_area = study.has_value();
+  if (border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
+  page.source_points = !sources.empty();
+  page.px_per_m = sc.value() / grid.cell;
+
+  const double panel_x = kMargin + map_w + kGap, panel_y = map_y;
+  const double panel_bottom = draw_panel(mcr.get(), page, panel_x, panel_y);
+  check(cairo_status(mcr.get()), layer, "legend");
+  const double body_bottom = std::max(map_y + map_h, panel_bottom);
+  const double page_h = body_bottom + 16 + 14.0 * static_cast<double>(attribution.size()) + kMargin;
+  const int W = static_cast<int>(std::ceil(page_w)), H = static_cast<int>(std::ceil(page_h));
+
+  SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H));
+  check(cairo_surface_status(surface.get()), layer, fmt::format("{} x {} px page", W, H).c_str());
+  CairoPtr cr_owner(cairo_create(surface.get()));
+  cairo_t* cr = cr_owner.get();
+  check(cairo_status(cr), layer, "drawing context");
+
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+
+  // Header.
+  double ty = kMargin;
+  set_font(cr, 22, true);
+  for (const auto& s : title) {
+    draw_text(cr, kMargin, ty + 24, s, kText);
+    ty += 28;
+  }
+  set_font(cr, 13);
+  ty += 2;
+  for (const auto& s : subtitle) {
+    draw_text(cr, kMargin, ty + 16, s, kMuted);
+    ty += 18;
+  }
+
+  // Map: study area fill, raster, dimmed surroundings, lines, dots, frame.
+  cairo_save(cr);
+  cairo_rectangle(cr, map_x, map_y, map_w, map_h);
+  cairo_clip(cr);
+  if (study) {
+    set_colour(cr, kStudyFill);
+    fill_areas(cr, *study);
+  }
+  if (!lg.markers) {
+    SurfacePtr img = render_raster(raster, lg, sc, map_w, map_h, layer);
+    cairo_set_source_surface(cr, img.get(), map_x, map_y);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+  }
+  if (study && !study->shapes.empty()) {
+    // Outside the study area the layer is only context: wash it out.
+    cairo_push_group(cr);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    fill_areas(cr, *study);
+    cairo_pop_group_to_source(cr);
+    cairo_paint(cr);
+  }
+  if (own_lines) stroke_lines(cr, *own_lines, lg.scheme == Scheme::Zones ? hex(0xffffff) : hex(0x303030),
+                              lg.scheme == Scheme::Zones ? 0.9 : 0.5, 0.6);
+  if (border_lines) stroke_lines(cr, *border_lines, kBorder, 0.8, 0.8);
+  if (study) stroke_lines(cr, *study, kStudyLine, 1.0, 1.4);
+  const double cell_px = sc.value();
+  for (const Pt& pt : sources) draw_marker(cr, pt.x, pt.y, 2.5, hex(0xffffff));
+  if (lg.markers) {
+    // Every set cell as a dot, largest values drawn last (on top).
+    struct Dot {
+      double x, y, v;
+    };
+    std::vector<Dot> dots;
+    for (int row = 0; row < grid.rows; ++row)
+      for (int col = 0; col < grid.cols; ++col) {
+        float v = raster.at(row, col);
+        if (std::isnan(v) || v == 0) continue;
+        dots.push_back({map_x + (col + 0.5) * cell_px, map_y + (row + 0.5) * cell_px, v});
+      }
+    std::sort(dots.begin(), dots.end(), [](const Dot& a, const Dot& b) { return a.v < b.v; });
+    const double radius = std::max(3.5, 0.6 * cell_px);
+    for (const Dot& d : dots)
+      if (auto c = colour_of(lg, d.v)) draw_marker(cr, d.x, d.y, radius, *c);
+  }
+  cairo_restore(cr);
+  cairo_rectangle(cr, map_x + 0.5, map_y + 0.5, map_w - 1, map_h - 1);
+  cairo_set_line_width(cr, 1);
+  set_colour(cr, hex(0x909090));
+  cairo_stroke(cr);
+
+  draw_panel(cr, page, panel_x, panel_y);
+
+  // Footer: the attribution.
+  set_font(cr, 11);
+  double fy = body_bottom + 16;
+  for (const auto& s : attribution) {
+    draw_text(cr, kMargin, fy + 11, s, kMuted);
+    fy += 14;
+  }
+
+  check(cairo_status(cr), layer, "drawing");
+  cairo_surface_flush(surface.get());
+  AtomicOutput out(png);
+  cairo_status_t st = cairo_surface_write_to_png(surface.get(), out.temp_path().c_str());
+  if (st != CAIRO_STATUS_SUCCESS)
+    fail("cannot write '{}': cairo: {}", png.string(), cairo_status_to_string(st));
+  out.commit();
+  if (options.layout) {
+    *options.layout = {W, H, static_cast<int>(map_x), static_cast<int>(map_y), map_w, map_h, sc.value()};
+  }
+}
+
 }  // namespace casco

@@ -8,10 +8,20 @@
 
 namespace casco {
 
+// Where write_quicklook put things on the page (in page pixels), for tests and for callers that
+// add their own marks.
+struct QuicklookLayout {
+  int width = 0, height = 0;          // the whole page
+  int map_x = 0, map_y = 0;           // top-left corner of the map area
+  int map_width = 0, map_height = 0;  // the map area
+  double scale = 0;                   // page pixels per grid cell: x = map_x + grid.px(X) * scale
+};
+
 struct QuicklookOptions {
   int max_size = 1400;        // longest side of the map area in pixels
   std::string borders;        // zones layer whose outlines are drawn; "" = the store's default
   std::string attribution = "Bron: CBS/PDOK, RVO, RCE, DUO, GeoNames, OSM-bijdragers — bewerking casco";
+  QuicklookLayout* layout = nullptr;  // if set, receives the page layout
 };
 
 // Writes `layer` of `store` as PNG (atomically). Throws casco::Error for unknown layers.

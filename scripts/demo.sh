@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job: build casco, build the Drenthe province model from the bundled open data, and
+# print its summary, figures per gemeente and regio, and quick-look maps.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT="${OUT:-out}"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc)" --target casco
+CASCO=build/apps/casco/casco
+mkdir -p "$OUT"
+
+$CASCO build data/drenthe/model.toml -o "$OUT/drenthe.gpkg"
+echo
+$CASCO info "$OUT/drenthe.gpkg"
+echo
+$CASCO stats "$OUT/drenthe.gpkg" inwoners --by gemeenten
+echo
+$CASCO stats "$OUT/drenthe.gpkg" natura2000 --by gemeenten
+echo
+$CASCO stats "$OUT/drenthe.gpkg" natura2000 --by regios
+echo
+for layer in natura2000 inwoners afstand_station gemeenten; do
+  $CASCO export "$OUT/drenthe.gpkg" "$layer" "$OUT/$layer.png"
+done
+echo
+echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
+echo "Maps: $OUT/*.png"

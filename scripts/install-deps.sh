@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs everything casco needs to build, test and run on Debian 12 (bookworm).
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake ninja-build pkg-config git ca-certificates \
+  libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libgeos-dev \
+  libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev \
+  libboost-dev libboost-graph-dev libtbb-dev \
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev libcpp-httplib-dev libssl-dev \
+  libcairo2-dev fonts-dejavu-core \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  clang-format >/dev/null
+echo "casco: dependencies installed"

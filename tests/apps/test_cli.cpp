@@ -1,0 +1,110 @@
+// The casco command line as a user runs it: exit codes, messages and outputs.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "test_util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(CASCO_BINARY) + " " + args + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  std::string out;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
+  int status = pclose(pipe.release());
+  return {WEXITSTATUS(status), out};
+}
+
+// One small store shared by the tests: the Drenthe model at 500 m.
+const fs::path& store() {
+  static casco::test::TempDir dir;
+  static fs::path path = [] {
+    fs::path p = dir / "drenthe.gpkg";
+    Result r = run("build --quiet --cell-size 500 " + std::string(CASCO_DATA_DIR) + "/model.toml -o " + p.string());
+    EXPECT_EQ(r.code, 0) << r.out;
+    return p;
+  }();
+  return path;
+}
+
+}  // namespace
+
+TEST(Cli, VersionAndHelp) {
+  Result v = run("--version");
+  EXPECT_EQ(v.code, 0);
+  EXPECT_NE(v.out.find("casco 0."), std::string::npos) << v.out;
+  Result h = run("--help");
+  EXPECT_EQ(h.code, 0);
+  for (const char* sub : {"build", "info", "export", "stats"}) EXPECT_NE(h.out.find(sub), std::string::npos) << sub;
+  EXPECT_NE(run("").code, 0);  // a subcommand is required
+}
+
+TEST(Cli, BuildPrintsWhatItDidAndInfoListsLayers) {
+  Result info = run("info " + store().string());
+  EXPECT_EQ(info.code, 0) << info.out;
+  EXPECT_NE(info.out.find("natura2000"), std::string::npos);
+  EXPECT_NE(info.out.find("Natura 2000-gebied"), std::string::npos);
+  Result json = run("info --format json " + store().string());
+  auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["grid"]["cell_size"], 500.0);
+  EXPECT_GE(j["layers"].size(), 20u);
+}
+
+TEST(Cli, StatsByGemeenteInThreeFormats) {
+  Result text = run("stats " + store().string() + " inwoners --by gemeenten");
+  EXPECT_EQ(text.code, 0) << text.out;
+  EXPECT_NE(text.out.find("Midden-Drenthe"), std::string::npos);
+  EXPECT_NE(text.out.find("total"), std::string::npos);
+  Result csv = run("stats --format csv " + store().string() + " inwoners --by regios");
+  EXPECT_EQ(csv.code, 0) << csv.out;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);  // header + 3 regions
+  Result json = run("stats --format json " + store().string() + " natura2000 --by gemeenten");
+  auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["rows"].size(), 12u);
+}
+
+TEST(Cli, ExportWritesGeoTiff) {
+  casco::test::TempDir dir;
+  Result r = run("export " + store().string() + " natura2000 " + (dir / "n.tif").string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "n.tif"));
+  Result bad = run("export " + store().string() + " natura2000 " + (dir / "n.xyz").string());
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.out.find(".tif"), std::string::npos) << bad.out;
+}
+
+TEST(Cli, ErrorsNameTheProblemAndExitNonZero) {
+  casco::test::TempDir dir;
+  casco::test::write_file(dir / "bad.toml", "[model]\ncell_size = \"groot\"\n");
+  Result r = run("build " + (dir / "bad.toml").string() + " -o " + (dir / "x.gpkg").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("bad.toml:2:"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "x.gpkg"));
+
+  Result unknown = run("stats " + store().string() + " bestaat_niet --by gemeenten");
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.out.find("no layer 'bestaat_niet'"), std::string::npos) << unknown.out;
+
+  Result notzones = run("stats " + store().string() + " inwoners --by natura2000");
+  EXPECT_EQ(notzones.code, 1);
+  EXPECT_NE(notzones.out.find("not a zone layer"), std::string::npos) << notzones.out;
+
+  Result notstore = run("info " + (dir / "bad.toml").string());
+  EXPECT_EQ(notstore.code, 1);
+  Result missing = run("info " + (dir / "missing.gpkg").string());
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.out.find("does not exist"), std::string::npos);
+}

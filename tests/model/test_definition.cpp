@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "model/definition.hpp"
+
+using namespace casco;
+
+namespace {
+const char* kHeader = R"([model]
+name = "t"
+cell_size = 10
+[study_area]
+path = "area.geojson"
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_model_definition(text, "/data/m/model.toml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(Definition, ParsesLayersAndResolvesPathsAgainstTheFile) {
+  std::string text = std::string(kHeader) + R"(
+[[layer]]
+id = "n2k"
+title = "Natura 2000"
+group = "natuur"
+unit = "aandeel"
+derivation = "coverage"
+source = { path = "n.geojson", where = "x = 1", crs = "EPSG:4326" }
+
+[[layer]]
+id = "regio"
+title = "Regio"
+group = "bestuur"
+derivation = "zones"
+source = "g.geojson"
+zone_code = "code"
+[layer.dissolve]
+field = "naam"
+groups = { "Noord" = ["A", "B"], "Zuid" = ["C"] }
+)";
+  ModelDef m = parse_model_definition(text, "/data/m/model.toml");
+  EXPECT_EQ(m.cell_size, 10);
+  EXPECT_EQ(m.crs, "EPSG:28992");
+  ASSERT_EQ(m.layers.size(), 2u);
+  EXPECT_EQ(m.layers[0].source.path, "/data/m/n.geojson");
+  EXPECT_EQ(m.layers[0].source.where, "x = 1");
+  EXPECT_EQ(m.layers[0].derivation, Derivation::Coverage);
+  EXPECT_EQ(m.study_area.path, "/data/m/area.geojson");
+  ASSERT_EQ(m.layers[1].dissolve_groups.size(), 2u);
+  EXPECT_EQ(m.layers[1].zone_name, "code");
+  EXPECT_FALSE(m.layers[0].canonical.empty());
+}
+
+TEST(Definition, MalformedTomlPointsAtLineAndColumn) {
+  std::string e = error_of("[model]\nname = \"x\nbad\n");
+  EXPECT_NE(e.find("/data/m/model.toml:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("malformed TOML"), std::string::npos) << e;
+}
+
+TEST(Definition, CellSizeMustBePositive) {
+  std::string e = error_of("[model]\ncell_size = 0\n[study_area]\npath = \"a\"\n");
+  EXPECT_NE(e.find(":2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("cell_size must be a positive"), std::string::npos) << e;
+  EXPECT_NE(error_of("[model]\ncell_size = -25\n[study_area]\npath = \"a\"\n"), "");
+}
+
+TEST(Definition, UnknownKeysDerivationsAndGroupsAreNamed) {
+  std::string base = std::string(kHeader) + "[[layer]]\nid = \"a\"\ntitle = \"A\"\nsource = \"s\"\n";
+  std::string e1 = error_of(base + "group = \"natuur\"\nderivation = \"blur\"\n");
+  EXPECT_NE(e1.find("'derivation' must be one of"), std::string::npos) << e1;
+  std::string e2 = error_of(base + "group = \"verkeer\"\nderivation = \"presence\"\n");
+  EXPECT_NE(e2.find("unknown group 'verkeer'"), std::string::npos) << e2;
+  std::string e3 = error_of(base + "group = \"natuur\"\nderivation = \"presence\"\nfeild = \"x\"\n");
+  EXPECT_NE(e3.find("unknown key 'feild'"), std::string::npos) << e3;
+  EXPECT_NE(e3.find(":12:"), std::string::npos) << e3;
+  std::string e4 = error_of(base + "group = \"natuur\"\nderivation = \"attribute\"\n");
+  EXPECT_NE(e4.find("needs a 'field'"), std::string::npos) << e4;
+}
+
+TEST(Definition, DuplicateIdsAndBadIdsAreRejected) {
+  std::string layer = "[[layer]]\nid = \"a\"\ntitle = \"A\"\ngroup = \"natuur\"\nderivation = \"presence\"\nsource = \"s\"\n";
+  std::string e = error_of(std::string(kHeader) + layer + layer);
+  EXPECT_NE(e.find("used twice"), std::string::npos) << e;
+  std::string bad = "[[layer]]\nid = \"A-b\"\ntitle = \"A\"\ngroup = \"natuur\"\nderivation = \"presence\"\nsource = \"s\"\n";
+  EXPECT_NE(error_of(std::string(kHeader) + bad).find("lower-case"), std::string::npos);
+}
+
+TEST(Definition, MissingFileIsAnError) {
+  EXPECT_THROW(load_model_definition("/nonexistent/model.toml"), Error);
+}

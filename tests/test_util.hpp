@@ -1,0 +1,58 @@
+#pragma once
+// Shared helpers for tests: scratch folders and small hand-made sources.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace casco::test {
+
+// A fresh folder under the system temp dir, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("casco-test-" + std::to_string(getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// A GeoJSON FeatureCollection in RD New (EPSG:28992) from feature snippets.
+inline std::string rd_collection(const std::string& features) {
+  return R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[)" +
+         features + "]}";
+}
+
+inline std::string rd_square(double x0, double y0, double size, const std::string& props) {
+  auto n = [](double v) { return std::to_string(v); };
+  double x1 = x0 + size, y1 = y0 + size;
+  return R"({"type":"Feature","properties":)" + props + R"(,"geometry":{"type":"Polygon","coordinates":[[[)" + n(x0) +
+         "," + n(y0) + "],[" + n(x1) + "," + n(y0) + "],[" + n(x1) + "," + n(y1) + "],[" + n(x0) + "," + n(y1) +
+         "],[" + n(x0) + "," + n(y0) + "]]]}}";
+}
+
+inline std::string rd_point(double x, double y, const std::string& props) {
+  return R"({"type":"Feature","properties":)" + props + R"(,"geometry":{"type":"Point","coordinates":[)" +
+         std::to_string(x) + "," + std::to_string(y) + "]}}";
+}
+
+}  // namespace casco::test
