@@ -38,6 +38,11 @@ int run_build(const fs::path& model_file, fs::path store, std::optional<double> 
   if (store.empty()) store = default_store(model_file);
   BuildOptions opt{store, cell, force};
   BuildReport r = build_model(def, opt);
+  if (r.rebuilt() == 0) {
+    std::printf("%s is up to date: no layer definition or source changed (use --force to rebuild)\n",
+                r.store.c_str());
+    return 0;
+  }
   std::printf("built %s: %d x %d cells of %g m, %zu layer(s), %zu rebuilt, in %.1f s\n", r.store.c_str(),
               r.grid.cols, r.grid.rows, r.grid.cell, r.layers.size(), r.rebuilt(), r.seconds);
   for (const auto& l : r.layers)

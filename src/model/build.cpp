@@ -3,6 +3,7 @@
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -370,11 +371,60 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   GDALDatasetUniquePtr old_vectors;
   if (old) old_vectors = old->open_vectors();
 
+  // First decide, per layer, whether it must be derived again.
+  struct Plan {
+    LayerRecord rec;
+    LayerOutcome outcome;
+    const LayerRecord* prev = nullptr;
+  };
+  std::vector<Plan> plans;
+  const std::string built_at = utc_now_iso();
+  for (const LayerDef& L : def.layers) {
+    Plan p;
+    LayerRecord& rec = p.rec;
+    rec.id = L.id;
+    rec.title = L.title;
+    rec.group = L.group;
+    rec.unit = L.unit;
+    rec.derivation = to_string(L.derivation);
+    rec.description = L.description;
+    rec.source = std::filesystem::relative(L.source.path, def.file.parent_path()).string();
+    if (!std::filesystem::exists(L.source.path))
+      fail("{}:{}: layer '{}': source file '{}' does not exist", model_file, L.line, L.id, L.source.path.string());
+    rec.source_sha256 = sha256_file(L.source.path);
+    rec.definition_sha256 = sha256_hex(L.canonical + "\n" + grid_sig + "\n" + study_sha);
+    rec.built_at = built_at;
+    p.prev = old ? old->find(L.id) : nullptr;
+    LayerOutcome& outcome = p.outcome;
+    outcome = {L.id, true, "", 0};
+    if (opt.force) outcome.reason = "forced";
+    else if (!old) outcome.reason = "new store";
+    else if (!p.prev) outcome.reason = "new layer";
+    else if (p.prev->definition_sha256 != rec.definition_sha256) outcome.reason = "definition changed";
+    else if (p.prev->source_sha256 != rec.source_sha256) outcome.reason = "source changed";
+    else outcome.rebuilt = false;
+    plans.push_back(std::move(p));
+  }
+
+  // Nothing changed and the same layers in the same order: the store is up to date as it is.
+  if (old && old->manifest().layers.size() == plans.size() && old->manifest().model_name == def.name &&
+      old->manifest().borders == def.borders &&
+      std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
+        return !p.outcome.rebuilt && &old->manifest().layers[static_cast<std::size_t>(&p - plans.data())] == p.prev;
+      })) {
+    for (auto& p : plans) {
+      p.outcome.reason = "unchanged";
+      report.layers.push_back(p.outcome);
+    }
+    report.seconds = seconds_since(t_start);
+    return report;
+  }
+
   AtomicOutput output(opt.store);
   StoreWriter writer(output.temp_path(), grid);
   StoreManifest manifest;
   manifest.model_name = def.name;
-  manifest.built_at = utc_now_iso();
+  manifest.built_at = built_at;
   manifest.definition_file = model_file;
   manifest.study_area_sha256 = study_sha;
   manifest.borders = def.borders;
@@ -392,32 +442,14 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   };
 
   Progress progress("building layers", def.layers.size());
-  for (const LayerDef& L : def.layers) {
+  for (std::size_t li = 0; li < def.layers.size(); ++li) {
+    const LayerDef& L = def.layers[li];
     check_interrupted();
     progress.set_label(L.id);
     auto t_layer = Clock::now();
-    LayerRecord rec;
-    rec.id = L.id;
-    rec.title = L.title;
-    rec.group = L.group;
-    rec.unit = L.unit;
-    rec.derivation = to_string(L.derivation);
-    rec.description = L.description;
-    rec.source = std::filesystem::relative(L.source.path, def.file.parent_path()).string();
-    if (!std::filesystem::exists(L.source.path))
-      fail("{}:{}: layer '{}': source file '{}' does not exist", model_file, L.line, L.id, L.source.path.string());
-    rec.source_sha256 = sha256_file(L.source.path);
-    rec.definition_sha256 = sha256_hex(L.canonical + "\n" + grid_sig + "\n" + study_sha);
-    rec.built_at = manifest.built_at;
-
-    const LayerRecord* prev = old ? old->find(L.id) : nullptr;
-    LayerOutcome outcome{L.id, true, "", 0};
-    if (opt.force) outcome.reason = "forced";
-    else if (!old) outcome.reason = "new store";
-    else if (!prev) outcome.reason = "new layer";
-    else if (prev->definition_sha256 != rec.definition_sha256) outcome.reason = "definition changed";
-    else if (prev->source_sha256 != rec.source_sha256) outcome.reason = "source changed";
-    else outcome.rebuilt = false;
+    LayerRecord rec = plans[li].rec;
+    LayerOutcome outcome = plans[li].outcome;
+    const LayerRecord* prev = plans[li].prev;
 
     const bool is_vector = L.derivation != Derivation::Resample;
     std::string table;

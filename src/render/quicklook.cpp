@@ -63,6 +63,54 @@ Rgb zone_colour(int zone) {
   return p[static_cast<std::size_t>(zone - 1) % p.size()];
 }
 
+// Colours per zone value such that zones that touch in the raster differ (greedy colouring; the
+// palette has more colours than a map of zones needs in practice).
+std::vector<Rgb> colour_zones(const Raster& r) {
+  const Grid& g = r.grid;
+  auto zone_at = [&](int row, int col) {
+    float v = r.at(row, col);
+    return std::isnan(v) ? 0 : static_cast<int>(std::lround(v));
+  };
+  int max_zone = 0;
+  for (float v : r.values)
+    if (!std::isnan(v)) max_zone = std::max(max_zone, static_cast<int>(std::lround(v)));
+  max_zone = std::min(max_zone, 1 << 20);  // zone values are 1..n; guard against a damaged raster
+  std::vector<std::vector<int>> neighbours(static_cast<std::size_t>(max_zone) + 1);
+  auto link = [&](int a, int b) {
+    if (a <= 0 || b <= 0 || a == b || a > max_zone || b > max_zone) return;
+    auto& na = neighbours[static_cast<std::size_t>(a)];
+    if (std::find(na.begin(), na.end(), b) != na.end()) return;
+    na.push_back(b);
+    neighbours[static_cast<std::size_t>(b)].push_back(a);
+  };
+  for (int row = 0; row < g.rows; ++row)
+    for (int col = 0; col < g.cols; ++col) {
+      int z = zone_at(row, col);
+      if (z <= 0) continue;
+      if (col + 1 < g.cols) link(z, zone_at(row, col + 1));
+      if (row + 1 < g.rows) link(z, zone_at(row + 1, col));
+    }
+  const auto& pal = zone_palette();
+  const std::size_t n = pal.size();
+  std::vector<int> index(static_cast<std::size_t>(max_zone) + 1, -1);
+  std::vector<Rgb> colours(static_cast<std::size_t>(max_zone) + 1);
+  for (int z = 1; z <= max_zone; ++z) {
+    std::vector<bool> taken(n, false);
+    for (int nb : neighbours[static_cast<std::size_t>(z)])
+      if (int i = index[static_cast<std::size_t>(nb)]; i >= 0) taken[static_cast<std::size_t>(i)] = true;
+    // Start where the plain cycle would be, so unrelated zones still spread over the palette.
+    std::size_t pick = static_cast<std::size_t>(z - 1) % n;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!taken[(static_cast<std::size_t>(z - 1) + k) % n]) {
+        pick = (static_cast<std::size_t>(z - 1) + k) % n;
+        break;
+      }
+    index[static_cast<std::size_t>(z)] = static_cast<int>(pick);
+    colours[static_cast<std::size_t>(z)] = pal[pick];
+  }
+  return colours;
+}
+
 Rgb ramp_at(const Ramp& ramp, double t) {
   if (!(t > 0)) return ramp.front();
   if (t >= 1) return ramp.back();
@@ -199,6 +247,7 @@ struct Shape {
 struct Shapes {
   std::vector<Shape> shapes;
   std::vector<Pt> points;
+  Pt origin{0, 0};  // page position of the map's top-left corner
 };
 
 // Maps world coordinates to page pixels: x = map_x + px(x) * scale.
@@ -254,6 +303,7 @@ std::optional<Shapes> read_table(GDALDataset& ds, const std::string& table, cons
   OGRLayer* layer = ds.GetLayerByName(table.c_str());
   if (!layer) return std::nullopt;
   Shapes out;
+  out.origin = {xf.map_x, xf.map_y};
   layer->ResetReading();
   for (auto& f : *layer) collect(f->GetGeometryRef(), xf, out);
   return out;
@@ -296,11 +346,17 @@ struct Legend {
   const Ramp* ramp = &viridis();
   double lo = 0, hi = 1;      // ramp range in layer units
   bool clipped = false;       // values above hi exist and show in the top colour
+  bool robust = false;        // hi is the 99th percentile, not the maximum
   bool zero_blank = false;    // 0 is left uncoloured
   double divisor = 1;         // legend values are shown in unit / divisor (m -> km)
   std::string unit;           // legend unit label
   std::size_t set_cells = 0;  // non-zero cells
   bool markers = false;       // sparse layer drawn as enlarged dots
+  std::vector<Rgb> zone_colours;  // by zone value
+  Rgb zone(int z) const {
+    return z > 0 && static_cast<std::size_t>(z) < zone_colours.size() ? zone_colours[static_cast<std::size_t>(z)]
+                                                                      : zone_colour(z);
+  }
 };
 
 Scheme scheme_of(const std::string& derivation) {
@@ -315,21 +371,38 @@ Scheme scheme_of(const std::string& derivation) {
 // at quick-look scale a single 25 m cell would be smaller than a pixel.
 constexpr std::size_t kMaxMarkers = 5000;
 
-Legend make_legend(const LayerRecord& L, const Raster& r) {
+// Two significant digits: a legend bound of "≥ 2" reads better than "≥ 2,01".
+double round_2sig(double v) {
+  if (!(v > 0)) return v;
+  double f = std::pow(10.0, std::floor(std::log10(v)) - 1);
+  return std::round(v / f) * f;
+}
+
+// The colour range comes from the cells inside the study area (`inside`, one flag per cell; empty
+// = every cell): outside it the map is only context, and far-off corners of the grid would
+// otherwise stretch distance ramps.
+Legend make_legend(const LayerRecord& L, const Raster& r, const std::vector<std::uint8_t>& inside) {
   Legend lg;
   lg.scheme = scheme_of(L.derivation);
   lg.unit = L.unit;
-  double mn = INFINITY, mx = -INFINITY;
-  std::vector<float> nonzero;
-  for (float v : r.values) {
+  const bool masked = !inside.empty();
+  double mn = INFINITY, mx = -INFINITY, all_max = -INFINITY;
+  std::size_t n_inside = 0;
+  for (std::size_t i = 0; i < r.values.size(); ++i) {
+    float v = r.values[i];
     if (std::isnan(v)) continue;
+    if (v != 0) ++lg.set_cells;
+    all_max = std::max(all_max, static_cast<double>(v));
+    if (masked && !inside[i]) continue;
+    ++n_inside;
     mn = std::min(mn, static_cast<double>(v));
     mx = std::max(mx, static_cast<double>(v));
-    if (v != 0) ++lg.set_cells;
   }
-  if (!(mn <= mx)) mn = mx = 0;
+  if (masked && n_inside == 0) return make_legend(L, r, {});
+  if (!(mn <= mx)) mn = mx = all_max = 0;
   switch (lg.scheme) {
     case Scheme::Zones:
+      lg.zone_colours = colour_zones(r);
       break;
     case Scheme::Presence:
       lg.zero_blank = true;
@@ -340,16 +413,16 @@ Legend make_legend(const LayerRecord& L, const Raster& r) {
       lg.lo = 0, lg.hi = 1;
       lg.zero_blank = true;
       break;
-    case Scheme::Distance:
+    case Scheme::Distance: {
       lg.ramp = &viridis();
       lg.lo = mn, lg.hi = mx;
+      lg.clipped = all_max > mx;
       if (mx > 5000) lg.divisor = 1000;
-      {
-        // (swap, not assignment from a literal: GCC 12 reports a bogus -Wrestrict for that)
-        std::string unit(mx > 5000 ? "km" : "m");
-        lg.unit.swap(unit);
-      }
+      // (swap, not assignment from a literal: GCC 12 reports a bogus -Wrestrict for that)
+      std::string unit(mx > 5000 ? "afstand in km" : "afstand in m");
+      lg.unit.swap(unit);
       break;
+    }
     case Scheme::Amount: {
       const bool attribute = L.derivation == "attribute";
       lg.ramp = attribute ? &reds() : &viridis();
@@ -357,16 +430,23 @@ Legend make_legend(const LayerRecord& L, const Raster& r) {
       lg.markers = attribute && lg.set_cells <= kMaxMarkers;
       lg.lo = lg.zero_blank ? 0 : mn;
       lg.hi = mx;
+      lg.clipped = all_max > mx;
       // A robust top: the 99th percentile of the non-zero cells, so a few very large values do
       // not wash out the rest of the map; larger values show in the top colour ("≥ ...").
-      nonzero.reserve(lg.set_cells);
-      for (float v : r.values)
-        if (!std::isnan(v) && v != 0) nonzero.push_back(v);
+      std::vector<float> nonzero;
+      for (std::size_t i = 0; i < r.values.size(); ++i) {
+        float v = r.values[i];
+        if (!std::isnan(v) && v != 0 && (!masked || inside[i])) nonzero.push_back(v);
+      }
       if (nonzero.size() >= 20) {
         auto k = static_cast<std::size_t>(0.99 * static_cast<double>(nonzero.size() - 1));
         std::nth_element(nonzero.begin(), nonzero.begin() + static_cast<std::ptrdiff_t>(k), nonzero.end());
         double p99 = nonzero[k];
-        if (p99 > lg.lo && mx > 1.25 * p99 + 1e-12) lg.hi = p99, lg.clipped = true;
+        if (p99 > lg.lo && mx > 1.25 * p99) {
+          double rounded = round_2sig(p99);
+          lg.hi = rounded > lg.lo && rounded < mx ? rounded : p99;
+          lg.clipped = lg.robust = true;
+        }
       }
       break;
     }
@@ -381,7 +461,7 @@ std::optional<Rgb> colour_of(const Legend& lg, double v) {
     case Scheme::Zones: {
       int z = static_cast<int>(std::lround(v));
       if (z <= 0) return std::nullopt;
-      return zone_colour(z);
+      return lg.zone(z);
     }
     case Scheme::Presence:
       if (v > 0) return kPresence;
@@ -458,6 +538,38 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
   return img;
 }
 
+// One flag per cell: is the cell's centre inside the study area? Drawn with cairo at map
+// resolution (no anti-aliasing) and looked up per cell.
+std::vector<std::uint8_t> inside_cells(const Shapes& study, const Grid& g, Scale sc, const std::string& layer) {
+  const int w = sc.pixels(g.cols), h = sc.pixels(g.rows);
+  SurfacePtr mask(cairo_image_surface_create(CAIRO_FORMAT_A8, w, h));
+  check(cairo_surface_status(mask.get()), layer, "study-area mask");
+  CairoPtr cr(cairo_create(mask.get()));
+  cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_NONE);
+  // `study` is in page pixels: move the map's corner to the mask's origin.
+  cairo_translate(cr.get(), -study.origin.x, -study.origin.y);
+  cairo_set_source_rgba(cr.get(), 0, 0, 0, 1);
+  fill_areas(cr.get(), study);
+  check(cairo_status(cr.get()), layer, "study-area mask");
+  cairo_surface_flush(mask.get());
+  const unsigned char* data = cairo_image_surface_get_data(mask.get());
+  const int stride = cairo_image_surface_get_stride(mask.get());
+  std::vector<std::uint8_t> inside(g.size(), 0);
+  bool any = false;
+  for (int row = 0; row < g.rows; ++row) {
+    int y = std::min(h - 1, static_cast<int>(((2L * row + 1) * sc.num) / (2 * sc.den)));
+    for (int col = 0; col < g.cols; ++col) {
+      int x = std::min(w - 1, static_cast<int>(((2L * col + 1) * sc.num) / (2 * sc.den)));
+      if (data[static_cast<std::ptrdiff_t>(y) * stride + x]) {
+        inside[static_cast<std::size_t>(row) * g.cols + col] = 1;
+        any = true;
+      }
+    }
+  }
+  if (!any) inside.clear();
+  return inside;
+}
+
 // ---------------------------------------------------------------- the page
 
 constexpr double kMargin = 20, kGap = 24, kPanelW = 270;
@@ -470,6 +582,7 @@ struct Page {
   std::string borders_title;  // "" = no borders drawn
   bool study_area = false;
   bool source_points = false;
+  bool source_areas = false;
   double px_per_m = 1;
 };
 
@@ -491,13 +604,13 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
   y += 15;
   draw_text(cr, x, y, "Legenda", kText);
   y += 10;
-  set_font(cr, 12);
+  set_font(cr, 13);
   auto line = [&](const std::string& s, Rgb c = kText) {
-    y += 16;
+    y += 18;
     draw_text(cr, x, y, ellipsize(cr, s, w), c);
   };
   auto swatch = [&](Rgb c, const std::string& label, bool outline = true) {
-    y += 20;
+    y += 21;
     cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
     set_colour(cr, c);
     cairo_fill_preserve(cr);
@@ -516,7 +629,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       std::string name = z.name.empty() ? z.code : z.name;
       if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones.size() <= kShown)
         name += " (" + z.code + ")";
-      swatch(zone_colour(z.zone), name);
+      swatch(lg.zone(z.zone), name);
     }
     if (zones.size() > kShown) line(fmt::format("… en nog {} zones", zones.size() - kShown), kMuted);
   } else if (lg.scheme == Scheme::Presence) {
@@ -551,11 +664,10 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       draw_text(cr, bx + bar_w + 9, ty + 4, text, kText);
     };
     auto fmt_value = [&](double v) { return nl_auto(v / lg.divisor); };
-    const std::string unit = lg.divisor != 1 || lg.scheme == Scheme::Distance ? " " + lg.unit : "";
     std::string low = lg.zero_blank ? "> " + fmt_value(lg.lo) : fmt_value(lg.lo);
     std::string high = (lg.clipped ? "≥ " : "") + fmt_value(lg.hi);
-    label_at(lg.lo, low + unit);
-    label_at(lg.hi, high + unit);
+    label_at(lg.lo, low);
+    label_at(lg.hi, high);
     // Round values in between, where they do not crowd the end labels.
     double span = (lg.hi - lg.lo) / lg.divisor;
     double step = round_down_125(span / 3);
@@ -563,23 +675,31 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       for (double v = std::ceil(lg.lo / lg.divisor / step) * step; v < lg.hi / lg.divisor; v += step) {
         double t = (v * lg.divisor - lg.lo) / (lg.hi - lg.lo);
         if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
-        label_at(v * lg.divisor, nl_auto(v) + unit);
+        label_at(v * lg.divisor, nl_auto(v));
       }
     }
-    y = top + bar_h;
-    if (lg.zero_blank) {
-      swatch(hex(0xffffff), "0: niet gekleurd");
-    }
-    if (lg.clipped) line("bovengrens: 99e percentiel", kMuted);
+    y = top + bar_h + 6;
+    if (lg.zero_blank) swatch(hex(0xffffff), "0: niet gekleurd");
+    if (lg.robust) line("bovengrens: 99e percentiel", kMuted);
     if (lg.markers) line("punten vergroot weergegeven", kMuted);
   }
 
   // What the lines are.
   y += 10;
   if (p.source_points) {
-    y += 20;
+    y += 21;
     draw_marker(cr, x + 11, y - 5, 3, hex(0xffffff));
-    draw_text(cr, x + 32, y, "bronlocaties", kText);
+    draw_text(cr, x + 32, y, "bronlocaties (afstand 0)", kText);
+  }
+  if (p.source_areas) {
+    y += 21;
+    cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
+    set_colour(cr, viridis().front());
+    cairo_fill_preserve(cr);
+    set_colour(cr, hex(0xffffff));
+    cairo_set_line_width(cr, 1.2);
+    cairo_stroke(cr);
+    draw_text(cr, x + 32, y, "brongebieden (afstand 0)", kText);
   }
   if (p.study_area) {
     y += 20;
@@ -603,7 +723,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
 
   // Scale bar with a round length, in two halves.
   y += 30;
-  double metres = round_down_125((w - 60) / p.px_per_m);
+  double metres = round_down_125((w - 40) / p.px_per_m);
   double len = metres * p.px_per_m;
   auto dist = [](double m) { return m >= 1000 ? nl_auto(m / 1000) + " km" : nl_auto(m) + " m"; };
   set_font(cr, 11);
@@ -663,7 +783,7 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
   }
 
   const Raster raster = store.read(layer);
-  const Legend lg = make_legend(L, raster);
+  const Scheme scheme = scheme_of(L.derivation);
   const Scale sc = scale_for(grid, options.max_size);
   const int map_w = sc.pixels(grid.cols), map_h = sc.pixels(grid.rows);
 
@@ -693,9 +813,9 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     GDALDatasetUniquePtr ds = store.open_vectors();
     study = read_table(*ds, "v_studiegebied", xf);
     if (borders) border_lines = read_table(*ds, borders->vector_table, xf);
-    if (lg.scheme == Scheme::Zones && !L.vector_table.empty() && (!borders || borders->vector_table != L.vector_table))
+    if (scheme == Scheme::Zones && !L.vector_table.empty() && (!borders || borders->vector_table != L.vector_table))
       own_lines = read_table(*ds, L.vector_table, xf);
-    if (lg.scheme == Scheme::Distance && !L.vector_table.empty()) {
+    if (scheme == Scheme::Distance && !L.vector_table.empty()) {
       if (auto s = read_table(*ds, L.vector_table, xf)) {
         if (s->points.size() <= kMaxMarkers) sources = std::move(s->points);
         if (s->points.empty()) own_lines = std::move(s);
@@ -703,10 +823,13 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     }
   }
 
+  const Legend lg = make_legend(L, raster, study ? inside_cells(*study, grid, sc, layer) : std::vector<std::uint8_t>{});
+
   Page page{store, L, lg, options, "", false, false, 1};
   page.study_area = study.has_value();
   if (border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
   page.source_points = !sources.empty();
+  page.source_areas = scheme == Scheme::Distance && own_lines.has_value() && !own_lines->shapes.empty();
   page.px_per_m = sc.value() / grid.cell;
 
   const double panel_x = kMargin + map_w + kGap, panel_y = map_y;
@@ -763,8 +886,7 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     cairo_pop_group_to_source(cr);
     cairo_paint(cr);
   }
-  if (own_lines) stroke_lines(cr, *own_lines, lg.scheme == Scheme::Zones ? hex(0xffffff) : hex(0x303030),
-                              lg.scheme == Scheme::Zones ? 0.9 : 0.5, 0.6);
+  if (own_lines) stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.scheme == Scheme::Zones ? 0.6 : 1.0);
   if (border_lines) stroke_lines(cr, *border_lines, kBorder, 0.8, 0.8);
   if (study) stroke_lines(cr, *study, kStudyLine, 1.0, 1.4);
   const double cell_px = sc.value();
@@ -782,9 +904,12 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
         dots.push_back({map_x + (col + 0.5) * cell_px, map_y + (row + 0.5) * cell_px, v});
       }
     std::sort(dots.begin(), dots.end(), [](const Dot& a, const Dot& b) { return a.v < b.v; });
+    // Amounts also grow the dot (by area), so large places stand out without reading colours.
     const double radius = std::max(3.5, 0.6 * cell_px);
-    for (const Dot& d : dots)
-      if (auto c = colour_of(lg, d.v)) draw_marker(cr, d.x, d.y, radius, *c);
+    for (const Dot& d : dots) {
+      double t = lg.scheme == Scheme::Amount ? std::clamp((d.v - lg.lo) / (lg.hi - lg.lo), 0.0, 1.0) : 0.0;
+      if (auto c = colour_of(lg, d.v)) draw_marker(cr, d.x, d.y, radius * std::sqrt(1 + 3 * t), *c);
+    }
   }
   cairo_restore(cr);
   cairo_rectangle(cr, map_x + 0.5, map_y + 0.5, map_w - 1, map_h - 1);
