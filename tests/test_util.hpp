@@ -1,9 +1,10 @@
 #pragma once
 // Shared helpers for tests: scratch folders and small hand-made sources.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace casco::test {
 
@@ -45,14 +46,16 @@ inline std::string rd_collection(const std::string& features) {
 inline std::string rd_square(double x0, double y0, double size, const std::string& props) {
   auto n = [](double v) { return std::to_string(v); };
   double x1 = x0 + size, y1 = y0 + size;
-  return R"({"type":"Feature","properties":)" + props + R"(,"geometry":{"type":"Polygon","coordinates":[[[)" + n(x0) +
-         "," + n(y0) + "],[" + n(x1) + "," + n(y0) + "],[" + n(x1) + "," + n(y1) + "],[" + n(x0) + "," + n(y1) +
-         "],[" + n(x0) + "," + n(y0) + "]]]}}";
+  return R"({"type":"Feature","properties":)" + props +
+         R"(,"geometry":{"type":"Polygon","coordinates":[[[)" + n(x0) + "," + n(y0) + "],[" +
+         n(x1) + "," + n(y0) + "],[" + n(x1) + "," + n(y1) + "],[" + n(x0) + "," + n(y1) + "],[" +
+         n(x0) + "," + n(y0) + "]]]}}";
 }
 
 inline std::string rd_point(double x, double y, const std::string& props) {
-  return R"({"type":"Feature","properties":)" + props + R"(,"geometry":{"type":"Point","coordinates":[)" +
-         std::to_string(x) + "," + std::to_string(y) + "]}}";
+  return R"({"type":"Feature","properties":)" + props +
+         R"(,"geometry":{"type":"Point","coordinates":[)" + std::to_string(x) + "," +
+         std::to_string(y) + "]}}";
 }
 
 }  // namespace casco::test

@@ -1,8 +1,8 @@
 // casco — planning-support engine for the province of Drenthe. A thin command line over the
 // libraries in src/: every subcommand parses its options, calls one library function and prints.
-#include <CLI/CLI.hpp>
 #include <gdal_priv.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -29,8 +29,9 @@ void gdal_error_handler(CPLErr level, CPLErrorNum, const char* msg) {
 }
 
 fs::path default_store(const fs::path& model) {
-  return fs::path("out") / (model.parent_path().filename().string().empty() ? std::string("model")
-                                                                           : model.parent_path().filename().string() + ".gpkg");
+  return fs::path("out") / (model.parent_path().filename().string().empty()
+                                ? std::string("model")
+                                : model.parent_path().filename().string() + ".gpkg");
 }
 
 int run_build(const fs::path& model_file, fs::path store, std::optional<double> cell, bool force) {
@@ -39,12 +40,14 @@ int run_build(const fs::path& model_file, fs::path store, std::optional<double> 
   BuildOptions opt{store, cell, force};
   BuildReport r = build_model(def, opt);
   if (r.rebuilt() == 0) {
-    std::printf("%s is up to date: no layer definition or source changed (use --force to rebuild)\n",
-                r.store.c_str());
+    std::printf(
+        "%s is up to date: no layer definition or source changed (use --force to rebuild)\n",
+        r.store.c_str());
     return 0;
   }
-  std::printf("built %s: %d x %d cells of %g m, %zu layer(s), %zu rebuilt, in %.1f s\n", r.store.c_str(),
-              r.grid.cols, r.grid.rows, r.grid.cell, r.layers.size(), r.rebuilt(), r.seconds);
+  std::printf("built %s: %d x %d cells of %g m, %zu layer(s), %zu rebuilt, in %.1f s\n",
+              r.store.c_str(), r.grid.cols, r.grid.rows, r.grid.cell, r.layers.size(), r.rebuilt(),
+              r.seconds);
   for (const auto& l : r.layers)
     std::printf("  %-28s %-20s %6.2f s\n", l.id.c_str(), l.reason.c_str(), l.seconds);
   return 0;
@@ -57,10 +60,11 @@ int main(int argc, char** argv) {
   CPLSetErrorHandler(gdal_error_handler);
   install_interrupt_handler();
 
-  CLI::App app{"casco — ruimtelijk casco: planning support for Drenthe.\n"
-               "Builds the province model (aligned grid layers in RD New) from open data and answers\n"
-               "questions about it. Run 'casco SUBCOMMAND --help' for details.",
-               "casco"};
+  CLI::App app{
+      "casco — ruimtelijk casco: planning support for Drenthe.\n"
+      "Builds the province model (aligned grid layers in RD New) from open data and answers\n"
+      "questions about it. Run 'casco SUBCOMMAND --help' for details.",
+      "casco"};
   app.set_version_flag("-V,--version", std::string("casco ") + kVersion);
   app.require_subcommand(1);
   bool quiet = false, no_progress = false;
@@ -70,13 +74,16 @@ int main(int argc, char** argv) {
   };
 
   // build
-  auto* build = app.add_subcommand("build", "Build (or update) the model store from a model definition");
+  auto* build =
+      app.add_subcommand("build", "Build (or update) the model store from a model definition");
   fs::path model_file, store_out;
   std::optional<double> cell;
   bool force = false;
   build->add_option("MODEL", model_file, "Model definition (model.toml)")->required();
-  build->add_option("-o,--output", store_out, "Store to write (default: out/<folder of MODEL>.gpkg)");
-  build->add_option("--cell-size", cell, "Override the cell size in metres (e.g. 100 for a quick build)");
+  build->add_option("-o,--output", store_out,
+                    "Store to write (default: out/<folder of MODEL>.gpkg)");
+  build->add_option("--cell-size", cell,
+                    "Override the cell size in metres (e.g. 100 for a quick build)");
   build->add_flag("--force", force, "Rebuild every layer, even unchanged ones");
 
   // info
@@ -84,7 +91,8 @@ int main(int argc, char** argv) {
   fs::path store_path;
   std::string format = "text";
   info_cmd->add_option("STORE", store_path, "Model store (.gpkg)")->required();
-  info_cmd->add_option("--format", format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+  info_cmd->add_option("--format", format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
 
   // export
   auto* exp = app.add_subcommand("export", "Write a layer as GeoTIFF, or a quick-look PNG map");
@@ -94,15 +102,18 @@ int main(int argc, char** argv) {
   exp->add_option("STORE", store_path, "Model store (.gpkg)")->required();
   exp->add_option("LAYER", layer_id, "Layer id (see casco info)")->required();
   exp->add_option("OUT", out_file, "Output file: .tif/.tiff (GeoTIFF) or .png (map)")->required();
-  exp->add_option("--borders", borders, "Zones layer whose borders the PNG shows (default: the model's)");
+  exp->add_option("--borders", borders,
+                  "Zones layer whose borders the PNG shows (default: the model's)");
 
   // stats
-  auto* stats = app.add_subcommand("stats", "Zonal statistics of a layer per zone (gemeente, wijk, regio)");
+  auto* stats =
+      app.add_subcommand("stats", "Zonal statistics of a layer per zone (gemeente, wijk, regio)");
   std::string by;
   stats->add_option("STORE", store_path, "Model store (.gpkg)")->required();
   stats->add_option("LAYER", layer_id, "Layer id")->required();
   stats->add_option("--by", by, "Zones layer (e.g. gemeenten, wijken, regios)")->required();
-  stats->add_option("--format", format, "text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+  stats->add_option("--format", format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
 
   for (CLI::App* cmd : {build, info_cmd, exp, stats}) common_flags(cmd);
 
@@ -136,7 +147,8 @@ int main(int argc, char** argv) {
         o.borders = borders;
         write_quicklook(s, layer_id, out_file, o);
       } else {
-        fail("cannot tell the format of '{}': use a .tif (GeoTIFF) or .png (map) file name", out_file.string());
+        fail("cannot tell the format of '{}': use a .tif (GeoTIFF) or .png (map) file name",
+             out_file.string());
       }
       std::printf("wrote %s\n", out_file.c_str());
       return 0;

@@ -15,7 +15,9 @@ void ensure_gdal_registered();
 OGRSpatialReference make_srs(const std::string& definition, const std::string& what);
 
 struct TransformDeleter {
-  void operator()(OGRCoordinateTransformation* t) const { OGRCoordinateTransformation::DestroyCT(t); }
+  void operator()(OGRCoordinateTransformation* t) const {
+    OGRCoordinateTransformation::DestroyCT(t);
+  }
 };
 using Transform = std::unique_ptr<OGRCoordinateTransformation, TransformDeleter>;
 

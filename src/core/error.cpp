@@ -1,9 +1,9 @@
 #include "core/error.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <mutex>
-
-#include <unistd.h>
 
 namespace casco {
 namespace {
@@ -29,7 +29,9 @@ void warn_message(std::string_view message) {
                static_cast<int>(message.size()), message.data());
 }
 
-void set_quiet(bool quiet) { g_quiet = quiet; }
+void set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
 
 void info_message(std::string_view message) {
   if (g_quiet) return;

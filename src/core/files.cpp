@@ -16,8 +16,8 @@ AtomicOutput::AtomicOutput(std::filesystem::path target) : target_(std::move(tar
     if (ec) fail("cannot create folder '{}': {}", dir.string(), ec.message());
   }
   // Keep the extension last: GDAL picks drivers by it.
-  temp_ = target_.parent_path() /
-          (target_.stem().string() + ".tmp-" + std::to_string(getpid()) + target_.extension().string());
+  temp_ = target_.parent_path() / (target_.stem().string() + ".tmp-" + std::to_string(getpid()) +
+                                   target_.extension().string());
   std::error_code ec;
   std::filesystem::remove(temp_, ec);
 }

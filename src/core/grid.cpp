@@ -1,7 +1,7 @@
 #include "core/grid.hpp"
 
-#include <tbb/parallel_reduce.h>
 #include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
 
 #include <algorithm>
 

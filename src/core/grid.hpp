@@ -20,7 +20,9 @@ struct Grid {
   std::string crs = "EPSG:28992";  // as the user wrote it
   std::string crs_wkt;             // resolved by PROJ
 
-  std::size_t size() const { return static_cast<std::size_t>(cols) * static_cast<std::size_t>(rows); }
+  std::size_t size() const {
+    return static_cast<std::size_t>(cols) * static_cast<std::size_t>(rows);
+  }
   double cell_area() const { return cell * cell; }
   double cell_area_ha() const { return cell * cell / 10000.0; }
   double x1() const { return x0 + cols * cell; }

@@ -11,10 +11,14 @@ namespace casco {
 namespace {
 int g_enabled = -1;  // -1: decide by isatty
 volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_signal(int) { g_interrupted = 1; }
+extern "C" void on_signal(int) {
+  g_interrupted = 1;
+}
 }  // namespace
 
-void Progress::set_enabled(bool enabled) { g_enabled = enabled ? 1 : 0; }
+void Progress::set_enabled(bool enabled) {
+  g_enabled = enabled ? 1 : 0;
+}
 
 Progress::Progress(std::string label, std::size_t total)
     : label_(std::move(label)),
@@ -23,7 +27,9 @@ Progress::Progress(std::string label, std::size_t total)
   draw(true);
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::advance(std::size_t n) {
   done_ += n;
@@ -66,10 +72,13 @@ void install_interrupt_handler() {
   std::signal(SIGTERM, on_signal);
 }
 
-bool interrupted() { return g_interrupted != 0; }
+bool interrupted() {
+  return g_interrupted != 0;
+}
 
 void check_interrupted() {
-  if (g_interrupted) throw Error("interrupted: stopped before finishing; earlier output left intact");
+  if (g_interrupted)
+    throw Error("interrupted: stopped before finishing; earlier output left intact");
 }
 
 }  // namespace casco

@@ -16,8 +16,8 @@
 #include "core/files.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
-#include "model/rasterize.hpp"
 #include "model/raster_source.hpp"
+#include "model/rasterize.hpp"
 #include "model/store.hpp"
 #include "model/vector_source.hpp"
 
@@ -55,7 +55,10 @@ std::string sanitize_table(std::string name) {
 }
 
 OGRwkbGeometryType multi_type(int dim) {
-  return dim == 2 ? wkbMultiPolygon : dim == 1 ? wkbMultiLineString : dim == 0 ? wkbPoint : wkbUnknown;
+  return dim == 2   ? wkbMultiPolygon
+         : dim == 1 ? wkbMultiLineString
+         : dim == 0 ? wkbPoint
+                    : wkbUnknown;
 }
 
 OGRGeometry* force_dim(OGRGeometry* g, int dim) {
@@ -78,7 +81,8 @@ std::unique_ptr<OGRGeometry> union_polygons(const std::vector<const OGRGeometry*
       mp.addGeometry(g);
     } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
       for (const auto* sub : *g->toGeometryCollection())
-        if (wkbFlatten(sub->getGeometryType()) == wkbPolygon) mp.addGeometry(sub);
+        if (wkbFlatten(sub->getGeometryType()) == wkbPolygon)
+          mp.addGeometry(sub);
         else if (wkbFlatten(sub->getGeometryType()) == wkbMultiPolygon)
           for (const auto* p : *sub->toMultiPolygon()) mp.addGeometry(p);
     }
@@ -90,12 +94,13 @@ std::unique_ptr<OGRGeometry> union_polygons(const std::vector<const OGRGeometry*
 }
 
 // Writes the features, cut to the study area, as a vector table of the store.
-void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& v, const StudyArea& study,
-                   const OGRSpatialReference& srs) {
+void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& v,
+                   const StudyArea& study, const OGRSpatialReference& srs) {
   int dim = -1;
   for (const auto& f : v.features) dim = std::max(dim, f->GetGeometryRef()->getDimension());
   char** opts = CSLSetNameValue(nullptr, "SPATIAL_INDEX", "YES");
-  OGRLayer* out = ds.CreateLayer(table.c_str(), const_cast<OGRSpatialReference*>(&srs), multi_type(dim), opts);
+  OGRLayer* out =
+      ds.CreateLayer(table.c_str(), const_cast<OGRSpatialReference*>(&srs), multi_type(dim), opts);
   CSLDestroy(opts);
   if (!out) fail("cannot create table '{}': {}", table, CPLGetLastErrorMsg());
   if (!v.features.empty()) {
@@ -109,9 +114,11 @@ void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& 
   for (const auto& f : v.features) {
     const OGRGeometry* g = f->GetGeometryRef();
     std::unique_ptr<OGRGeometry> clipped;
-    if (OGRPreparedGeometryContains(study.prepared.get(), OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))) {
+    if (OGRPreparedGeometryContains(study.prepared.get(),
+                                    OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))) {
       clipped.reset(g->clone());
-    } else if (OGRPreparedGeometryIntersects(study.prepared.get(), OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))) {
+    } else if (OGRPreparedGeometryIntersects(study.prepared.get(),
+                                             OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))) {
       clipped.reset(g->Intersection(study.geometry.get()));
     }
     if (!clipped || clipped->IsEmpty() || clipped->getDimension() != g->getDimension()) continue;
@@ -119,7 +126,8 @@ void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& 
     nf.SetFrom(f.get(), TRUE);
     nf.SetFID(f->GetFID());
     nf.SetGeometryDirectly(force_dim(clipped.release(), dim));
-    if (out->CreateFeature(&nf) != OGRERR_NONE) fail("cannot write table '{}': {}", table, CPLGetLastErrorMsg());
+    if (out->CreateFeature(&nf) != OGRERR_NONE)
+      fail("cannot write table '{}': {}", table, CPLGetLastErrorMsg());
   }
   ds.CommitTransaction();
 }
@@ -130,7 +138,8 @@ int field_index(const VectorData& v, const std::string& field, const std::string
   int i = defn->GetFieldIndex(field.c_str());
   if (i < 0) {
     std::string names;
-    for (int k = 0; k < defn->GetFieldCount(); ++k) names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
+    for (int k = 0; k < defn->GetFieldCount(); ++k)
+      names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
     fail("layer '{}': {} has no field '{}' (fields: {})", layer_id, v.source_name, field, names);
   }
   return i;
@@ -152,10 +161,12 @@ Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
     shapes.push_back(to_pixel_shape(*f->GetGeometryRef(), grid));
     OGREnvelope e;
     f->GetGeometryRef()->getEnvelope(&e);
-    if (e.MaxX >= grid.x0 && e.MinX <= grid.x1() && e.MaxY >= grid.y1() && e.MinY <= grid.y0) ++in_grid;
+    if (e.MaxX >= grid.x0 && e.MinX <= grid.x1() && e.MaxY >= grid.y1() && e.MinY <= grid.y0)
+      ++in_grid;
   }
   if (in_grid == 0)
-    warn("layer '{}': {} has no features in the study area; the layer is empty", L.id, v.source_name);
+    warn("layer '{}': {} has no features in the study area; the layer is empty", L.id,
+         v.source_name);
 
   switch (L.derivation) {
     case Derivation::Presence:
@@ -166,8 +177,10 @@ Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
       for (const auto& f : v.features)
         if (f->GetGeometryRef()->getDimension() == 2) geoms.push_back(f->GetGeometryRef());
       if (geoms.empty() && !v.features.empty())
-        fail("layer '{}': coverage needs polygons, but {} holds points or lines; use presence or distance",
-             L.id, v.source_name);
+        fail(
+            "layer '{}': coverage needs polygons, but {} holds points or lines; use presence or "
+            "distance",
+            L.id, v.source_name);
       std::vector<Shape> dissolved;
       if (auto u = union_polygons(geoms)) dissolved.push_back(to_pixel_shape(*u, grid));
       out.raster = coverage(grid, dissolved);
@@ -192,7 +205,8 @@ Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
         }
         value[i] = f.GetFieldAsDouble(fi);
       }
-      if (nulls) warn("layer '{}': {} feature(s) have no value in '{}'; counted as 0", L.id, nulls, L.field);
+      if (nulls)
+        warn("layer '{}': {} feature(s) have no value in '{}'; counted as 0", L.id, nulls, L.field);
       out.raster = Raster(grid, 0.0f);
       auto& cells = out.raster.values;
       // Points add their value to the cell they fall in (several points may share a cell).
@@ -252,7 +266,8 @@ Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
             warn("layer '{}': dissolve group '{}' names '{}', which no feature of {} has", L.id,
                  L.dissolve_groups[static_cast<std::size_t>(g)].name, m, v.source_name);
         for (std::size_t g = 0; g < L.dissolve_groups.size(); ++g) {
-          ZoneRecord z{static_cast<int>(g + 1), L.dissolve_groups[g].name, L.dissolve_groups[g].name};
+          ZoneRecord z{static_cast<int>(g + 1), L.dissolve_groups[g].name,
+                       L.dissolve_groups[g].name};
           out.zones.push_back(z);
           out.dissolved.emplace_back(z, union_polygons(members[g]));
         }
@@ -269,9 +284,10 @@ Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
   return out;
 }
 
-void write_dissolved(GDALDataset& ds, const std::string& table, const Computed& c, const StudyArea& study,
-                     const OGRSpatialReference& srs) {
-  OGRLayer* out = ds.CreateLayer(table.c_str(), const_cast<OGRSpatialReference*>(&srs), wkbMultiPolygon, nullptr);
+void write_dissolved(GDALDataset& ds, const std::string& table, const Computed& c,
+                     const StudyArea& study, const OGRSpatialReference& srs) {
+  OGRLayer* out = ds.CreateLayer(table.c_str(), const_cast<OGRSpatialReference*>(&srs),
+                                 wkbMultiPolygon, nullptr);
   if (!out) fail("cannot create table '{}': {}", table, CPLGetLastErrorMsg());
   OGRFieldDefn zf("zone", OFTInteger), cf("code", OFTString), nf("name", OFTString);
   out->CreateField(&zf);
@@ -286,7 +302,8 @@ void write_dissolved(GDALDataset& ds, const std::string& table, const Computed& 
     f.SetField("code", z.code.c_str());
     f.SetField("name", z.name.c_str());
     f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(clipped.release()));
-    if (out->CreateFeature(&f) != OGRERR_NONE) fail("cannot write table '{}': {}", table, CPLGetLastErrorMsg());
+    if (out->CreateFeature(&f) != OGRERR_NONE)
+      fail("cannot write table '{}': {}", table, CPLGetLastErrorMsg());
   }
 }
 
@@ -309,8 +326,10 @@ Grid make_grid(double xmin, double ymin, double xmax, double ymax, double cell, 
   if (cols < 1) cols = 1;
   if (rows < 1) rows = 1;
   if (cols * rows > 2.0e9 || cols > 1e9 || rows > 1e9)
-    fail("a grid of {:.0f} x {:.0f} cells ({:.3g} cells) at {} m is too large; use a larger cell_size", cols,
-         rows, cols * rows, cell);
+    fail(
+        "a grid of {:.0f} x {:.0f} cells ({:.3g} cells) at {} m is too large; use a larger "
+        "cell_size",
+        cols, rows, cols * rows, cell);
   g.cols = static_cast<int>(cols);
   g.rows = static_cast<int>(rows);
   return g;
@@ -336,8 +355,9 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   StudyArea study;
   study.geometry = union_polygons(study_geoms);
   if (!study.geometry || study.geometry->IsEmpty())
-    fail("{}: the study area ({}{}) holds no polygon: check its path and 'where' filter", model_file,
-         study_src.source_name, def.study_area.where.empty() ? "" : ", where " + def.study_area.where);
+    fail("{}: the study area ({}{}) holds no polygon: check its path and 'where' filter",
+         model_file, study_src.source_name,
+         def.study_area.where.empty() ? "" : ", where " + def.study_area.where);
   study.prepared.reset(OGRCreatePreparedGeometry(study.geometry.get()));
   OGREnvelope env;
   study.geometry->getEnvelope(&env);
@@ -350,22 +370,26 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   const double need = static_cast<double>(grid.size()) * 20.0;
   const double avail = static_cast<double>(available_memory_bytes());
   if (avail > 0 && need > avail)
-    fail("a grid of {} x {} cells ({:.1f} M cells) needs about {:.1f} GB of memory to build, but {:.1f} GB is "
-         "available: use a larger cell_size (now {} m) or a smaller study area",
-         grid.cols, grid.rows, grid.size() / 1e6, need / 1e9, avail / 1e9, cell);
+    fail(
+        "a grid of {} x {} cells ({:.1f} M cells) needs about {:.1f} GB of memory to build, but "
+        "{:.1f} GB is "
+        "available: use a larger cell_size (now {} m) or a smaller study area",
+        grid.cols, grid.rows, grid.size() / 1e6, need / 1e9, avail / 1e9, cell);
 
   std::string study_sha = sha256_hex(sha256_file(def.study_area.path) + source_key(def.study_area));
-  std::string grid_sig = fmt::format("{:.17g} {:.17g} {:.17g} {} {} {}", grid.x0, grid.y0, grid.cell, grid.cols,
-                                     grid.rows, grid.crs);
+  std::string grid_sig = fmt::format("{:.17g} {:.17g} {:.17g} {} {} {}", grid.x0, grid.y0,
+                                     grid.cell, grid.cols, grid.rows, grid.crs);
 
   // The previous store, if there is one, lends unchanged layers.
   std::optional<Store> old;
   if (std::filesystem::exists(opt.store) && !opt.force) {
     try {
       old = Store::open(opt.store);
-      if (!old->grid().same_raster(grid) || old->manifest().study_area_sha256 != study_sha) old.reset();
+      if (!old->grid().same_raster(grid) || old->manifest().study_area_sha256 != study_sha)
+        old.reset();
     } catch (const Error& e) {
-      warn("the existing '{}' cannot be read as a store ({}); rebuilding every layer", opt.store.string(), e.what());
+      warn("the existing '{}' cannot be read as a store ({}); rebuilding every layer",
+           opt.store.string(), e.what());
     }
   }
   GDALDatasetUniquePtr old_vectors;
@@ -390,27 +414,35 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
     rec.description = L.description;
     rec.source = std::filesystem::relative(L.source.path, def.file.parent_path()).string();
     if (!std::filesystem::exists(L.source.path))
-      fail("{}:{}: layer '{}': source file '{}' does not exist", model_file, L.line, L.id, L.source.path.string());
+      fail("{}:{}: layer '{}': source file '{}' does not exist", model_file, L.line, L.id,
+           L.source.path.string());
     rec.source_sha256 = sha256_file(L.source.path);
     rec.definition_sha256 = sha256_hex(L.canonical + "\n" + grid_sig + "\n" + study_sha);
     rec.built_at = built_at;
     p.prev = old ? old->find(L.id) : nullptr;
     LayerOutcome& outcome = p.outcome;
     outcome = {L.id, true, "", 0};
-    if (opt.force) outcome.reason = "forced";
-    else if (!old) outcome.reason = "new store";
-    else if (!p.prev) outcome.reason = "new layer";
-    else if (p.prev->definition_sha256 != rec.definition_sha256) outcome.reason = "definition changed";
-    else if (p.prev->source_sha256 != rec.source_sha256) outcome.reason = "source changed";
-    else outcome.rebuilt = false;
+    if (opt.force)
+      outcome.reason = "forced";
+    else if (!old)
+      outcome.reason = "new store";
+    else if (!p.prev)
+      outcome.reason = "new layer";
+    else if (p.prev->definition_sha256 != rec.definition_sha256)
+      outcome.reason = "definition changed";
+    else if (p.prev->source_sha256 != rec.source_sha256)
+      outcome.reason = "source changed";
+    else
+      outcome.rebuilt = false;
     plans.push_back(std::move(p));
   }
 
   // Nothing changed and the same layers in the same order: the store is up to date as it is.
-  if (old && old->manifest().layers.size() == plans.size() && old->manifest().model_name == def.name &&
-      old->manifest().borders == def.borders &&
+  if (old && old->manifest().layers.size() == plans.size() &&
+      old->manifest().model_name == def.name && old->manifest().borders == def.borders &&
       std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
-        return !p.outcome.rebuilt && &old->manifest().layers[static_cast<std::size_t>(&p - plans.data())] == p.prev;
+        return !p.outcome.rebuilt &&
+               &old->manifest().layers[static_cast<std::size_t>(&p - plans.data())] == p.prev;
       })) {
     for (auto& p : plans) {
       p.outcome.reason = "unchanged";
@@ -480,7 +512,8 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       if (auto it = old->manifest().zones.find(L.id); it != old->manifest().zones.end())
         manifest.zones[L.id] = it->second;
       if (!table.empty() && !tables_written.count(table)) {
-        if (old_vectors && old_vectors->GetLayerByName(table.c_str()) && prev->vector_table == table) {
+        if (old_vectors && old_vectors->GetLayerByName(table.c_str()) &&
+            prev->vector_table == table) {
           writer.copy_vector_table(*old_vectors, table);
           tables_written.insert(table);
         }

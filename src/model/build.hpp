@@ -12,9 +12,9 @@
 namespace casco {
 
 struct BuildOptions {
-  std::filesystem::path store;        // the GeoPackage to (re)write
-  std::optional<double> cell_size;    // overrides [model] cell_size (e.g. a coarse quick build)
-  bool force = false;                 // rebuild every layer
+  std::filesystem::path store;      // the GeoPackage to (re)write
+  std::optional<double> cell_size;  // overrides [model] cell_size (e.g. a coarse quick build)
+  bool force = false;               // rebuild every layer
 };
 
 struct LayerOutcome {

@@ -30,8 +30,8 @@ struct Ctx {
 void check_keys(const Ctx& ctx, const toml::table& t, const std::string& where,
                 std::initializer_list<const char*> allowed) {
   for (auto&& [k, v] : t) {
-    bool ok = std::any_of(allowed.begin(), allowed.end(),
-                          [&](const char* a) { return k.str() == a; });
+    bool ok =
+        std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return k.str() == a; });
     if (!ok) {
       std::string list;
       for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
@@ -47,7 +47,8 @@ std::string get_string(const Ctx& ctx, const toml::table& t, const char* key, bo
     if (required) ctx.error_at(t, fmt::format("{} needs a '{}' (a text value)", where, key));
     return def;
   }
-  if (!n->is_string()) ctx.error_at(*n, fmt::format("'{}' in {} must be a text value in quotes", key, where));
+  if (!n->is_string())
+    ctx.error_at(*n, fmt::format("'{}' in {} must be a text value in quotes", key, where));
   return n->as_string()->get();
 }
 
@@ -86,14 +87,15 @@ SourceDef parse_source(const Ctx& ctx, const toml::node& node, const std::string
 
 Derivation parse_derivation(const Ctx& ctx, const toml::node& n) {
   static const std::pair<const char*, Derivation> table[] = {
-      {"presence", Derivation::Presence}, {"coverage", Derivation::Coverage},
+      {"presence", Derivation::Presence},   {"coverage", Derivation::Coverage},
       {"attribute", Derivation::Attribute}, {"distance", Derivation::Distance},
-      {"resample", Derivation::Resample}, {"zones", Derivation::Zones}};
+      {"resample", Derivation::Resample},   {"zones", Derivation::Zones}};
   if (n.is_string()) {
     for (auto& [name, d] : table)
       if (n.as_string()->get() == name) return d;
   }
-  ctx.error_at(n, "'derivation' must be one of presence, coverage, attribute, distance, resample, zones");
+  ctx.error_at(
+      n, "'derivation' must be one of presence, coverage, attribute, distance, resample, zones");
 }
 
 LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
@@ -103,24 +105,31 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   L.id = get_string(ctx, t, "id", true, where);
   static const std::regex id_re("[a-z][a-z0-9_]{0,62}");
   if (!std::regex_match(L.id, id_re))
-    ctx.error_at(*t.get("id"), fmt::format("layer id '{}' must start with a lower-case letter and use "
-                                           "only a-z, 0-9 and _ (it becomes a table name)", L.id));
+    ctx.error_at(*t.get("id"),
+                 fmt::format("layer id '{}' must start with a lower-case letter and use "
+                             "only a-z, 0-9 and _ (it becomes a table name)",
+                             L.id));
   where = fmt::format("layer '{}'", L.id);
   check_keys(ctx, t, where,
-             {"id", "title", "group", "unit", "description", "derivation", "source", "field", "mode",
-              "resampling", "band", "zone_code", "zone_name", "dissolve"});
+             {"id", "title", "group", "unit", "description", "derivation", "source", "field",
+              "mode", "resampling", "band", "zone_code", "zone_name", "dissolve"});
   L.title = get_string(ctx, t, "title", true, where);
   L.group = get_string(ctx, t, "group", true, where);
   const auto& groups = layer_groups();
   if (std::find(groups.begin(), groups.end(), L.group) == groups.end()) {
     std::string list;
     for (auto& g : groups) list += (list.empty() ? "" : ", ") + g;
-    ctx.error_at(*t.get("group"), fmt::format("unknown group '{}' in {} (use one of: {})", L.group, where, list));
+    ctx.error_at(*t.get("group"),
+                 fmt::format("unknown group '{}' in {} (use one of: {})", L.group, where, list));
   }
   L.unit = get_string(ctx, t, "unit", false, where, "");
   L.description = get_string(ctx, t, "description", false, where, "");
   const toml::node* d = t.get("derivation");
-  if (!d) ctx.error_at(t, where + " needs a 'derivation' (presence, coverage, attribute, distance, resample or zones)");
+  if (!d)
+    ctx.error_at(
+        t,
+        where +
+            " needs a 'derivation' (presence, coverage, attribute, distance, resample or zones)");
   L.derivation = parse_derivation(ctx, *d);
   const toml::node* src = t.get("source");
   if (!src) ctx.error_at(t, where + " needs a 'source'");
@@ -131,15 +140,17 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       L.field = get_string(ctx, t, "field", true, where + " (derivation attribute)");
       std::string mode = get_string(ctx, t, "mode", false, where, "spread");
       if (mode != "spread" && mode != "value")
-        ctx.error_at(*t.get("mode"), "'mode' must be \"spread\" (divide each feature's value over its "
-                                     "cells) or \"value\" (burn the value into every cell)");
+        ctx.error_at(*t.get("mode"),
+                     "'mode' must be \"spread\" (divide each feature's value over its "
+                     "cells) or \"value\" (burn the value into every cell)");
       L.spread = mode == "spread";
       break;
     }
     case Derivation::Resample: {
       L.resampling = get_string(ctx, t, "resampling", false, where, "nearest");
       if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
-        ctx.error_at(*t.get("resampling"), "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
+        ctx.error_at(*t.get("resampling"),
+                     "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
       L.band = static_cast<int>(get_number(ctx, t, "band", 1, where));
       if (L.band < 1) ctx.error_at(*t.get("band"), "'band' counts from 1");
       break;
@@ -154,12 +165,14 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
         L.dissolve_field = get_string(ctx, *dt, "field", true, where + ".dissolve");
         const toml::node* gn = dt->get("groups");
         if (!gn || !gn->is_table())
-          ctx.error_at(*dt, "'dissolve' needs 'groups' = { \"zone name\" = [\"member\", ...], ... }");
+          ctx.error_at(*dt,
+                       "'dissolve' needs 'groups' = { \"zone name\" = [\"member\", ...], ... }");
         std::set<std::string> seen;
         for (auto&& [name, members] : *gn->as_table()) {
           ZoneGroup g{std::string(name.str()), {}};
           const toml::array* arr = members.as_array();
-          if (!arr) ctx.error_at(members, fmt::format("group '{}' must be a list of member names", g.name));
+          if (!arr)
+            ctx.error_at(members, fmt::format("group '{}' must be a list of member names", g.name));
           for (const auto& m : *arr) {
             if (!m.is_string()) ctx.error_at(m, "group members must be texts");
             std::string member = m.as_string()->get();
@@ -193,12 +206,18 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
 
 const char* to_string(Derivation d) {
   switch (d) {
-    case Derivation::Presence: return "presence";
-    case Derivation::Coverage: return "coverage";
-    case Derivation::Attribute: return "attribute";
-    case Derivation::Distance: return "distance";
-    case Derivation::Resample: return "resample";
-    case Derivation::Zones: return "zones";
+    case Derivation::Presence:
+      return "presence";
+    case Derivation::Coverage:
+      return "coverage";
+    case Derivation::Attribute:
+      return "attribute";
+    case Derivation::Distance:
+      return "distance";
+    case Derivation::Resample:
+      return "resample";
+    case Derivation::Zones:
+      return "zones";
   }
   return "?";
 }
@@ -234,13 +253,15 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
   m.crs = get_string(ctx, *model, "crs", false, "[model]", "EPSG:28992");
   m.cell_size = get_number(ctx, *model, "cell_size", 25.0, "[model]");
   if (!(m.cell_size > 0))
-    ctx.error_at(*model->get("cell_size"), fmt::format("cell_size must be a positive number of metres, not {}", m.cell_size));
+    ctx.error_at(*model->get("cell_size"),
+                 fmt::format("cell_size must be a positive number of metres, not {}", m.cell_size));
   m.margin = get_number(ctx, *model, "margin", 0.0, "[model]");
   if (m.margin < 0) ctx.error_at(*model->get("margin"), "margin cannot be negative");
   m.borders = get_string(ctx, *model, "borders", false, "[model]", "");
 
   const toml::node* sa = root.get("study_area");
-  if (!sa) fail("{}: missing [study_area] (the polygon layer that bounds the model)", file.string());
+  if (!sa)
+    fail("{}: missing [study_area] (the polygon layer that bounds the model)", file.string());
   m.study_area = parse_source(ctx, *sa, "[study_area]");
 
   if (const toml::node* layers = root.get("layer")) {
@@ -251,14 +272,17 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
       const toml::table* t = (*arr)[i].as_table();
       if (!t) ctx.error_at((*arr)[i], "each [[layer]] must be a table");
       LayerDef L = parse_layer(ctx, *t, i);
-      if (!ids.insert(L.id).second) ctx.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));
+      if (!ids.insert(L.id).second)
+        ctx.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));
       m.layers.push_back(std::move(L));
     }
   }
   if (!m.borders.empty()) {
     const LayerDef* b = m.find(m.borders);
     if (!b || b->derivation != Derivation::Zones)
-      ctx.error_at(*model->get("borders"), fmt::format("borders = '{}' must name a layer with derivation = \"zones\"", m.borders));
+      ctx.error_at(
+          *model->get("borders"),
+          fmt::format("borders = '{}' must name a layer with derivation = \"zones\"", m.borders));
   }
   return m;
 }

@@ -11,10 +11,10 @@ namespace casco {
 // Where a layer's features or cells come from.
 struct SourceDef {
   std::filesystem::path path;  // resolved against the folder of model.toml
-  std::string layer;           // layer inside the file (GeoPackage, OSM PBF: points/lines/multipolygons)
-  std::string where;           // OGR SQL attribute filter
-  std::string crs;             // CRS to assume when the file declares none (or to override it)
-  std::string osm_tag;         // "key" or "key=value": keep OSM features with this tag
+  std::string layer;    // layer inside the file (GeoPackage, OSM PBF: points/lines/multipolygons)
+  std::string where;    // OGR SQL attribute filter
+  std::string crs;      // CRS to assume when the file declares none (or to override it)
+  std::string osm_tag;  // "key" or "key=value": keep OSM features with this tag
   std::vector<std::string> open_options;  // GDAL open options, e.g. X_POSSIBLE_NAMES=lon for CSV
   bool empty() const { return path.empty(); }
 };
@@ -37,7 +37,8 @@ struct LayerDef {
   SourceDef source;
   // attribute
   std::string field;
-  bool spread = true;  // spread a zone's total over its cells (sum preserved) or burn the value as is
+  bool spread =
+      true;  // spread a zone's total over its cells (sum preserved) or burn the value as is
   // resample
   std::string resampling = "nearest";
   int band = 1;
@@ -55,8 +56,8 @@ struct ModelDef {
   std::string name = "model";
   std::string crs = "EPSG:28992";
   double cell_size = 25.0;
-  double margin = 0.0;    // metres added around the study area's bounding box
-  std::string borders;    // zones layer drawn on maps (e.g. gemeenten)
+  double margin = 0.0;  // metres added around the study area's bounding box
+  std::string borders;  // zones layer drawn on maps (e.g. gemeenten)
   SourceDef study_area;
   std::vector<LayerDef> layers;
 

@@ -23,7 +23,8 @@ struct ArgList {
 };
 }  // namespace
 
-Raster resample_raster(const SourceDef& source, const std::string& resampling, int band, const Grid& grid) {
+Raster resample_raster(const SourceDef& source, const std::string& resampling, int band,
+                       const Grid& grid) {
   ensure_gdal_registered();
   const std::string file = source.path.string();
   if (!std::filesystem::exists(source.path))
@@ -33,7 +34,9 @@ Raster resample_raster(const SourceDef& source, const std::string& resampling, i
   if (band < 1 || band > src->GetRasterCount())
     fail("'{}' has {} band(s); band {} does not exist", file, src->GetRasterCount(), band);
   if (source.crs.empty() && src->GetSpatialRef() == nullptr)
-    fail("raster '{}' declares no coordinate reference system: add crs = \"EPSG:...\" to its source", file);
+    fail(
+        "raster '{}' declares no coordinate reference system: add crs = \"EPSG:...\" to its source",
+        file);
 
   // Select the band (and assign the declared CRS) through a virtual dataset, then warp.
   ArgList t;
@@ -48,12 +51,27 @@ Raster resample_raster(const SourceDef& source, const std::string& resampling, i
   if (!vrt) fail("cannot select band {} of '{}': {}", band, file, CPLGetLastErrorMsg());
 
   ArgList w;
-  w.args = {"-of", "MEM", "-ot", "Float32", "-t_srs", grid.crs_wkt.empty() ? grid.crs : grid.crs_wkt,
-            "-te", fmt::format("{:.10g}", grid.x0), fmt::format("{:.10g}", grid.y1()),
-            fmt::format("{:.10g}", grid.x1()), fmt::format("{:.10g}", grid.y0),
-            "-ts", std::to_string(grid.cols), std::to_string(grid.rows),
-            "-r", resampling == "nearest" ? "near" : resampling, "-dstnodata", "nan", "-multi",
-            "-wo", "NUM_THREADS=ALL_CPUS"};
+  w.args = {"-of",
+            "MEM",
+            "-ot",
+            "Float32",
+            "-t_srs",
+            grid.crs_wkt.empty() ? grid.crs : grid.crs_wkt,
+            "-te",
+            fmt::format("{:.10g}", grid.x0),
+            fmt::format("{:.10g}", grid.y1()),
+            fmt::format("{:.10g}", grid.x1()),
+            fmt::format("{:.10g}", grid.y0),
+            "-ts",
+            std::to_string(grid.cols),
+            std::to_string(grid.rows),
+            "-r",
+            resampling == "nearest" ? "near" : resampling,
+            "-dstnodata",
+            "nan",
+            "-multi",
+            "-wo",
+            "NUM_THREADS=ALL_CPUS"};
   GDALWarpAppOptions* wopt = GDALWarpAppOptionsNew(w.get(), nullptr);
   GDALDatasetH srcs[1] = {vrt};
   int usage_error = 0;
@@ -63,8 +81,8 @@ Raster resample_raster(const SourceDef& source, const std::string& resampling, i
   if (!out) fail("cannot resample '{}' onto the model grid: {}", file, CPLGetLastErrorMsg());
 
   Raster r(grid, kNoData);
-  CPLErr err = GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, grid.cols, grid.rows, r.values.data(),
-                            grid.cols, grid.rows, GDT_Float32, 0, 0);
+  CPLErr err = GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, grid.cols, grid.rows,
+                            r.values.data(), grid.cols, grid.rows, GDT_Float32, 0, 0);
   GDALClose(out);
   if (err != CE_None) fail("cannot read the resampled '{}': {}", file, CPLGetLastErrorMsg());
   return r;

@@ -30,7 +30,8 @@ std::vector<Pt> ring_to_pixels(const OGRLinearRing& ring, const Grid& g) {
   int n = ring.getNumPoints();
   out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) out.push_back({g.px(ring.getX(i)), g.py(ring.getY(i))});
-  if (out.size() > 1 && out.front().x == out.back().x && out.front().y == out.back().y) out.pop_back();
+  if (out.size() > 1 && out.front().x == out.back().x && out.front().y == out.back().y)
+    out.pop_back();
   return out;
 }
 
@@ -48,7 +49,8 @@ void add_polygon(const OGRPolygon& poly, const Grid& g, Shape& s) {
 
 int dimension_of(const OGRGeometry& geom) {
   auto t = wkbFlatten(geom.getGeometryType());
-  if (t == wkbGeometryCollection || t == wkbMultiPolygon || t == wkbMultiLineString || t == wkbMultiPoint) {
+  if (t == wkbGeometryCollection || t == wkbMultiPolygon || t == wkbMultiLineString ||
+      t == wkbMultiPoint) {
     int d = -1;
     for (const auto* sub : *geom.toGeometryCollection()) d = std::max(d, dimension_of(*sub));
     return d;
@@ -58,7 +60,8 @@ int dimension_of(const OGRGeometry& geom) {
 
 void collect(const OGRGeometry& geom, const Grid& g, int dim, Shape& s) {
   auto t = wkbFlatten(geom.getGeometryType());
-  if (t == wkbGeometryCollection || t == wkbMultiPolygon || t == wkbMultiLineString || t == wkbMultiPoint) {
+  if (t == wkbGeometryCollection || t == wkbMultiPolygon || t == wkbMultiLineString ||
+      t == wkbMultiPoint) {
     for (const auto* sub : *geom.toGeometryCollection()) collect(*sub, g, dim, s);
     return;
   }
@@ -105,8 +108,10 @@ void walk_segment(Pt a, Pt b, int cols, int rows, F&& visit) {
   int sx = dx > 0 ? 1 : -1, sy = dy > 0 ? 1 : -1;
   double tdx = dx != 0 ? std::abs(1.0 / dx) : std::numeric_limits<double>::infinity();
   double tdy = dy != 0 ? std::abs(1.0 / dy) : std::numeric_limits<double>::infinity();
-  double tx = dx != 0 ? ((sx > 0 ? (cx + 1 - a.x) : (a.x - cx)) * tdx) : std::numeric_limits<double>::infinity();
-  double ty = dy != 0 ? ((sy > 0 ? (cy + 1 - a.y) : (a.y - cy)) * tdy) : std::numeric_limits<double>::infinity();
+  double tx = dx != 0 ? ((sx > 0 ? (cx + 1 - a.x) : (a.x - cx)) * tdx)
+                      : std::numeric_limits<double>::infinity();
+  double ty = dy != 0 ? ((sy > 0 ? (cy + 1 - a.y) : (a.y - cy)) * tdy)
+                      : std::numeric_limits<double>::infinity();
   int steps = std::abs(ex - cx) + std::abs(ey - cy);
   for (int i = 0; i <= steps; ++i) {
     if (cx >= 0 && cy >= 0 && cx < cols && cy < rows) visit(cy, cx);
@@ -205,8 +210,9 @@ Shape to_pixel_shape(const OGRGeometry& geometry, const Grid& grid) {
     s.type = Shape::Type::Empty;
     return s;
   }
-  OGRGeometryH pos = dim == 2 ? OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&geometry)))
-                             : nullptr;
+  OGRGeometryH pos =
+      dim == 2 ? OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&geometry)))
+               : nullptr;
   if (pos && !OGR_G_IsEmpty(pos)) {
     s.anchor = {grid.px(OGR_G_GetX(pos, 0)), grid.py(OGR_G_GetY(pos, 0))};
   } else {
@@ -263,11 +269,14 @@ std::vector<int32_t> label_cells(const Grid& grid, const std::vector<Shape>& sha
   // Lines and points (few cells; sequential keeps "later wins" simple).
   for (std::size_t f = 0; f < shapes.size(); ++f) {
     const Shape& s = shapes[f];
-    auto set = [&](int r, int c) { label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f); };
+    auto set = [&](int r, int c) {
+      label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f);
+    };
     if (s.type == Shape::Type::Line) {
       for (const auto& line : s.parts) {
         if (line.size() == 1) walk_segment(line[0], line[0], cols, rows, set);
-        for (std::size_t i = 0; i + 1 < line.size(); ++i) walk_segment(line[i], line[i + 1], cols, rows, set);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i)
+          walk_segment(line[i], line[i + 1], cols, rows, set);
       }
     } else if (s.type == Shape::Type::Point) {
       for (const auto& p : s.parts) {
@@ -283,7 +292,8 @@ std::vector<int32_t> label_cells(const Grid& grid, const std::vector<Shape>& sha
     if (l >= 0) has_cell[static_cast<std::size_t>(l)] = 1;
   for (std::size_t f = 0; f < shapes.size(); ++f) {
     if (has_cell[f] || shapes[f].type != Shape::Type::Polygon) continue;
-    int c = static_cast<int>(std::floor(shapes[f].anchor.x)), r = static_cast<int>(std::floor(shapes[f].anchor.y));
+    int c = static_cast<int>(std::floor(shapes[f].anchor.x)),
+        r = static_cast<int>(std::floor(shapes[f].anchor.y));
     if (c >= 0 && r >= 0 && c < cols && r < rows)
       label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f);
   }
@@ -307,7 +317,8 @@ Raster coverage(const Grid& grid, const std::vector<Shape>& shapes) {
   for (const auto& s : shapes) {
     if (s.type != Shape::Type::Polygon) continue;
     for (const auto& ring : s.parts)
-      for (std::size_t i = 0, n = ring.size(); i < n; ++i) edges.push_back({ring[i], ring[(i + 1) % n]});
+      for (std::size_t i = 0, n = ring.size(); i < n; ++i)
+        edges.push_back({ring[i], ring[(i + 1) % n]});
   }
   // Sort by top so each band scans only edges that can reach it.
   std::sort(edges.begin(), edges.end(), [](const Edge& e, const Edge& f) {
@@ -376,28 +387,33 @@ Raster distance(const Grid& grid, const std::vector<uint8_t>& mask) {
       d[q] = double(q - p) * (q - p) + f[p];
     }
   };
-  tbb::parallel_for(tbb::blocked_range<int>(0, cols, 64), [&](const tbb::blocked_range<int>& range) {
-    std::vector<double> f(static_cast<std::size_t>(rows)), d(static_cast<std::size_t>(rows));
-    std::vector<int> v;
-    std::vector<double> z;
-    for (int c = range.begin(); c != range.end(); ++c) {
-      for (int r = 0; r < rows; ++r)
-        f[static_cast<std::size_t>(r)] = mask[static_cast<std::size_t>(r) * cols + c] ? 0.0 : kInf;
-      edt_1d(f.data(), d.data(), rows, v, z);
-      for (int r = 0; r < rows; ++r) d2[static_cast<std::size_t>(r) * cols + c] = d[static_cast<std::size_t>(r)];
-    }
-  });
-  tbb::parallel_for(tbb::blocked_range<int>(0, rows, 16), [&](const tbb::blocked_range<int>& range) {
-    std::vector<double> d(static_cast<std::size_t>(cols));
-    std::vector<int> v;
-    std::vector<double> z;
-    for (int r = range.begin(); r != range.end(); ++r) {
-      double* f = d2.data() + static_cast<std::size_t>(r) * cols;
-      edt_1d(f, d.data(), cols, v, z);
-      float* o = out.values.data() + static_cast<std::size_t>(r) * cols;
-      for (int c = 0; c < cols; ++c) o[c] = static_cast<float>(std::sqrt(d[static_cast<std::size_t>(c)]) * grid.cell);
-    }
-  });
+  tbb::parallel_for(
+      tbb::blocked_range<int>(0, cols, 64), [&](const tbb::blocked_range<int>& range) {
+        std::vector<double> f(static_cast<std::size_t>(rows)), d(static_cast<std::size_t>(rows));
+        std::vector<int> v;
+        std::vector<double> z;
+        for (int c = range.begin(); c != range.end(); ++c) {
+          for (int r = 0; r < rows; ++r)
+            f[static_cast<std::size_t>(r)] =
+                mask[static_cast<std::size_t>(r) * cols + c] ? 0.0 : kInf;
+          edt_1d(f.data(), d.data(), rows, v, z);
+          for (int r = 0; r < rows; ++r)
+            d2[static_cast<std::size_t>(r) * cols + c] = d[static_cast<std::size_t>(r)];
+        }
+      });
+  tbb::parallel_for(
+      tbb::blocked_range<int>(0, rows, 16), [&](const tbb::blocked_range<int>& range) {
+        std::vector<double> d(static_cast<std::size_t>(cols));
+        std::vector<int> v;
+        std::vector<double> z;
+        for (int r = range.begin(); r != range.end(); ++r) {
+          double* f = d2.data() + static_cast<std::size_t>(r) * cols;
+          edt_1d(f, d.data(), cols, v, z);
+          float* o = out.values.data() + static_cast<std::size_t>(r) * cols;
+          for (int c = 0; c < cols; ++c)
+            o[c] = static_cast<float>(std::sqrt(d[static_cast<std::size_t>(c)]) * grid.cell);
+        }
+      });
   return out;
 }
 

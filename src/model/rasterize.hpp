@@ -21,7 +21,8 @@ struct Shape {
   // holes negative (so the even-odd rule and signed-area accumulation agree). Line: polylines.
   // Point: single-point parts.
   std::vector<std::vector<Pt>> parts;
-  Pt anchor{0, 0};  // a point inside (polygons) or on the shape, used when it is smaller than a cell
+  Pt anchor{0,
+            0};  // a point inside (polygons) or on the shape, used when it is smaller than a cell
 };
 
 // Converts an OGR geometry (already in the grid's CRS) to pixel space. Mixed collections keep

@@ -1,10 +1,9 @@
 #include "model/stats.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "model/definition.hpp"
@@ -66,7 +65,8 @@ struct TextTable {
     }
     std::string out;
     auto line = [&](const std::vector<std::string>& cells) {
-      for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? "  " : "") + pad(cells[c], w[c], right[c]);
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        out += (c ? "  " : "") + pad(cells[c], w[c], right[c]);
       while (!out.empty() && out.back() == ' ') out.pop_back();
       out += '\n';
     };
@@ -88,13 +88,15 @@ TableFormat parse_table_format(const std::string& s) {
   fail("unknown format '{}': use text, csv or json", s);
 }
 
-std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, const std::vector<ZoneRecord>& records) {
+std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
+                                   const std::vector<ZoneRecord>& records) {
   if (!values.grid.same_raster(zones.grid)) fail("value and zone layers are on different grids");
   int max_zone = 0;
   for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
   struct Acc {
     std::size_t cells = 0, set = 0, data = 0;
-    double sum = 0, min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+    double sum = 0, min = std::numeric_limits<double>::infinity(),
+           max = -std::numeric_limits<double>::infinity();
   };
   std::vector<Acc> acc(static_cast<std::size_t>(max_zone) + 1);
   for (std::size_t i = 0; i < values.values.size(); ++i) {
@@ -123,7 +125,8 @@ std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, co
     s.area_ha = static_cast<double>(a.cells) * values.grid.cell_area_ha();
     s.covered_ha = a.sum * values.grid.cell_area_ha();
     s.sum = a.sum;
-    s.mean = a.data ? a.sum / static_cast<double>(a.data) : std::numeric_limits<double>::quiet_NaN();
+    s.mean =
+        a.data ? a.sum / static_cast<double>(a.data) : std::numeric_limits<double>::quiet_NaN();
     s.min = a.data ? a.min : std::numeric_limits<double>::quiet_NaN();
     s.max = a.data ? a.max : std::numeric_limits<double>::quiet_NaN();
     out.push_back(s);
@@ -131,8 +134,8 @@ std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, co
   return out;
 }
 
-std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer, const std::vector<ZoneStats>& rows,
-                         TableFormat format) {
+std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer,
+                         const std::vector<ZoneStats>& rows, TableFormat format) {
   // For shares and 0/1 layers, sum x cell area is the covered area: the figure planners ask for.
   const bool areal = layer.derivation == "coverage" || layer.derivation == "presence";
   if (format == TableFormat::Json) {
@@ -142,11 +145,20 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
     j["unit"] = layer.unit;
     j["zones"] = zone_layer;
     auto& arr = j["rows"] = nlohmann::json::array();
-    auto jnum = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    auto jnum = [](double v) {
+      return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
+    };
     for (const auto& r : rows)
-      arr.push_back({{"zone", r.zone}, {"code", r.code}, {"name", r.name}, {"cells", r.cells},
-                     {"cells_set", r.cells_set}, {"area_ha", r.area_ha}, {"sum", r.sum}, {"mean", jnum(r.mean)},
-                     {"min", jnum(r.min)}, {"max", jnum(r.max)}});
+      arr.push_back({{"zone", r.zone},
+                     {"code", r.code},
+                     {"name", r.name},
+                     {"cells", r.cells},
+                     {"cells_set", r.cells_set},
+                     {"area_ha", r.area_ha},
+                     {"sum", r.sum},
+                     {"mean", jnum(r.mean)},
+                     {"min", jnum(r.min)},
+                     {"max", jnum(r.max)}});
     if (areal)
       for (std::size_t i = 0; i < rows.size(); ++i) arr[i]["covered_ha"] = rows[i].covered_ha;
     return j.dump(2) + "\n";
@@ -155,8 +167,9 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
     std::string out = std::string("zone,code,name,cells,cells_set,area_ha,sum,mean,min,max") +
                       (areal ? ",covered_ha\n" : "\n");
     for (const auto& r : rows) {
-      out += fmt::format("{},{},{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g}", r.zone, csv_escape(r.code),
-                         csv_escape(r.name), r.cells, r.cells_set, r.area_ha, r.sum, r.mean, r.min, r.max);
+      out += fmt::format("{},{},{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g}", r.zone,
+                         csv_escape(r.code), csv_escape(r.name), r.cells, r.cells_set, r.area_ha,
+                         r.sum, r.mean, r.min, r.max);
       out += areal ? fmt::format(",{:.4f}\n", r.covered_ha) : "\n";
     }
     return out;
@@ -171,8 +184,9 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
   double tot_area = 0, tot_sum = 0, tot_cov = 0;
   std::size_t tot_set = 0;
   for (const auto& r : rows) {
-    t.rows.push_back({r.code, r.name, num(r.area_ha, 0), num(r.sum, decimals_for(r.sum)), num(r.mean, decimals_for(r.mean)),
-                      num(r.min, decimals_for(r.min)), num(r.max, decimals_for(r.max)), num(static_cast<double>(r.cells_set), 0)});
+    t.rows.push_back({r.code, r.name, num(r.area_ha, 0), num(r.sum, decimals_for(r.sum)),
+                      num(r.mean, decimals_for(r.mean)), num(r.min, decimals_for(r.min)),
+                      num(r.max, decimals_for(r.max)), num(static_cast<double>(r.cells_set), 0)});
     if (areal) t.rows.back().push_back(num(r.covered_ha, 1));
     tot_area += r.area_ha;
     tot_sum += r.sum;
@@ -196,30 +210,44 @@ std::string format_info(const Store& store, TableFormat format) {
     j["model"] = m.model_name;
     j["built_at"] = m.built_at;
     j["casco_version"] = m.casco_version;
-    j["grid"] = {{"crs", g.crs}, {"x0", g.x0}, {"y0", g.y0}, {"cell_size", g.cell}, {"cols", g.cols}, {"rows", g.rows}};
+    j["grid"] = {{"crs", g.crs},        {"x0", g.x0},     {"y0", g.y0},
+                 {"cell_size", g.cell}, {"cols", g.cols}, {"rows", g.rows}};
     auto& arr = j["layers"] = nlohmann::json::array();
     for (const auto& L : m.layers)
-      arr.push_back({{"id", L.id}, {"title", L.title}, {"group", L.group}, {"unit", L.unit},
-                     {"derivation", L.derivation}, {"source", L.source}, {"source_sha256", L.source_sha256},
-                     {"built_at", L.built_at}, {"vector_table", L.vector_table}, {"min", L.stats.min},
-                     {"max", L.stats.max}, {"mean", L.stats.mean}, {"sum", L.stats.sum},
-                     {"cells_set", L.stats.cells_set}, {"area_ha", L.stats.area_ha}});
+      arr.push_back({{"id", L.id},
+                     {"title", L.title},
+                     {"group", L.group},
+                     {"unit", L.unit},
+                     {"derivation", L.derivation},
+                     {"source", L.source},
+                     {"source_sha256", L.source_sha256},
+                     {"built_at", L.built_at},
+                     {"vector_table", L.vector_table},
+                     {"min", L.stats.min},
+                     {"max", L.stats.max},
+                     {"mean", L.stats.mean},
+                     {"sum", L.stats.sum},
+                     {"cells_set", L.stats.cells_set},
+                     {"area_ha", L.stats.area_ha}});
     return j.dump(2) + "\n";
   }
   if (format == TableFormat::Csv) {
     std::string out = "id,title,group,unit,derivation,min,max,mean,sum,cells_set,area_ha\n";
     for (const auto& L : m.layers)
-      out += fmt::format("{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{},{:.4f}\n", L.id, csv_escape(L.title),
-                         L.group, csv_escape(L.unit), L.derivation, L.stats.min, L.stats.max, L.stats.mean,
-                         L.stats.sum, L.stats.cells_set, L.stats.area_ha);
+      out +=
+          fmt::format("{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{},{:.4f}\n", L.id,
+                      csv_escape(L.title), L.group, csv_escape(L.unit), L.derivation, L.stats.min,
+                      L.stats.max, L.stats.mean, L.stats.sum, L.stats.cells_set, L.stats.area_ha);
     return out;
   }
   std::string out = fmt::format(
-      "model {} — store {}\nbuilt {} by casco {}\ngrid {} x {} cells of {} m ({:.2f} M cells), {}, west {} north {}\n\n",
-      m.model_name, store.path().string(), m.built_at, m.casco_version, g.cols, g.rows, g.cell, g.size() / 1e6, g.crs,
-      g.x0, g.y0);
+      "model {} — store {}\nbuilt {} by casco {}\ngrid {} x {} cells of {} m ({:.2f} M cells), {}, "
+      "west {} north {}\n\n",
+      m.model_name, store.path().string(), m.built_at, m.casco_version, g.cols, g.rows, g.cell,
+      g.size() / 1e6, g.crs, g.x0, g.y0);
   TextTable t;
-  t.head = {"group", "id", "title", "unit", "derivation", "min", "max", "mean", "cells set", "area (ha)"};
+  t.head = {"group", "id",  "title", "unit",      "derivation",
+            "min",   "max", "mean",  "cells set", "area (ha)"};
   t.right = {false, false, false, false, false, true, true, true, true, true};
   // Grouped by robust system, in the order of layer_groups(); the definition order within a group.
   auto rank = [](const std::string& group) {
@@ -228,11 +256,14 @@ std::string format_info(const Store& store, TableFormat format) {
   };
   std::vector<const LayerRecord*> sorted;
   for (const auto& L : m.layers) sorted.push_back(&L);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [&](const LayerRecord* a, const LayerRecord* b) { return rank(a->group) < rank(b->group); });
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const LayerRecord* a, const LayerRecord* b) {
+    return rank(a->group) < rank(b->group);
+  });
   for (const LayerRecord* L : sorted)
-    t.rows.push_back({L->group, L->id, L->title, L->unit, L->derivation, num(L->stats.min, decimals_for(L->stats.min)),
-                      num(L->stats.max, decimals_for(L->stats.max)), num(L->stats.mean, decimals_for(L->stats.mean)),
+    t.rows.push_back({L->group, L->id, L->title, L->unit, L->derivation,
+                      num(L->stats.min, decimals_for(L->stats.min)),
+                      num(L->stats.max, decimals_for(L->stats.max)),
+                      num(L->stats.mean, decimals_for(L->stats.mean)),
                       num(static_cast<double>(L->stats.cells_set), 0), num(L->stats.area_ha, 0)});
   return out + t.render();
 }

@@ -11,22 +11,23 @@ namespace casco {
 struct ZoneStats {
   int zone = 0;
   std::string code, name;
-  std::size_t cells = 0;      // cells of the zone
-  std::size_t cells_set = 0;  // of which with a non-zero value
-  std::size_t cells_data = 0; // of which with data (not NaN)
-  double area_ha = 0;         // zone area on the grid
-  double covered_ha = 0;      // sum x cell area: the covered area for coverage and presence layers
+  std::size_t cells = 0;       // cells of the zone
+  std::size_t cells_set = 0;   // of which with a non-zero value
+  std::size_t cells_data = 0;  // of which with data (not NaN)
+  double area_ha = 0;          // zone area on the grid
+  double covered_ha = 0;       // sum x cell area: the covered area for coverage and presence layers
   double sum = 0, mean = 0, min = 0, max = 0;
 };
 
 // One row per zone record (zones without cells included with zero counts).
-std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones, const std::vector<ZoneRecord>& records);
+std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
+                                   const std::vector<ZoneRecord>& records);
 
 enum class TableFormat { Text, Csv, Json };
 TableFormat parse_table_format(const std::string& s);  // "text", "csv", "json"
 
-std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer, const std::vector<ZoneStats>& rows,
-                         TableFormat format);
+std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer,
+                         const std::vector<ZoneStats>& rows, TableFormat format);
 std::string format_info(const Store& store, TableFormat format);
 
 }  // namespace casco

@@ -41,8 +41,10 @@ GDALDatasetUniquePtr to_mem(const Raster& r, double nodata) {
   std::vector<float> row(static_cast<std::size_t>(g.cols));
   for (int y = 0; y < g.rows; ++y) {
     const float* src = r.values.data() + static_cast<std::size_t>(y) * g.cols;
-    for (int x = 0; x < g.cols; ++x) row[static_cast<std::size_t>(x)] = std::isnan(src[x]) ? static_cast<float>(nodata) : src[x];
-    if (band->RasterIO(GF_Write, 0, y, g.cols, 1, row.data(), g.cols, 1, GDT_Float32, 0, 0) != CE_None)
+    for (int x = 0; x < g.cols; ++x)
+      row[static_cast<std::size_t>(x)] = std::isnan(src[x]) ? static_cast<float>(nodata) : src[x];
+    if (band->RasterIO(GF_Write, 0, y, g.cols, 1, row.data(), g.cols, 1, GDT_Float32, 0, 0) !=
+        CE_None)
       fail("cannot copy raster: {}", CPLGetLastErrorMsg());
   }
   return mem;
@@ -84,7 +86,8 @@ std::string utc_now_iso() {
 
 // ---------------------------------------------------------------- writer
 
-StoreWriter::StoreWriter(const std::filesystem::path& path, const Grid& grid) : path_(path), grid_(grid) {}
+StoreWriter::StoreWriter(const std::filesystem::path& path, const Grid& grid)
+    : path_(path), grid_(grid) {}
 
 StoreWriter::~StoreWriter() = default;
 
@@ -111,9 +114,11 @@ void StoreWriter::write_raster(const std::string& table, const Raster& raster) {
   opts = CSLSetNameValue(opts, "APPEND_SUBDATASET", std::filesystem::exists(path_) ? "YES" : "NO");
   opts = CSLSetNameValue(opts, "TILE_FORMAT", "TIFF");
   opts = CSLSetNameValue(opts, "BLOCKSIZE", "512");
-  GDALDatasetUniquePtr out(driver("GPKG").CreateCopy(path_.c_str(), mem.get(), FALSE, opts, nullptr, nullptr));
+  GDALDatasetUniquePtr out(
+      driver("GPKG").CreateCopy(path_.c_str(), mem.get(), FALSE, opts, nullptr, nullptr));
   CSLDestroy(opts);
-  if (!out) fail("cannot write raster '{}' to '{}': {}", table, path_.string(), CPLGetLastErrorMsg());
+  if (!out)
+    fail("cannot write raster '{}' to '{}': {}", table, path_.string(), CPLGetLastErrorMsg());
   has_raster_ = true;
 }
 
@@ -121,7 +126,8 @@ void StoreWriter::copy_vector_table(GDALDataset& from, const std::string& table)
   OGRLayer* src = from.GetLayerByName(table.c_str());
   if (!src) fail("previous store has no table '{}'", table);
   open_vectors();
-  if (!ds_->CopyLayer(src, table.c_str())) fail("cannot copy table '{}': {}", table, CPLGetLastErrorMsg());
+  if (!ds_->CopyLayer(src, table.c_str()))
+    fail("cannot copy table '{}': {}", table, CPLGetLastErrorMsg());
 }
 
 void StoreWriter::finish(const StoreManifest& m) {
@@ -152,13 +158,26 @@ void StoreWriter::finish(const StoreManifest& m) {
     put("rows", std::to_string(g.rows));
   }
   {
-    OGRLayer& t = attribute_table(
-        ds, "casco_layers",
-        {{"ord", OFTInteger}, {"id", OFTString}, {"title", OFTString}, {"grp", OFTString}, {"unit", OFTString},
-         {"derivation", OFTString}, {"description", OFTString}, {"source", OFTString},
-         {"source_sha256", OFTString}, {"definition_sha256", OFTString}, {"built_at", OFTString},
-         {"vector_table", OFTString}, {"min", OFTReal}, {"max", OFTReal}, {"mean", OFTReal},
-         {"sum", OFTReal}, {"cells_data", OFTInteger64}, {"cells_set", OFTInteger64}, {"area_ha", OFTReal}});
+    OGRLayer& t = attribute_table(ds, "casco_layers",
+                                  {{"ord", OFTInteger},
+                                   {"id", OFTString},
+                                   {"title", OFTString},
+                                   {"grp", OFTString},
+                                   {"unit", OFTString},
+                                   {"derivation", OFTString},
+                                   {"description", OFTString},
+                                   {"source", OFTString},
+                                   {"source_sha256", OFTString},
+                                   {"definition_sha256", OFTString},
+                                   {"built_at", OFTString},
+                                   {"vector_table", OFTString},
+                                   {"min", OFTReal},
+                                   {"max", OFTReal},
+                                   {"mean", OFTReal},
+                                   {"sum", OFTReal},
+                                   {"cells_data", OFTInteger64},
+                                   {"cells_set", OFTInteger64},
+                                   {"area_ha", OFTReal}});
     int ord = 0;
     for (const auto& L : m.layers) {
       OGRFeature f(t.GetLayerDefn());
@@ -185,8 +204,9 @@ void StoreWriter::finish(const StoreManifest& m) {
     }
   }
   {
-    OGRLayer& t = attribute_table(ds, "casco_zones",
-                                  {{"layer", OFTString}, {"zone", OFTInteger}, {"code", OFTString}, {"name", OFTString}});
+    OGRLayer& t = attribute_table(
+        ds, "casco_zones",
+        {{"layer", OFTString}, {"zone", OFTInteger}, {"code", OFTString}, {"name", OFTString}});
     for (const auto& [layer, zones] : m.zones)
       for (const auto& z : zones) {
         OGRFeature f(t.GetLayerDefn());
@@ -197,7 +217,8 @@ void StoreWriter::finish(const StoreManifest& m) {
         if (t.CreateFeature(&f) != OGRERR_NONE) fail("cannot write manifest");
       }
   }
-  if (ds.CommitTransaction() != OGRERR_NONE) fail("cannot write the manifest of '{}'", path_.string());
+  if (ds.CommitTransaction() != OGRERR_NONE)
+    fail("cannot write the manifest of '{}'", path_.string());
   ds_.reset();
 }
 
@@ -205,11 +226,14 @@ void StoreWriter::finish(const StoreManifest& m) {
 
 Store Store::open(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path))
-    fail("store '{}' does not exist: build it with 'casco build MODEL.toml -o {}'", path.string(), path.string());
+    fail("store '{}' does not exist: build it with 'casco build MODEL.toml -o {}'", path.string(),
+         path.string());
   ensure_gdal_registered();
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   OGRLayer* model = ds ? ds->GetLayerByName("casco_model") : nullptr;
-  if (!model) fail("'{}' is not a casco model store (no casco_model table): build one with 'casco build'", path.string());
+  if (!model)
+    fail("'{}' is not a casco model store (no casco_model table): build one with 'casco build'",
+         path.string());
   Store s;
   s.path_ = path;
   StoreManifest& m = s.manifest_;
@@ -293,7 +317,8 @@ Raster Store::read(const std::string& id) const {
     fail("layer '{}' in '{}' does not match the store grid; rebuild the store", id, path_.string());
   Raster r(g, 0.0f);
   GDALRasterBand* band = ds->GetRasterBand(1);
-  if (band->RasterIO(GF_Read, 0, 0, g.cols, g.rows, r.values.data(), g.cols, g.rows, GDT_Float32, 0, 0) != CE_None)
+  if (band->RasterIO(GF_Read, 0, 0, g.cols, g.rows, r.values.data(), g.cols, g.rows, GDT_Float32, 0,
+                     0) != CE_None)
     fail("cannot read layer '{}' from '{}': {}", id, path_.string(), CPLGetLastErrorMsg());
   int has_nodata = 0;
   double nd = band->GetNoDataValue(&has_nodata);
@@ -329,7 +354,8 @@ void write_geotiff(const Raster& raster, const std::filesystem::path& path) {
   opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
   opts = CSLSetNameValue(opts, "PREDICTOR", "3");
   opts = CSLSetNameValue(opts, "TILED", "YES");
-  GDALDatasetUniquePtr out(driver("GTiff").CreateCopy(path.c_str(), mem.get(), FALSE, opts, nullptr, nullptr));
+  GDALDatasetUniquePtr out(
+      driver("GTiff").CreateCopy(path.c_str(), mem.get(), FALSE, opts, nullptr, nullptr));
   CSLDestroy(opts);
   if (!out) fail("cannot write '{}': {}", path.string(), CPLGetLastErrorMsg());
 }

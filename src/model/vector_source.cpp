@@ -30,9 +30,11 @@ std::string osm_filter(OGRLayer& layer, const std::string& tag) {
 
 std::string feature_label(const OGRFeature& f) {
   const OGRFeatureDefn* defn = f.GetDefnRef();
-  for (const char* name : {"naam", "name", "statnaam", "publicname", "VESTIGINGSNAAM", "statcode"}) {
+  for (const char* name :
+       {"naam", "name", "statnaam", "publicname", "VESTIGINGSNAAM", "statcode"}) {
     int i = defn->GetFieldIndex(name);
-    if (i >= 0 && f.IsFieldSetAndNotNull(i)) return fmt::format("feature {} ('{}')", f.GetFID(), f.GetFieldAsString(i));
+    if (i >= 0 && f.IsFieldSetAndNotNull(i))
+      return fmt::format("feature {} ('{}')", f.GetFID(), f.GetFieldAsString(i));
   }
   return fmt::format("feature {}", f.GetFID());
 }
@@ -48,8 +50,8 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
   std::vector<const char*> oo;
   for (const auto& o : source.open_options) oo.push_back(o.c_str());
   oo.push_back(nullptr);
-  GDALDatasetUniquePtr ds(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                                            oo.data(), nullptr));
+  GDALDatasetUniquePtr ds(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                            nullptr, oo.data(), nullptr));
   if (!ds) fail("cannot open '{}' as a vector source: {}", file, CPLGetLastErrorMsg());
 
   OGRLayer* layer = nullptr;
@@ -57,7 +59,8 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
     layer = ds->GetLayerByName(source.layer.c_str());
     if (!layer) {
       std::string names;
-      for (auto* l : ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+      for (auto* l : ds->GetLayers())
+        names += (names.empty() ? "" : ", ") + std::string(l->GetName());
       fail("'{}' has no layer '{}' (layers: {})", file, source.layer, names);
     }
   } else {
@@ -84,12 +87,15 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
     src_srs = *s;
     src_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   } else {
-    fail("{} declares no coordinate reference system: add crs = \"EPSG:...\" to its source "
-         "(e.g. \"EPSG:4326\" for longitude/latitude)", out.source_name);
+    fail(
+        "{} declares no coordinate reference system: add crs = \"EPSG:...\" to its source "
+        "(e.g. \"EPSG:4326\" for longitude/latitude)",
+        out.source_name);
   }
   const char* auth = src_srs.GetAuthorityName(nullptr);
   const char* code = src_srs.GetAuthorityCode(nullptr);
-  out.source_crs = auth && code ? fmt::format("{}:{}", auth, code) : std::string(src_srs.GetName() ? src_srs.GetName() : "custom");
+  out.source_crs = auth && code ? fmt::format("{}:{}", auth, code)
+                                : std::string(src_srs.GetName() ? src_srs.GetName() : "custom");
   Transform ct = make_transform(src_srs, target_srs);
   out.reprojected = ct != nullptr;
 
@@ -111,7 +117,8 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
     if (!g->IsValid()) {
       std::unique_ptr<OGRGeometry> fixed(g->MakeValid());
       if (!fixed || fixed->IsEmpty()) {
-        warn("{}: {} has invalid geometry that could not be repaired; skipped", out.source_name, feature_label(*feat));
+        warn("{}: {} has invalid geometry that could not be repaired; skipped", out.source_name,
+             feature_label(*feat));
         ++dropped;
         continue;
       }
@@ -123,7 +130,8 @@ VectorData read_vector(const SourceDef& source, const OGRSpatialReference& targe
   }
   if (CPLGetLastErrorType() == CE_Failure)
     fail("{}: reading stopped with an error: {}", out.source_name, CPLGetLastErrorMsg());
-  if (dropped > 0) warn("{}: {} feature(s) without usable geometry skipped", out.source_name, dropped);
+  if (dropped > 0)
+    warn("{}: {} feature(s) without usable geometry skipped", out.source_name, dropped);
   return out;
 }
 

@@ -12,8 +12,8 @@
 namespace casco {
 
 struct VectorData {
-  std::string source_name;  // "file.geojson" or "file.gpkg (layer)", for messages
-  std::string layer_name;   // the OGR layer's own name
+  std::string source_name;                    // "file.geojson" or "file.gpkg (layer)", for messages
+  std::string layer_name;                     // the OGR layer's own name
   std::vector<OGRFeatureUniquePtr> features;  // geometry in the model CRS, valid, non-empty
   bool reprojected = false;
   std::string source_crs;  // short name of the CRS the source was read in

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -33,7 +34,8 @@ const fs::path& store() {
   static casco::test::TempDir dir;
   static fs::path path = [] {
     fs::path p = dir / "drenthe.gpkg";
-    Result r = run("build --quiet --cell-size 500 " + std::string(CASCO_DATA_DIR) + "/model.toml -o " + p.string());
+    Result r = run("build --quiet --cell-size 500 " + std::string(CASCO_DATA_DIR) +
+                   "/model.toml -o " + p.string());
     EXPECT_EQ(r.code, 0) << r.out;
     return p;
   }();
@@ -48,7 +50,8 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_NE(v.out.find("casco 0."), std::string::npos) << v.out;
   Result h = run("--help");
   EXPECT_EQ(h.code, 0);
-  for (const char* sub : {"build", "info", "export", "stats"}) EXPECT_NE(h.out.find(sub), std::string::npos) << sub;
+  for (const char* sub : {"build", "info", "export", "stats"})
+    EXPECT_NE(h.out.find(sub), std::string::npos) << sub;
   EXPECT_NE(run("").code, 0);  // a subcommand is required
 }
 
@@ -107,4 +110,27 @@ TEST(Cli, ErrorsNameTheProblemAndExitNonZero) {
   Result missing = run("info " + (dir / "missing.gpkg").string());
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.out.find("does not exist"), std::string::npos);
+}
+
+// Ctrl-C during a build: a clear message, a non-zero exit, the previous store untouched and no
+// temporary file left behind.
+TEST(Cli, InterruptedBuildLeavesThePreviousStoreIntact) {
+  casco::test::TempDir dir;
+  fs::path out = dir / "drenthe.gpkg";
+  casco::test::write_file(out, "previous store");
+  std::string script =
+      "cd " + dir.path().string() + " && (" + std::string(CASCO_BINARY) + " build " +
+      std::string(CASCO_DATA_DIR) + "/model.toml --cell-size 10 -o " + out.string() +
+      " > log.txt 2>&1 & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo $? > code.txt)";
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  std::ifstream code(dir / "code.txt"), log(dir / "log.txt"), prev(out);
+  int exit_code = -1;
+  code >> exit_code;
+  std::string log_text((std::istreambuf_iterator<char>(log)), {}),
+      prev_text((std::istreambuf_iterator<char>(prev)), {});
+  EXPECT_NE(exit_code, 0) << log_text;
+  EXPECT_NE(log_text.find("interrupted"), std::string::npos) << log_text;
+  EXPECT_EQ(prev_text, "previous store");
+  for (auto& entry : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
 }

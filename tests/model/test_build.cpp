@@ -87,24 +87,32 @@ struct Fixture {
   fs::path model = dir / "model.toml";
   fs::path store = dir / "store.gpkg";
   Fixture() {
-    test::write_file(dir / "area.geojson", test::rd_collection(test::rd_square(X0, Y0, 1000, R"({"naam":"proef"})")));
+    test::write_file(dir / "area.geojson",
+                     test::rd_collection(test::rd_square(X0, Y0, 1000, R"({"naam":"proef"})")));
     write_square(10, 20);
-    std::string west = R"({"type":"Feature","properties":{"code":"Z1","naam":"West","inwoners":100},"geometry":{"type":"Polygon","coordinates":[[[200000,500000],[200500,500000],[200500,501000],[200000,501000],[200000,500000]]]}})";
-    std::string oost = R"({"type":"Feature","properties":{"code":"Z2","naam":"Oost","inwoners":300},"geometry":{"type":"Polygon","coordinates":[[[200500,500000],[201000,500000],[201000,501000],[200500,501000],[200500,500000]]]}})";
+    std::string west =
+        R"({"type":"Feature","properties":{"code":"Z1","naam":"West","inwoners":100},"geometry":{"type":"Polygon","coordinates":[[[200000,500000],[200500,500000],[200500,501000],[200000,501000],[200000,500000]]]}})";
+    std::string oost =
+        R"({"type":"Feature","properties":{"code":"Z2","naam":"Oost","inwoners":300},"geometry":{"type":"Polygon","coordinates":[[[200500,500000],[201000,500000],[201000,501000],[200500,501000],[200500,500000]]]}})";
     test::write_file(dir / "zones.geojson", test::rd_collection(west + "," + oost));
-    test::write_file(dir / "point.geojson", test::rd_collection(test::rd_point(X0 + 12.5, Y0 + 987.5, "{}")));
+    test::write_file(dir / "point.geojson",
+                     test::rd_collection(test::rd_point(X0 + 12.5, Y0 + 987.5, "{}")));
     double lon = X0 + 512.5, lat = Y0 + 487.5;
     transform_point("EPSG:28992", "EPSG:4326", lon, lat);
     // GeoJSON without a crs member is longitude/latitude (RFC 7946).
-    test::write_file(dir / "wgs84.geojson",
-                     R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[)" +
-                         fmt::format("{:.9f},{:.9f}", lon, lat) + "]}}]}");
+    test::write_file(
+        dir / "wgs84.geojson",
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[)" +
+            fmt::format("{:.9f},{:.9f}", lon, lat) + "]}}]}");
     test::write_file(model, kModel);
   }
   void write_square(double dx, double dy) {
-    test::write_file(dir / "square.geojson", test::rd_collection(test::rd_square(X0 + dx, Y0 + dy, 50, "{}")));
+    test::write_file(dir / "square.geojson",
+                     test::rd_collection(test::rd_square(X0 + dx, Y0 + dy, 50, "{}")));
   }
-  BuildReport build(bool force = false) { return build_model(load_model_definition(model), {store, std::nullopt, force}); }
+  BuildReport build(bool force = false) {
+    return build_model(load_model_definition(model), {store, std::nullopt, force});
+  }
 };
 
 double sum(const Raster& r) {
@@ -134,8 +142,8 @@ TEST(Build, HandMadeModelHasTheHandComputedValues) {
   EXPECT_EQ(s.manifest().layers.size(), 5u);
 
   Raster sq = s.read("sq");
-  EXPECT_NEAR(sum(sq) * 625.0, 2500.0, 1e-2);           // exact area of the 50 m square
-  EXPECT_NEAR(sq.at(39, 0), 0.6 * 0.2, 1e-6);           // bottom-left cell: x 10..25 of 25, y 20..25 of 25
+  EXPECT_NEAR(sum(sq) * 625.0, 2500.0, 1e-2);  // exact area of the 50 m square
+  EXPECT_NEAR(sq.at(39, 0), 0.6 * 0.2, 1e-6);  // bottom-left cell: x 10..25 of 25, y 20..25 of 25
   EXPECT_NEAR(s.layer("sq").stats.area_ha, 9 * 0.0625, 1e-9);  // 3 x 3 cells touched
 
   Raster inw = s.read("inw");
@@ -184,14 +192,15 @@ TEST(Build, RebuildRedoesOnlyTheLayerWhoseSourceChanged) {
   Store s = Store::open(f.store);
   Raster sq = s.read("sq");
   EXPECT_NEAR(sum(sq) * 625.0, 2500.0, 1e-2);
-  EXPECT_NEAR(sq.at(35, 4), 1.0, 1e-6);                   // x 100..125, y 100..125 fully covered
-  EXPECT_NEAR(sum(s.read("inw")), 400.0, 1e-3);          // reused layers still intact
+  EXPECT_NEAR(sq.at(35, 4), 1.0, 1e-6);          // x 100..125, y 100..125 fully covered
+  EXPECT_NEAR(sum(s.read("inw")), 400.0, 1e-3);  // reused layers still intact
   EXPECT_EQ(s.zones("zones").size(), 2u);
 
   EXPECT_EQ(f.build().rebuilt(), 0u);  // nothing changed
 
   std::string text = slurp(f.model);
-  test::write_file(f.model, text.replace(text.find("Afstand tot punt"), 16, "Afstand tot het punt"));
+  test::write_file(f.model,
+                   text.replace(text.find("Afstand tot punt"), 16, "Afstand tot het punt"));
   BuildReport r3 = f.build();
   EXPECT_EQ(r3.rebuilt(), 1u);
   EXPECT_EQ(r3.layers[3].reason, "definition changed");
@@ -233,17 +242,23 @@ title = "CSV"
 group = "natuur"
 derivation = "presence"
 )";
-  test::write_file(f.model, std::string(kModel) + layer +
-                                R"(source = { path = "pts.csv", open_options = ["X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y"] })");
+  test::write_file(
+      f.model,
+      std::string(kModel) + layer +
+          R"(source = { path = "pts.csv", open_options = ["X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y"] })");
   try {
     f.build();
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("declares no coordinate reference system"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("declares no coordinate reference system"),
+              std::string::npos)
+        << e.what();
   }
   EXPECT_FALSE(fs::exists(f.store));
-  test::write_file(f.model, std::string(kModel) + layer +
-                                R"(source = { path = "pts.csv", crs = "EPSG:28992", open_options = ["X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y"] })");
+  test::write_file(
+      f.model,
+      std::string(kModel) + layer +
+          R"(source = { path = "pts.csv", crs = "EPSG:28992", open_options = ["X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y"] })");
   f.build();
   Raster r = Store::open(f.store).read("csv");
   EXPECT_EQ(r.at(36, 4), 1.0f);  // x 200100 → col 4; y 500100 → row (501000 - 500100) / 25
@@ -253,8 +268,10 @@ TEST(Build, InvalidGeometryIsRepairedWithAWarningNamingTheFeature) {
   Fixture f;
   Warnings w;
   // A bow-tie: two triangles of 100 x 50 / 2 m² each.
-  test::write_file(f.dir / "square.geojson", test::rd_collection(
-      R"({"type":"Feature","properties":{"naam":"strik"},"geometry":{"type":"Polygon","coordinates":[[[200000,500000],[200100,500100],[200100,500000],[200000,500100],[200000,500000]]]}})"));
+  test::write_file(
+      f.dir / "square.geojson",
+      test::rd_collection(
+          R"({"type":"Feature","properties":{"naam":"strik"},"geometry":{"type":"Polygon","coordinates":[[[200000,500000],[200100,500100],[200100,500000],[200000,500100],[200000,500000]]]}})"));
   f.build();
   EXPECT_TRUE(w.contains("('strik') had invalid geometry")) << (w.seen.empty() ? "" : w.seen[0]);
   EXPECT_NEAR(sum(Store::open(f.store).read("sq")) * 625.0, 5000.0, 1e-2);
@@ -273,8 +290,11 @@ TEST(Build, MissingLayerOrFieldIsNamed) {
   Fixture f;
   f.build();
   std::string text = slurp(f.model);
-  test::write_file(f.model, text + "\n[[layer]]\nid = \"x\"\ntitle = \"X\"\ngroup = \"natuur\"\nderivation = \"presence\"\n"
-                                   "source = { path = \"store.gpkg\", layer = \"bestaat_niet\" }\n");
+  test::write_file(
+      f.model,
+      text +
+          "\n[[layer]]\nid = \"x\"\ntitle = \"X\"\ngroup = \"natuur\"\nderivation = \"presence\"\n"
+          "source = { path = \"store.gpkg\", layer = \"bestaat_niet\" }\n");
   try {
     f.build();
     FAIL();
@@ -283,13 +303,17 @@ TEST(Build, MissingLayerOrFieldIsNamed) {
     EXPECT_NE(m.find("no layer 'bestaat_niet'"), std::string::npos) << m;
     EXPECT_NE(m.find("v_studiegebied"), std::string::npos) << m;  // lists what is there
   }
-  test::write_file(f.model, text + "\n[[layer]]\nid = \"x\"\ntitle = \"X\"\ngroup = \"natuur\"\nderivation = \"attribute\"\n"
-                                   "source = \"zones.geojson\"\nfield = \"inwonertal\"\n");
+  test::write_file(
+      f.model,
+      text +
+          "\n[[layer]]\nid = \"x\"\ntitle = \"X\"\ngroup = \"natuur\"\nderivation = \"attribute\"\n"
+          "source = \"zones.geojson\"\nfield = \"inwonertal\"\n");
   try {
     f.build();
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no field 'inwonertal' (fields: code, naam, inwoners)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("no field 'inwonertal' (fields: code, naam, inwoners)"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -313,15 +337,19 @@ TEST(Build, ResampleAveragesAGeoTiff) {
   GDALAllRegister();
   {
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
-    GDALDatasetUniquePtr ds(gtiff->Create((f.dir / "cols.tif").c_str(), 200, 200, 1, GDT_Float32, nullptr));
+    GDALDatasetUniquePtr ds(
+        gtiff->Create((f.dir / "cols.tif").c_str(), 200, 200, 1, GDT_Float32, nullptr));
     double gt[6] = {X0, 5, 0, Y0 + 1000, 0, -5};
     ds->SetGeoTransform(gt);
     OGRSpatialReference rd = make_srs("EPSG:28992", "test");
     ds->SetSpatialRef(&rd);
     std::vector<float> v(200 * 200);
     for (int y = 0; y < 200; ++y)
-      for (int x = 0; x < 200; ++x) v[static_cast<std::size_t>(y) * 200 + x] = static_cast<float>(x);
-    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 200, 200, v.data(), 200, 200, GDT_Float32, 0, 0), CE_None);
+      for (int x = 0; x < 200; ++x)
+        v[static_cast<std::size_t>(y) * 200 + x] = static_cast<float>(x);
+    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 200, 200, v.data(), 200, 200,
+                                             GDT_Float32, 0, 0),
+              CE_None);
   }
   test::write_file(f.model, std::string(kModel) + R"(
 [[layer]]
@@ -351,8 +379,9 @@ source = "cols.tif"
 TEST(Build, OsmPbfRoadsFromARealExtract) {
   test::TempDir dir;
   // The study area: the extent of the bundled Groningen city-centre extract, in WGS84.
-  test::write_file(dir / "area.geojson",
-                   R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[6.5486,53.2065],[6.5845,53.2065],[6.5845,53.2280],[6.5486,53.2280],[6.5486,53.2065]]]}}]})");
+  test::write_file(
+      dir / "area.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[6.5486,53.2065],[6.5845,53.2065],[6.5845,53.2280],[6.5486,53.2280],[6.5486,53.2065]]]}}]})");
   fs::path pbf = fs::path(CASCO_DATA_DIR) / "sources/osm/groningen-centrum.osm.pbf";
   test::write_file(dir / "model.toml", R"([model]
 name = "groningen"
@@ -373,7 +402,8 @@ unit = "m"
 derivation = "distance"
 source = { path = ")" + pbf.string() + R"(", layer = "lines", osm_tag = "highway" }
 )");
-  BuildReport r = build_model(load_model_definition(dir / "model.toml"), {dir / "g.gpkg", std::nullopt, false});
+  BuildReport r =
+      build_model(load_model_definition(dir / "model.toml"), {dir / "g.gpkg", std::nullopt, false});
   Store s = Store::open(dir / "g.gpkg");
   const auto& wegen = s.layer("wegen").stats;
   // 1,264 street segments in a 2.4 x 2.4 km centre: a dense net, but far from every cell.

@@ -71,12 +71,14 @@ TEST(Definition, CellSizeMustBePositive) {
 }
 
 TEST(Definition, UnknownKeysDerivationsAndGroupsAreNamed) {
-  std::string base = std::string(kHeader) + "[[layer]]\nid = \"a\"\ntitle = \"A\"\nsource = \"s\"\n";
+  std::string base =
+      std::string(kHeader) + "[[layer]]\nid = \"a\"\ntitle = \"A\"\nsource = \"s\"\n";
   std::string e1 = error_of(base + "group = \"natuur\"\nderivation = \"blur\"\n");
   EXPECT_NE(e1.find("'derivation' must be one of"), std::string::npos) << e1;
   std::string e2 = error_of(base + "group = \"verkeer\"\nderivation = \"presence\"\n");
   EXPECT_NE(e2.find("unknown group 'verkeer'"), std::string::npos) << e2;
-  std::string e3 = error_of(base + "group = \"natuur\"\nderivation = \"presence\"\nfeild = \"x\"\n");
+  std::string e3 =
+      error_of(base + "group = \"natuur\"\nderivation = \"presence\"\nfeild = \"x\"\n");
   EXPECT_NE(e3.find("unknown key 'feild'"), std::string::npos) << e3;
   EXPECT_NE(e3.find(":12:"), std::string::npos) << e3;
   std::string e4 = error_of(base + "group = \"natuur\"\nderivation = \"attribute\"\n");
@@ -84,10 +86,14 @@ TEST(Definition, UnknownKeysDerivationsAndGroupsAreNamed) {
 }
 
 TEST(Definition, DuplicateIdsAndBadIdsAreRejected) {
-  std::string layer = "[[layer]]\nid = \"a\"\ntitle = \"A\"\ngroup = \"natuur\"\nderivation = \"presence\"\nsource = \"s\"\n";
+  std::string layer =
+      "[[layer]]\nid = \"a\"\ntitle = \"A\"\ngroup = \"natuur\"\nderivation = \"presence\"\nsource "
+      "= \"s\"\n";
   std::string e = error_of(std::string(kHeader) + layer + layer);
   EXPECT_NE(e.find("used twice"), std::string::npos) << e;
-  std::string bad = "[[layer]]\nid = \"A-b\"\ntitle = \"A\"\ngroup = \"natuur\"\nderivation = \"presence\"\nsource = \"s\"\n";
+  std::string bad =
+      "[[layer]]\nid = \"A-b\"\ntitle = \"A\"\ngroup = \"natuur\"\nderivation = "
+      "\"presence\"\nsource = \"s\"\n";
   EXPECT_NE(error_of(std::string(kHeader) + bad).find("lower-case"), std::string::npos);
 }
 

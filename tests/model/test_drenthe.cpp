@@ -19,15 +19,16 @@ namespace {
 
 // Areas that lie wholly inside Drenthe, with the source's own area (opp_ha).
 const std::map<std::string, double> kNatura2000 = {
-    {"Bargerveen", 2082.6},     {"Drouwenerzand", 221.9}, {"Dwingelderveld", 3768.1},
+    {"Bargerveen", 2082.6},       {"Drouwenerzand", 221.9},  {"Dwingelderveld", 3768.1},
     {"Elperstroomgebied", 350.9}, {"Holtingerveld", 1753.6}, {"Mantingerbos", 46.5},
-    {"Mantingerzand", 779.9},  {"Norgerholt", 26.0},     {"Witterveld", 481.5}};
+    {"Mantingerzand", 779.9},     {"Norgerholt", 26.0},      {"Witterveld", 481.5}};
 
 // CBS 2024 inhabitants per gemeente (the figures joined into the boundaries file).
 const std::map<std::string, double> kInwoners = {
-    {"Assen", 69701},       {"Coevorden", 35725},     {"Emmen", 109346},       {"Hoogeveen", 56591},
-    {"Meppel", 35810},      {"Aa en Hunze", 25845},   {"Borger-Odoorn", 26014}, {"De Wolden", 24580},
-    {"Noordenveld", 31686}, {"Westerveld", 20003},    {"Tynaarlo", 34736},     {"Midden-Drenthe", 34092}};
+    {"Assen", 69701},         {"Coevorden", 35725}, {"Emmen", 109346},
+    {"Hoogeveen", 56591},     {"Meppel", 35810},    {"Aa en Hunze", 25845},
+    {"Borger-Odoorn", 26014}, {"De Wolden", 24580}, {"Noordenveld", 31686},
+    {"Westerveld", 20003},    {"Tynaarlo", 34736},  {"Midden-Drenthe", 34092}};
 
 class Drenthe : public ::testing::Test {
  protected:
@@ -81,7 +82,8 @@ double sum(const Raster& r) {
 TEST_F(Drenthe, TwelveGemeentenHold504129InhabitantsAsCbsSays) {
   Store s = Store::open(store());
   ASSERT_EQ(s.zones("gemeenten").size(), 12u);
-  auto rows = zonal_stats(s.read("test_inwoners_gemeente"), s.read("gemeenten"), s.zones("gemeenten"));
+  auto rows =
+      zonal_stats(s.read("test_inwoners_gemeente"), s.read("gemeenten"), s.zones("gemeenten"));
   double total = 0;
   for (const auto& r : rows) {
     ASSERT_TRUE(kInwoners.count(r.name)) << r.name;
@@ -123,7 +125,8 @@ TEST_F(Drenthe, RegionsAreMadeOfWholeGemeenten) {
   // Every cell of a gemeente lies in exactly one region.
   std::map<int, std::set<int>> regions_of_gemeente;
   for (std::size_t i = 0; i < gem.values.size(); ++i)
-    if (gem.values[i] > 0) regions_of_gemeente[static_cast<int>(gem.values[i])].insert(static_cast<int>(reg.values[i]));
+    if (gem.values[i] > 0)
+      regions_of_gemeente[static_cast<int>(gem.values[i])].insert(static_cast<int>(reg.values[i]));
   for (auto& [g, rs] : regions_of_gemeente) {
     EXPECT_EQ(rs.size(), 1u) << "gemeente zone " << g;
     EXPECT_EQ(rs.count(0), 0u);

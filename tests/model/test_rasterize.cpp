@@ -63,7 +63,8 @@ TEST(Coverage, TriangleHalvesDiagonalCells) {
 TEST(Coverage, HoleIsSubtractedWhateverTheRingOrientation) {
   Grid g = grid(4, 4, 25, 0, 100);
   // Outer ring clockwise and hole counter-clockwise (the reverse of OGC) on purpose.
-  Shape s = from_wkt("POLYGON ((0 0, 0 100, 100 100, 100 0, 0 0), (25 25, 75 25, 75 75, 25 75, 25 25))", g);
+  Shape s = from_wkt(
+      "POLYGON ((0 0, 0 100, 100 100, 100 0, 0 0), (25 25, 75 25, 75 75, 25 75, 25 25))", g);
   Raster r = coverage(g, {s});
   double sum = 0;
   for (float v : r.values) sum += v;
@@ -89,11 +90,12 @@ TEST(Coverage, PolygonReachingBeyondTheGridIsCutAtItsEdges) {
     for (int x = 0; x < 2; ++x) {
       OGRGeometry* tri = nullptr;
       OGRGeometryFactory::createFromWkt("POLYGON ((-50 0, 50 50, -50 50, -50 0))", nullptr, &tri);
-      std::string box = "POLYGON ((" + std::to_string(x * 25) + " " + std::to_string(50 - (y + 1) * 25) + ", " +
-                        std::to_string((x + 1) * 25) + " " + std::to_string(50 - (y + 1) * 25) + ", " +
+      std::string box = "POLYGON ((" + std::to_string(x * 25) + " " +
+                        std::to_string(50 - (y + 1) * 25) + ", " + std::to_string((x + 1) * 25) +
+                        " " + std::to_string(50 - (y + 1) * 25) + ", " +
                         std::to_string((x + 1) * 25) + " " + std::to_string(50 - y * 25) + ", " +
-                        std::to_string(x * 25) + " " + std::to_string(50 - y * 25) + ", " + std::to_string(x * 25) +
-                        " " + std::to_string(50 - (y + 1) * 25) + "))";
+                        std::to_string(x * 25) + " " + std::to_string(50 - y * 25) + ", " +
+                        std::to_string(x * 25) + " " + std::to_string(50 - (y + 1) * 25) + "))";
       OGRGeometry* b = nullptr;
       OGRGeometryFactory::createFromWkt(box.c_str(), nullptr, &b);
       std::unique_ptr<OGRGeometry> inter(tri->Intersection(b));
@@ -136,7 +138,8 @@ TEST(Coverage, MatchesGeosCellIntersectionsOnRandomPolygons) {
         std::unique_ptr<OGRGeometry> inter(poly.Intersection(&cell));
         double area = 0;
         if (inter && !inter->IsEmpty()) area = OGR_G_Area(OGRGeometry::ToHandle(inter.get()));
-        ASSERT_NEAR(r.at(y, x), area / g.cell_area(), 1e-5) << "trial " << trial << " cell " << y << "," << x;
+        ASSERT_NEAR(r.at(y, x), area / g.cell_area(), 1e-5)
+            << "trial " << trial << " cell " << y << "," << x;
         total += r.at(y, x);
       }
     EXPECT_NEAR(total * g.cell_area(), poly.get_Area(), 1e-2);
@@ -157,7 +160,8 @@ TEST(Presence, CellCentreRule) {
 
 TEST(Presence, TinyPolygonStillClaimsItsCell) {
   Grid g = grid(4, 4);
-  Shape s = from_wkt("POLYGON ((30 30, 32 30, 32 32, 30 32, 30 30))", g);  // 2 m square, no centre inside
+  Shape s =
+      from_wkt("POLYGON ((30 30, 32 30, 32 32, 30 32, 30 30))", g);  // 2 m square, no centre inside
   Raster r = presence(g, {s});
   EXPECT_EQ(r.at(2, 1), 1.0f);  // x 30 → col 1; y 31 → row (100-31)/25 = 2
   double sum = 0;
@@ -184,9 +188,9 @@ TEST(Labels, LaterFeaturesWinAndPointsLandInTheirCell) {
                                from_wkt("POLYGON ((0 50, 50 50, 50 100, 0 100, 0 50))", g),
                                from_wkt("POINT (90 10)", g)};
   auto labels = label_cells(g, shapes);
-  EXPECT_EQ(labels[0], 1);           // top-left quadrant: second polygon
-  EXPECT_EQ(labels[2 * 4 + 2], 0);   // elsewhere: the first
-  EXPECT_EQ(labels[3 * 4 + 3], 2);   // the point's cell
+  EXPECT_EQ(labels[0], 1);          // top-left quadrant: second polygon
+  EXPECT_EQ(labels[2 * 4 + 2], 0);  // elsewhere: the first
+  EXPECT_EQ(labels[3 * 4 + 3], 2);  // the point's cell
 }
 
 TEST(Distance, MatchesHandComputedEuclideanDistances) {
