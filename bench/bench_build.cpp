@@ -85,7 +85,8 @@ class Reporter : public benchmark::ConsoleReporter {
 };
 
 void print_layers(const BuildReport& forced, const BuildReport* unchanged) {
-  std::printf("\nPer layer, last forced build%s:\n", unchanged ? " (and last no-change rebuild)" : "");
+  std::printf("\nPer layer, last forced build%s:\n",
+              unchanged ? " (and last no-change rebuild)" : "");
   std::printf("  %-28s %8s%s\n", "layer", "forced", unchanged ? "  no-change  reason" : "");
   double sum = 0;
   for (std::size_t i = 0; i < forced.layers.size(); ++i) {
@@ -99,9 +100,10 @@ void print_layers(const BuildReport& forced, const BuildReport* unchanged) {
       std::printf("  %-28s %7.2fs\n", l.id.c_str(), l.seconds);
     }
   }
-  std::printf("  %-28s %7.2fs   (total %.2f s; the rest is study area, grid, store setup and "
-              "commit)\n",
-              "sum of layers", sum, forced.seconds);
+  std::printf(
+      "  %-28s %7.2fs   (total %.2f s; the rest is study area, grid, store setup and "
+      "commit)\n",
+      "sum of layers", sum, forced.seconds);
 }
 
 }  // namespace
@@ -120,8 +122,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_build: %s\n", e.what());
     return 1;
   }
-  std::printf("Model %s: %zu layers, cell %g m; store %s; %u hardware threads\n",
-              kModel.c_str(), g_def.layers.size(), g_def.cell_size, g_store.c_str(),
+  std::printf("Model %s: %zu layers, cell %g m; store %s; %u hardware threads\n", kModel.c_str(),
+              g_def.layers.size(), g_def.cell_size, g_store.c_str(),
               std::thread::hardware_concurrency());
   const double rss_before = rss_mb();
 
@@ -129,13 +131,13 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kSecond)
       ->UseRealTime()
       ->Iterations(1)
-      ->Repetitions(3)
+      ->Repetitions(2)
       ->DisplayAggregatesOnly(true);
   benchmark::RegisterBenchmark("build_unchanged/drenthe_25m", bm_build_unchanged)
       ->Unit(benchmark::kSecond)
       ->UseRealTime()
       ->Iterations(1)
-      ->Repetitions(3)
+      ->Repetitions(5)
       ->DisplayAggregatesOnly(true);
 
   Reporter rep;
@@ -164,9 +166,10 @@ int main(int argc, char** argv) {
                   g_unchanged ? g_unchanged->rebuilt() : 0);
     const double peak = peak_rss_mb();
     const double cells = static_cast<double>(g.size());
-    std::printf("  peak RSS %.0f MB (%.0f MB before the first build): %.1f bytes per cell overall, "
-                "%.1f bytes per cell for the build itself\n",
-                peak, rss_before, peak * 1048576.0 / cells, (peak - rss_before) * 1048576.0 / cells);
+    std::printf(
+        "  peak RSS %.0f MB (%.0f MB before the first build): %.1f bytes per cell overall, "
+        "%.1f bytes per cell for the build itself\n",
+        peak, rss_before, peak * 1048576.0 / cells, (peak - rss_before) * 1048576.0 / cells);
     std::error_code ec;
     auto bytes = fs::file_size(g_store, ec);
     if (!ec)

@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace casco {
@@ -41,12 +43,43 @@ struct Grid {
 
 inline constexpr float kNoData = std::numeric_limits<float>::quiet_NaN();
 
+// An allocator that leaves new elements uninitialised, so large cell arrays are first touched by
+// the (parallel) code that fills them instead of a sequential zero-fill.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using CellValues = std::vector<float, UninitAllocator<float>>;
+
+// Fills a large array in parallel (first touch spread over the cores).
+void parallel_fill(float* data, std::size_t n, float value);
+
 struct Raster {
   Grid grid;
-  std::vector<float> values;  // row-major, rows * cols
+  CellValues values;  // row-major, rows * cols
 
   Raster() = default;
-  explicit Raster(const Grid& g, float fill = 0.0f) : grid(g), values(g.size(), fill) {}
+  Raster(const Grid& g, float fill) : grid(g) {
+    values.resize(g.size());
+    parallel_fill(values.data(), values.size(), fill);
+  }
+  // Cells left uninitialised: for code that writes every cell itself.
+  struct Uninitialized {};
+  Raster(const Grid& g, Uninitialized) : grid(g) { values.resize(g.size()); }
   float& at(int row, int col) { return values[static_cast<std::size_t>(row) * grid.cols + col]; }
   float at(int row, int col) const {
     return values[static_cast<std::size_t>(row) * grid.cols + col];

@@ -6,6 +6,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cmath>
 #include <limits>
 
@@ -81,22 +83,6 @@ void collect(const OGRGeometry& geom, const Grid& g, int dim, Shape& s) {
     std::unique_ptr<OGRGeometry> lin(geom.getLinearGeometry());
     if (lin && wkbFlatten(lin->getGeometryType()) != t) collect(*lin, g, dim, s);
   }
-}
-
-struct Box {
-  double x0, y0, x1, y1;
-};
-Box bbox(const Shape& s) {
-  Box b{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
-        -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
-  for (const auto& part : s.parts)
-    for (const Pt& p : part) {
-      b.x0 = std::min(b.x0, p.x);
-      b.y0 = std::min(b.y0, p.y);
-      b.x1 = std::max(b.x1, p.x);
-      b.y1 = std::max(b.y1, p.y);
-    }
-  return b;
 }
 
 // Every cell a segment passes through (Amanatides & Woo voxel traversal).
@@ -222,117 +208,141 @@ Shape to_pixel_shape(const OGRGeometry& geometry, const Grid& grid) {
   return s;
 }
 
-std::vector<int32_t> label_cells(const Grid& grid, const std::vector<Shape>& shapes) {
-  const int cols = grid.cols, rows = grid.rows;
-  std::vector<int32_t> label(grid.size(), -1);
-  std::vector<Box> boxes(shapes.size());
-  for (std::size_t i = 0; i < shapes.size(); ++i) boxes[i] = bbox(shapes[i]);
+namespace {
 
-  // Polygons: scanline through cell centres, even-odd rule, in parallel over bands of rows.
+// A polygon edge tagged with its shape, bucketed by the bands of rows it reaches; within a band
+// the edges keep shape order, so "later shapes win" holds band by band.
+struct EdgeRef {
+  Pt a, b;
+  uint32_t shape;
+};
+
+std::vector<std::vector<EdgeRef>> bucket_edges(const std::vector<Shape>& shapes, int rows) {
   int nbands = (rows + kBandRows - 1) / kBandRows;
-  tbb::parallel_for(0, nbands, [&](int band) {
-    int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
-    std::vector<std::vector<double>> xs(static_cast<std::size_t>(r1 - r0));
-    for (std::size_t f = 0; f < shapes.size(); ++f) {
-      const Shape& s = shapes[f];
-      if (s.type != Shape::Type::Polygon) continue;
-      const Box& b = boxes[f];
-      // rows whose centre lies in [b.y0, b.y1)
-      int fr0 = std::max(r0, static_cast<int>(std::ceil(b.y0 - 0.5)));
-      int fr1 = std::min(r1, static_cast<int>(std::ceil(b.y1 - 0.5)));
-      if (fr0 >= fr1 || b.x1 < 0.5 || b.x0 > cols - 0.5) continue;
-      for (auto& v : xs) v.clear();
-      for (const auto& ring : s.parts) {
-        for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
-          Pt a = ring[i], c = ring[(i + 1) % n];
-          if (a.y == c.y) continue;
-          double ylo = std::min(a.y, c.y), yhi = std::max(a.y, c.y);
-          int er0 = std::max(fr0, static_cast<int>(std::ceil(ylo - 0.5)));
-          int er1 = std::min(fr1, static_cast<int>(std::ceil(yhi - 0.5)));
-          double dxdy = (c.x - a.x) / (c.y - a.y);
-          for (int r = er0; r < er1; ++r) xs[r - r0].push_back(a.x + (r + 0.5 - a.y) * dxdy);
-        }
+  std::vector<std::vector<EdgeRef>> bands(static_cast<std::size_t>(nbands));
+  for (std::size_t f = 0; f < shapes.size(); ++f) {
+    if (shapes[f].type != Shape::Type::Polygon) continue;
+    for (const auto& ring : shapes[f].parts)
+      for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+        Pt a = ring[i], c = ring[(i + 1) % n];
+        if (a.y == c.y) continue;  // horizontal edges neither cross centre lines nor add area
+        double ylo = std::min(a.y, c.y), yhi = std::max(a.y, c.y);
+        if (yhi <= 0 || ylo >= rows) continue;
+        int b0 = std::max(0, static_cast<int>(std::floor(ylo)) / kBandRows);
+        int b1 = std::min(nbands - 1, (static_cast<int>(std::ceil(yhi)) - 1) / kBandRows);
+        for (int band = b0; band <= b1; ++band)
+          bands[static_cast<std::size_t>(band)].push_back({a, c, static_cast<uint32_t>(f)});
       }
-      for (int r = fr0; r < fr1; ++r) {
-        auto& v = xs[r - r0];
-        std::sort(v.begin(), v.end());
-        int32_t* out = label.data() + static_cast<std::size_t>(r) * cols;
-        for (std::size_t k = 0; k + 1 < v.size(); k += 2) {
-          int c0 = std::max(0, static_cast<int>(std::ceil(v[k] - 0.5)));
-          int c1 = std::min(cols, static_cast<int>(std::ceil(v[k + 1] - 0.5)));
-          for (int c = c0; c < c1; ++c) out[c] = static_cast<int32_t>(f);
-        }
-      }
-    }
-  });
+  }
+  return bands;
+}
 
-  // Lines and points (few cells; sequential keeps "later wins" simple).
+// Scanline through the cell centres of rows [r0, r1), even-odd rule per shape; calls
+// span(row, c0, c1, shape) for every run of cells whose centre lies inside.
+template <typename Span>
+void scan_band(const std::vector<EdgeRef>& edges, int r0, int r1, int cols, Span&& span) {
+  std::vector<std::vector<double>> xs(static_cast<std::size_t>(r1 - r0));
+  for (std::size_t i = 0; i < edges.size();) {
+    uint32_t shape = edges[i].shape;
+    int lo = r1, hi = r0;
+    for (; i < edges.size() && edges[i].shape == shape; ++i) {
+      const EdgeRef& e = edges[i];
+      double ylo = std::min(e.a.y, e.b.y), yhi = std::max(e.a.y, e.b.y);
+      // rows whose centre (r + 0.5) lies in [ylo, yhi)
+      int er0 = std::max(r0, static_cast<int>(std::ceil(ylo - 0.5)));
+      int er1 = std::min(r1, static_cast<int>(std::ceil(yhi - 0.5)));
+      if (er0 >= er1) continue;
+      lo = std::min(lo, er0);
+      hi = std::max(hi, er1);
+      double dxdy = (e.b.x - e.a.x) / (e.b.y - e.a.y);
+      for (int r = er0; r < er1; ++r) xs[static_cast<std::size_t>(r - r0)].push_back(e.a.x + (r + 0.5 - e.a.y) * dxdy);
+    }
+    for (int r = lo; r < hi; ++r) {
+      auto& v = xs[static_cast<std::size_t>(r - r0)];
+      std::sort(v.begin(), v.end());
+      for (std::size_t k = 0; k + 1 < v.size(); k += 2) {
+        int c0 = std::max(0, static_cast<int>(std::ceil(v[k] - 0.5)));
+        int c1 = std::min(cols, static_cast<int>(std::ceil(v[k + 1] - 0.5)));
+        if (c0 < c1) span(r, c0, c1, shape);
+      }
+      v.clear();
+    }
+  }
+}
+
+// The common core of label_cells and presence: `init(r0, r1)` prepares a band's rows, `set(row,
+// c0, c1, shape)` marks cells. Returns for each shape whether it marked any cell.
+template <typename Init, typename Set>
+void burn(const Grid& grid, const std::vector<Shape>& shapes, Init&& init, Set&& set) {
+  const int cols = grid.cols, rows = grid.rows;
+  auto bands = bucket_edges(shapes, rows);
+  std::unique_ptr<std::atomic<uint8_t>[]> has_cell(new std::atomic<uint8_t>[shapes.size()]);
+  for (std::size_t f = 0; f < shapes.size(); ++f) has_cell[f].store(0, std::memory_order_relaxed);
+  tbb::parallel_for(0, static_cast<int>(bands.size()), [&](int band) {
+    int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
+    init(r0, r1);
+    scan_band(bands[static_cast<std::size_t>(band)], r0, r1, cols, [&](int r, int c0, int c1, uint32_t f) {
+      set(r, c0, c1, f);
+      has_cell[f].store(1, std::memory_order_relaxed);
+    });
+  });
+  // Lines and points touch few cells; sequential keeps "later wins" simple.
   for (std::size_t f = 0; f < shapes.size(); ++f) {
     const Shape& s = shapes[f];
-    auto set = [&](int r, int c) {
-      label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f);
-    };
+    auto cell = [&](int r, int c) { set(r, c, c + 1, static_cast<uint32_t>(f)); };
     if (s.type == Shape::Type::Line) {
       for (const auto& line : s.parts) {
-        if (line.size() == 1) walk_segment(line[0], line[0], cols, rows, set);
-        for (std::size_t i = 0; i + 1 < line.size(); ++i)
-          walk_segment(line[i], line[i + 1], cols, rows, set);
+        if (line.size() == 1) walk_segment(line[0], line[0], cols, rows, cell);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i) walk_segment(line[i], line[i + 1], cols, rows, cell);
       }
     } else if (s.type == Shape::Type::Point) {
       for (const auto& p : s.parts) {
         int c = static_cast<int>(std::floor(p[0].x)), r = static_cast<int>(std::floor(p[0].y));
-        if (c >= 0 && r >= 0 && c < cols && r < rows) set(r, c);
+        if (c >= 0 && r >= 0 && c < cols && r < rows) cell(r, c);
       }
     }
   }
-
   // Polygons smaller than a cell (or slivers between centres) claim their anchor's cell.
-  std::vector<uint8_t> has_cell(shapes.size(), 0);
-  for (int32_t l : label)
-    if (l >= 0) has_cell[static_cast<std::size_t>(l)] = 1;
   for (std::size_t f = 0; f < shapes.size(); ++f) {
-    if (has_cell[f] || shapes[f].type != Shape::Type::Polygon) continue;
-    int c = static_cast<int>(std::floor(shapes[f].anchor.x)),
-        r = static_cast<int>(std::floor(shapes[f].anchor.y));
-    if (c >= 0 && r >= 0 && c < cols && r < rows)
-      label[static_cast<std::size_t>(r) * cols + c] = static_cast<int32_t>(f);
+    if (has_cell[f].load(std::memory_order_relaxed) || shapes[f].type != Shape::Type::Polygon) continue;
+    int c = static_cast<int>(std::floor(shapes[f].anchor.x)), r = static_cast<int>(std::floor(shapes[f].anchor.y));
+    if (c >= 0 && r >= 0 && c < cols && r < rows) set(r, c, c + 1, static_cast<uint32_t>(f));
   }
+}
+
+}  // namespace
+
+Labels label_cells(const Grid& grid, const std::vector<Shape>& shapes) {
+  Labels label;
+  label.resize(grid.size());
+  const std::size_t cols = static_cast<std::size_t>(grid.cols);
+  burn(
+      grid, shapes,
+      [&](int r0, int r1) { std::fill(label.data() + r0 * cols, label.data() + r1 * cols, -1); },
+      [&](int r, int c0, int c1, uint32_t f) {
+        std::fill(label.data() + r * cols + c0, label.data() + r * cols + c1, static_cast<int32_t>(f));
+      });
   return label;
 }
 
 Raster presence(const Grid& grid, const std::vector<Shape>& shapes) {
-  auto label = label_cells(grid, shapes);
-  Raster out(grid, 0.0f);
-  for (std::size_t i = 0; i < label.size(); ++i) out.values[i] = label[i] >= 0 ? 1.0f : 0.0f;
+  Raster out(grid, Raster::Uninitialized{});
+  float* v = out.values.data();
+  const std::size_t cols = static_cast<std::size_t>(grid.cols);
+  burn(
+      grid, shapes, [&](int r0, int r1) { std::fill(v + r0 * cols, v + r1 * cols, 0.0f); },
+      [&](int r, int c0, int c1, uint32_t) { std::fill(v + r * cols + c0, v + r * cols + c1, 1.0f); });
   return out;
 }
 
 Raster coverage(const Grid& grid, const std::vector<Shape>& shapes) {
   const int cols = grid.cols, rows = grid.rows;
-  Raster out(grid, 0.0f);
-  struct Edge {
-    Pt a, b;
-  };
-  std::vector<Edge> edges;
-  for (const auto& s : shapes) {
-    if (s.type != Shape::Type::Polygon) continue;
-    for (const auto& ring : s.parts)
-      for (std::size_t i = 0, n = ring.size(); i < n; ++i)
-        edges.push_back({ring[i], ring[(i + 1) % n]});
-  }
-  // Sort by top so each band scans only edges that can reach it.
-  std::sort(edges.begin(), edges.end(), [](const Edge& e, const Edge& f) {
-    return std::min(e.a.y, e.b.y) < std::min(f.a.y, f.b.y);
-  });
-  int nbands = (rows + kBandRows - 1) / kBandRows;
-  tbb::parallel_for(0, nbands, [&](int band) {
+  Raster out(grid, Raster::Uninitialized{});
+  auto bands = bucket_edges(shapes, rows);
+  tbb::parallel_for(0, static_cast<int>(bands.size()), [&](int band) {
     int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
     std::vector<double> buf(static_cast<std::size_t>(r1 - r0) * (cols + 2), 0.0);
-    for (const Edge& e : edges) {
-      if (std::min(e.a.y, e.b.y) >= r1) break;
-      if (std::max(e.a.y, e.b.y) <= r0) continue;
-      accumulate_edge(buf.data(), cols, r0, r1, e.a, e.b);
-    }
+    for (const EdgeRef& e : bands[static_cast<std::size_t>(band)]) accumulate_edge(buf.data(), cols, r0, r1, e.a, e.b);
     for (int r = r0; r < r1; ++r) {
       const double* a = buf.data() + static_cast<std::size_t>(r - r0) * (cols + 2);
       float* o = out.values.data() + static_cast<std::size_t>(r) * cols;

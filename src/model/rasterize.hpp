@@ -33,7 +33,8 @@ Shape to_pixel_shape(const OGRGeometry& geometry, const Grid& grid);
 // centre lies inside (the rule gdal_rasterize uses by default); lines cover every cell they pass
 // through; points the cell that contains them. Later shapes win where they overlap. A polygon too
 // small to hold a cell centre claims the cell of its anchor, so no feature is lost.
-std::vector<int32_t> label_cells(const Grid& grid, const std::vector<Shape>& shapes);
+using Labels = std::vector<int32_t, UninitAllocator<int32_t>>;
+Labels label_cells(const Grid& grid, const std::vector<Shape>& shapes);
 
 // 1 where any shape covers the cell (centre rule, as label_cells), else 0.
 Raster presence(const Grid& grid, const std::vector<Shape>& shapes);

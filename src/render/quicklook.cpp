@@ -52,10 +52,10 @@ constexpr Rgb kPresence = hex(0xd7191c);
 // Categorical colours for zones (ColorBrewer Set3 without its grey, plus light Paired colours);
 // light enough for the dark border lines to stay visible on top.
 const std::vector<Rgb>& zone_palette() {
-  static const std::vector<Rgb> p = {
-      hex(0x8dd3c7), hex(0xffffb3), hex(0xbebada), hex(0xfb8072), hex(0x80b1d3), hex(0xfdb462),
-      hex(0xb3de69), hex(0xfccde5), hex(0xbc80bd), hex(0xccebc5), hex(0xffed6f), hex(0xa6cee3),
-      hex(0xfb9a99), hex(0xcab2d6), hex(0xb2df8a), hex(0xfdbf6f)};
+  static const std::vector<Rgb> p = {hex(0x8dd3c7), hex(0xffffb3), hex(0xbebada), hex(0xfb8072),
+                                     hex(0x80b1d3), hex(0xfdb462), hex(0xb3de69), hex(0xfccde5),
+                                     hex(0xbc80bd), hex(0xccebc5), hex(0xffed6f), hex(0xa6cee3),
+                                     hex(0xfb9a99), hex(0xcab2d6), hex(0xb2df8a), hex(0xfdbf6f)};
   return p;
 }
 Rgb zone_colour(int zone) {
@@ -97,7 +97,8 @@ std::vector<Rgb> colour_zones(const Raster& r) {
   for (int z = 1; z <= max_zone; ++z) {
     std::vector<bool> taken(n, false);
     for (int nb : neighbours[static_cast<std::size_t>(z)])
-      if (int i = index[static_cast<std::size_t>(nb)]; i >= 0) taken[static_cast<std::size_t>(i)] = true;
+      if (int i = index[static_cast<std::size_t>(nb)]; i >= 0)
+        taken[static_cast<std::size_t>(i)] = true;
     // Start where the plain cycle would be, so unrelated zones still spread over the palette.
     std::size_t pick = static_cast<std::size_t>(z - 1) % n;
     for (std::size_t k = 0; k < n; ++k)
@@ -147,7 +148,11 @@ std::string nl_number(double v, int decimals) {
 // Enough decimals to tell legend values apart (about three significant digits).
 std::string nl_auto(double v) {
   double a = std::fabs(v);
-  int decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : a > 0 ? 2 - static_cast<int>(std::floor(std::log10(a))) : 0;
+  int decimals = a >= 100  ? 0
+                 : a >= 10 ? 1
+                 : a >= 1  ? 2
+                 : a > 0   ? 2 - static_cast<int>(std::floor(std::log10(a)))
+                           : 0;
   return nl_number(v, std::min(decimals, 6));
 }
 
@@ -173,10 +178,13 @@ using CairoPtr = std::unique_ptr<cairo_t, CairoDel>;
 
 void check(cairo_status_t st, const std::string& layer, const char* what) {
   if (st != CAIRO_STATUS_SUCCESS)
-    fail("cannot draw the map of layer '{}' ({}): cairo: {}", layer, what, cairo_status_to_string(st));
+    fail("cannot draw the map of layer '{}' ({}): cairo: {}", layer, what,
+         cairo_status_to_string(st));
 }
 
-void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); }
+void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) {
+  cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
+}
 
 void set_font(cairo_t* cr, double size, bool bold = false) {
   cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
@@ -214,8 +222,10 @@ std::vector<std::string> wrap(cairo_t* cr, const std::string& text, double width
     word.clear();
   };
   for (char ch : text) {
-    if (ch == ' ') flush_word();
-    else word += ch;
+    if (ch == ' ')
+      flush_word();
+    else
+      word += ch;
   }
   flush_word();
   if (!line.empty()) lines.push_back(line);
@@ -266,7 +276,8 @@ Ring to_ring(const OGRSimpleCurve& c, const Transform& xf) {
   for (int i = 0; i < n; ++i) {
     Pt p = xf(c.getX(i), c.getY(i));
     // Vertices closer than a third of a pixel add nothing but drawing time.
-    if (!r.empty() && i + 1 < n && std::fabs(p.x - r.back().x) < 0.33 && std::fabs(p.y - r.back().y) < 0.33)
+    if (!r.empty() && i + 1 < n && std::fabs(p.x - r.back().x) < 0.33 &&
+        std::fabs(p.y - r.back().y) < 0.33)
       continue;
     r.push_back(p);
   }
@@ -284,7 +295,8 @@ void collect(const OGRGeometry* g, const Transform& xf, Shapes& out) {
     Shape s;
     s.area = true;
     if (const OGRLinearRing* ext = poly->getExteriorRing()) s.rings.push_back(to_ring(*ext, xf));
-    for (int i = 0; i < poly->getNumInteriorRings(); ++i) s.rings.push_back(to_ring(*poly->getInteriorRing(i), xf));
+    for (int i = 0; i < poly->getNumInteriorRings(); ++i)
+      s.rings.push_back(to_ring(*poly->getInteriorRing(i), xf));
     out.shapes.push_back(std::move(s));
   } else if (t == wkbLineString || t == wkbLinearRing) {
     Shape s;
@@ -344,18 +356,19 @@ enum class Scheme { Zones, Presence, Coverage, Distance, Amount };
 struct Legend {
   Scheme scheme = Scheme::Amount;
   const Ramp* ramp = &viridis();
-  double lo = 0, hi = 1;      // ramp range in layer units
-  bool clipped = false;       // values above hi exist and show in the top colour
-  bool robust = false;        // hi is the 99th percentile, not the maximum
-  bool zero_blank = false;    // 0 is left uncoloured
-  double divisor = 1;         // legend values are shown in unit / divisor (m -> km)
-  std::string unit;           // legend unit label
-  std::size_t set_cells = 0;  // non-zero cells
-  bool markers = false;       // sparse layer drawn as enlarged dots
+  double lo = 0, hi = 1;          // ramp range in layer units
+  bool clipped = false;           // values above hi exist and show in the top colour
+  bool robust = false;            // hi is the 99th percentile, not the maximum
+  bool zero_blank = false;        // 0 is left uncoloured
+  double divisor = 1;             // legend values are shown in unit / divisor (m -> km)
+  std::string unit;               // legend unit label
+  std::size_t set_cells = 0;      // non-zero cells
+  bool markers = false;           // sparse layer drawn as enlarged dots
   std::vector<Rgb> zone_colours;  // by zone value
   Rgb zone(int z) const {
-    return z > 0 && static_cast<std::size_t>(z) < zone_colours.size() ? zone_colours[static_cast<std::size_t>(z)]
-                                                                      : zone_colour(z);
+    return z > 0 && static_cast<std::size_t>(z) < zone_colours.size()
+               ? zone_colours[static_cast<std::size_t>(z)]
+               : zone_colour(z);
   }
 };
 
@@ -440,7 +453,8 @@ Legend make_legend(const LayerRecord& L, const Raster& r, const std::vector<std:
       }
       if (nonzero.size() >= 20) {
         auto k = static_cast<std::size_t>(0.99 * static_cast<double>(nonzero.size() - 1));
-        std::nth_element(nonzero.begin(), nonzero.begin() + static_cast<std::ptrdiff_t>(k), nonzero.end());
+        std::nth_element(nonzero.begin(), nonzero.begin() + static_cast<std::ptrdiff_t>(k),
+                         nonzero.end());
         double p99 = nonzero[k];
         if (p99 > lg.lo && mx > 1.25 * p99) {
           double rounded = round_2sig(p99);
@@ -513,7 +527,8 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
       auto [c0, c1] = col_span[static_cast<std::size_t>(i)];
       double v = NAN;
       if (lg.scheme == Scheme::Zones) {
-        v = r.at((r0 + r1 - 1) / 2, (c0 + c1 - 1) / 2);  // categories: the middle cell, never a mean
+        // Categories: the middle cell of the block, never a mean.
+        v = r.at((r0 + r1 - 1) / 2, (c0 + c1 - 1) / 2);
       } else {
         double acc = use_max ? -INFINITY : 0.0;
         int n = 0;
@@ -528,7 +543,9 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
       }
       std::uint32_t px = 0;
       if (auto c = colour_of(lg, v)) {
-        auto ch = [](double x) { return static_cast<std::uint32_t>(std::lround(std::clamp(x, 0.0, 1.0) * 255)); };
+        auto ch = [](double x) {
+          return static_cast<std::uint32_t>(std::lround(std::clamp(x, 0.0, 1.0) * 255));
+        };
         px = 0xff000000u | ch(c->r) << 16 | ch(c->g) << 8 | ch(c->b);
       }
       row[i] = px;
@@ -540,7 +557,8 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
 
 // One flag per cell: is the cell's centre inside the study area? Drawn with cairo at map
 // resolution (no anti-aliasing) and looked up per cell.
-std::vector<std::uint8_t> inside_cells(const Shapes& study, const Grid& g, Scale sc, const std::string& layer) {
+std::vector<std::uint8_t> inside_cells(const Shapes& study, const Grid& g, Scale sc,
+                                       const std::string& layer) {
   const int w = sc.pixels(g.cols), h = sc.pixels(g.rows);
   SurfacePtr mask(cairo_image_surface_create(CAIRO_FORMAT_A8, w, h));
   check(cairo_surface_status(mask.get()), layer, "study-area mask");
@@ -578,7 +596,6 @@ struct Page {
   const Store& store;
   const LayerRecord& L;
   const Legend& lg;
-  const QuicklookOptions& opt;
   std::string borders_title;  // "" = no borders drawn
   bool study_area = false;
   bool source_points = false;
@@ -631,12 +648,15 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
         name += " (" + z.code + ")";
       swatch(lg.zone(z.zone), name);
     }
-    if (zones.size() > kShown) line(fmt::format("… en nog {} zones", zones.size() - kShown), kMuted);
+    if (zones.size() > kShown)
+      line(fmt::format("… en nog {} zones", zones.size() - kShown), kMuted);
   } else if (lg.scheme == Scheme::Presence) {
     y += 20;
     draw_marker(cr, x + 11, y - 5, 5, kPresence);
-    draw_text(cr, x + 32, y, ellipsize(cr, fmt::format("aanwezig ({} cellen)", nl_number(lg.set_cells, 0)), w - 32),
-              kText);
+    draw_text(
+        cr, x + 32, y,
+        ellipsize(cr, fmt::format("aanwezig ({} cellen)", nl_number(lg.set_cells, 0)), w - 32),
+        kText);
     if (lg.markers) line("punten vergroot weergegeven", kMuted);
   } else {
     if (!lg.unit.empty()) line(lg.unit, kMuted);
@@ -645,8 +665,9 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     cairo_pattern_t* grad = cairo_pattern_create_linear(0, top + bar_h, 0, top);
     const Ramp& ramp = *lg.ramp;
     for (std::size_t i = 0; i < ramp.size(); ++i)
-      cairo_pattern_add_color_stop_rgb(grad, static_cast<double>(i) / static_cast<double>(ramp.size() - 1), ramp[i].r,
-                                       ramp[i].g, ramp[i].b);
+      cairo_pattern_add_color_stop_rgb(
+          grad, static_cast<double>(i) / static_cast<double>(ramp.size() - 1), ramp[i].r, ramp[i].g,
+          ramp[i].b);
     cairo_rectangle(cr, bx, top, bar_w, bar_h);
     cairo_set_source(cr, grad);
     cairo_fill_preserve(cr);
@@ -672,7 +693,8 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     double span = (lg.hi - lg.lo) / lg.divisor;
     double step = round_down_125(span / 3);
     if (step > 0) {
-      for (double v = std::ceil(lg.lo / lg.divisor / step) * step; v < lg.hi / lg.divisor; v += step) {
+      for (double v = std::ceil(lg.lo / lg.divisor / step) * step; v < lg.hi / lg.divisor;
+           v += step) {
         double t = (v * lg.divisor - lg.lo) / (lg.hi - lg.lo);
         if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
         label_at(v * lg.divisor, nl_auto(v));
@@ -721,27 +743,11 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     draw_text(cr, x + 32, y, ellipsize(cr, "grenzen: " + p.borders_title, w - 32), kText);
   }
 
-  // Scale bar with a round length, in two halves.
-  y += 30;
-  double metres = round_down_125((w - 40) / p.px_per_m);
-  double len = metres * p.px_per_m;
-  auto dist = [](double m) { return m >= 1000 ? nl_auto(m / 1000) + " km" : nl_auto(m) + " m"; };
-  set_font(cr, 11);
-  const double by = y;
-  for (int half = 0; half < 2; ++half) {
-    cairo_rectangle(cr, x + 0.5 + half * len / 2, by + 0.5, len / 2, 6);
-    set_colour(cr, half == 0 ? kText : hex(0xffffff));
-    cairo_fill_preserve(cr);
-    set_colour(cr, kText);
-    cairo_set_line_width(cr, 1);
-    cairo_stroke(cr);
-  }
-  draw_text(cr, x, by + 20, "0", kText, 0);
-  draw_text(cr, x + len / 2, by + 20, dist(metres / 2), kText, 0.5);
-  draw_text(cr, x + len, by + 20, dist(metres), kText, 0.5);
-
-  // North arrow right of the scale bar.
-  const double ax = x + w - 20, ay = by - 14;
+  // North arrow: the grid's north is up.
+  y += 34;
+  const double ax = x + 11, ay = y + 4;
+  set_font(cr, 13, true);
+  draw_text(cr, ax, y, "N", kText, 0.5);
   cairo_move_to(cr, ax, ay);
   cairo_line_to(cr, ax - 8, ay + 26);
   cairo_line_to(cr, ax, ay + 20);
@@ -757,8 +763,24 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
   set_colour(cr, kText);
   cairo_set_line_width(cr, 1);
   cairo_stroke(cr);
-  set_font(cr, 13, true);
-  draw_text(cr, ax, ay - 4, "N", kText, 0.5);
+
+  // Scale bar with a round length, in two halves.
+  const double by = ay + 40;
+  double metres = round_down_125((w - 40) / p.px_per_m);
+  double len = metres * p.px_per_m;
+  auto dist = [](double m) { return m >= 1000 ? nl_auto(m / 1000) + " km" : nl_auto(m) + " m"; };
+  set_font(cr, 11);
+  for (int half = 0; half < 2; ++half) {
+    cairo_rectangle(cr, x + 0.5 + half * len / 2, by + 0.5, len / 2, 6);
+    set_colour(cr, half == 0 ? kText : hex(0xffffff));
+    cairo_fill_preserve(cr);
+    set_colour(cr, kText);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+  }
+  draw_text(cr, x, by + 20, "0", kText, 0);
+  draw_text(cr, x + len / 2, by + 20, dist(metres / 2), kText, 0.5);
+  draw_text(cr, x + len, by + 20, dist(metres), kText, 0.5);
   return by + 26;
 }
 
@@ -767,7 +789,8 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
 void write_quicklook(const Store& store, const std::string& layer, const std::filesystem::path& png,
                      const QuicklookOptions& options) {
   const LayerRecord& L = store.layer(layer);  // throws for unknown layers, naming the known ones
-  if (options.max_size < 16) fail("quick-look size {} px is too small (use at least 16)", options.max_size);
+  if (options.max_size < 16)
+    fail("quick-look size {} px is too small (use at least 16)", options.max_size);
   const Grid& grid = store.grid();
   if (grid.cols <= 0 || grid.rows <= 0) fail("store '{}' has an empty grid", store.path().string());
 
@@ -776,7 +799,8 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
   if (!options.borders.empty()) {
     borders = &store.layer(options.borders);
     if (borders->vector_table.empty())
-      fail("layer '{}' has no outlines to draw as borders; pick a zones layer such as gemeenten", borders->id);
+      fail("layer '{}' has no outlines to draw as borders; pick a zones layer such as gemeenten",
+           borders->id);
   } else if (!store.manifest().borders.empty()) {
     borders = store.find(store.manifest().borders);
     if (borders && borders->vector_table.empty()) borders = nullptr;
@@ -804,7 +828,8 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
   const auto attribution = wrap(mcr.get(), options.attribution, text_w);
 
   // Vectors, in page pixels.
-  const double header_h = 28.0 * static_cast<double>(title.size()) + 18.0 * static_cast<double>(subtitle.size()) + 12;
+  const double header_h =
+      28.0 * static_cast<double>(title.size()) + 18.0 * static_cast<double>(subtitle.size()) + 12;
   const double map_x = kMargin, map_y = std::round(kMargin + header_h);
   const Transform xf{&grid, map_x, map_y, sc.value()};
   std::optional<Shapes> study, border_lines, own_lines;
@@ -813,23 +838,27 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     GDALDatasetUniquePtr ds = store.open_vectors();
     study = read_table(*ds, "v_studiegebied", xf);
     if (borders) border_lines = read_table(*ds, borders->vector_table, xf);
-    if (scheme == Scheme::Zones && !L.vector_table.empty() && (!borders || borders->vector_table != L.vector_table))
+    if (scheme == Scheme::Zones && !L.vector_table.empty() &&
+        (!borders || borders->vector_table != L.vector_table))
       own_lines = read_table(*ds, L.vector_table, xf);
     if (scheme == Scheme::Distance && !L.vector_table.empty()) {
+      // The features the distance is measured to: points as dots, areas and lines outlined.
       if (auto s = read_table(*ds, L.vector_table, xf)) {
-        if (s->points.size() <= kMaxMarkers) sources = std::move(s->points);
-        if (s->points.empty()) own_lines = std::move(s);
+        if (s->points.size() <= kMaxMarkers) sources.swap(s->points);
+        if (!s->shapes.empty()) own_lines = std::move(s);
       }
     }
   }
 
-  const Legend lg = make_legend(L, raster, study ? inside_cells(*study, grid, sc, layer) : std::vector<std::uint8_t>{});
+  const Legend lg = make_legend(
+      L, raster, study ? inside_cells(*study, grid, sc, layer) : std::vector<std::uint8_t>{});
 
-  Page page{store, L, lg, options, "", false, false, 1};
+  Page page{store, L, lg, "", false, false, false, 1};
   page.study_area = study.has_value();
   if (border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
   page.source_points = !sources.empty();
-  page.source_areas = scheme == Scheme::Distance && own_lines.has_value() && !own_lines->shapes.empty();
+  page.source_areas =
+      scheme == Scheme::Distance && own_lines.has_value() && !own_lines->shapes.empty();
   page.px_per_m = sc.value() / grid.cell;
 
   const double panel_x = kMargin + map_w + kGap, panel_y = map_y;
@@ -886,7 +915,8 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     cairo_pop_group_to_source(cr);
     cairo_paint(cr);
   }
-  if (own_lines) stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.scheme == Scheme::Zones ? 0.6 : 1.0);
+  if (own_lines)
+    stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.scheme == Scheme::Zones ? 0.6 : 1.0);
   if (border_lines) stroke_lines(cr, *border_lines, kBorder, 0.8, 0.8);
   if (study) stroke_lines(cr, *study, kStudyLine, 1.0, 1.4);
   const double cell_px = sc.value();
@@ -907,7 +937,8 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     // Amounts also grow the dot (by area), so large places stand out without reading colours.
     const double radius = std::max(3.5, 0.6 * cell_px);
     for (const Dot& d : dots) {
-      double t = lg.scheme == Scheme::Amount ? std::clamp((d.v - lg.lo) / (lg.hi - lg.lo), 0.0, 1.0) : 0.0;
+      double t =
+          lg.scheme == Scheme::Amount ? std::clamp((d.v - lg.lo) / (lg.hi - lg.lo), 0.0, 1.0) : 0.0;
       if (auto c = colour_of(lg, d.v)) draw_marker(cr, d.x, d.y, radius * std::sqrt(1 + 3 * t), *c);
     }
   }
@@ -935,7 +966,8 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     fail("cannot write '{}': cairo: {}", png.string(), cairo_status_to_string(st));
   out.commit();
   if (options.layout) {
-    *options.layout = {W, H, static_cast<int>(map_x), static_cast<int>(map_y), map_w, map_h, sc.value()};
+    *options.layout = {W,     H,         static_cast<int>(map_x), static_cast<int>(map_y), map_w,
+                       map_h, sc.value()};
   }
 }
 

@@ -18,9 +18,10 @@ struct QuicklookLayout {
 };
 
 struct QuicklookOptions {
-  int max_size = 1400;        // longest side of the map area in pixels
-  std::string borders;        // zones layer whose outlines are drawn; "" = the store's default
-  std::string attribution = "Bron: CBS/PDOK, RVO, RCE, DUO, GeoNames, OSM-bijdragers — bewerking casco";
+  int max_size = 1400;  // longest side of the map area in pixels
+  std::string borders;  // zones layer whose outlines are drawn; "" = the store's default
+  std::string attribution =
+      "Bron: CBS/PDOK, RVO, RCE, DUO, GeoNames, OSM-bijdragers — bewerking casco";
   QuicklookLayout* layout = nullptr;  // if set, receives the page layout
 };
 

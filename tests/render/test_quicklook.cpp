@@ -47,9 +47,10 @@ class Png {
   Rgb8 at(int x, int y) const {
     const unsigned char* d = cairo_image_surface_get_data(s_);
     std::uint32_t v;
-    std::memcpy(&v, d + static_cast<std::ptrdiff_t>(y) * cairo_image_surface_get_stride(s_) + 4 * x, 4);
-    return {static_cast<int>((v >> 16) & 255), static_cast<int>((v >> 8) & 255), static_cast<int>(v & 255),
-            static_cast<int>(v >> 24)};
+    std::memcpy(&v, d + static_cast<std::ptrdiff_t>(y) * cairo_image_surface_get_stride(s_) + 4 * x,
+                4);
+    return {static_cast<int>((v >> 16) & 255), static_cast<int>((v >> 8) & 255),
+            static_cast<int>(v & 255), static_cast<int>(v >> 24)};
   }
 
  private:
@@ -58,11 +59,16 @@ class Png {
 
 bool near(Rgb8 c, unsigned hex, int tol = 3) {
   return std::abs(c.r - static_cast<int>((hex >> 16) & 255)) <= tol &&
-         std::abs(c.g - static_cast<int>((hex >> 8) & 255)) <= tol && std::abs(c.b - static_cast<int>(hex & 255)) <= tol;
+         std::abs(c.g - static_cast<int>((hex >> 8) & 255)) <= tol &&
+         std::abs(c.b - static_cast<int>(hex & 255)) <= tol;
 }
-bool white(Rgb8 c) { return c.r >= 250 && c.g >= 250 && c.b >= 250; }
+bool white(Rgb8 c) {
+  return c.r >= 250 && c.g >= 250 && c.b >= 250;
+}
 
-std::string describe(Rgb8 c) { return fmt::format("rgba({}, {}, {}, {})", c.r, c.g, c.b, c.a); }
+std::string describe(Rgb8 c) {
+  return fmt::format("rgba({}, {}, {}, {})", c.r, c.g, c.b, c.a);
+}
 
 // Files in `dir` whose name marks an unfinished atomic write.
 int temporaries(const fs::path& dir) {
@@ -74,7 +80,8 @@ int temporaries(const fs::path& dir) {
 
 // The page pixel of world point (x, y).
 std::pair<int, int> pixel(const Store& s, const QuicklookLayout& l, double x, double y) {
-  return {static_cast<int>(l.map_x + s.grid().px(x) * l.scale), static_cast<int>(l.map_y + s.grid().py(y) * l.scale)};
+  return {static_cast<int>(l.map_x + s.grid().px(x) * l.scale),
+          static_cast<int>(l.map_y + s.grid().py(y) * l.scale)};
 }
 
 constexpr unsigned kCoverageTop = 0x004529;  // top of the coverage ramp (ColorBrewer YlGn)
@@ -82,21 +89,26 @@ constexpr unsigned kPresence = 0xd7191c;     // colour of present cells
 
 // A 10 x 10 km study area at (200000, 500000) with four 5 km zones, a 4 km fully covered square,
 // a few points (presence, distance, amounts) and a small elevation raster, on 250 m cells with a
-// 2 km margin around the study area.
-class QuicklookTest : public ::testing::Test {
+// 2 km margin around the study area. (The suite is named in lower case so that
+// `ctest -R render` selects it.)
+class render : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const TempDir& d = *dir_;
-    write_file(d / "study.geojson", rd_collection(rd_square(200000, 500000, 10000, R"({"naam":"studie"})")));
-    write_file(d / "zones.geojson",
-               rd_collection(rd_square(200000, 500000, 5000, R"({"code":"ZW","naam":"Zuidwest","inwoners":100})") +
-                             "," +
-                             rd_square(205000, 500000, 5000, R"({"code":"ZO","naam":"Zuidoost","inwoners":400})") +
-                             "," +
-                             rd_square(200000, 505000, 5000, R"({"code":"NW","naam":"Noordwest","inwoners":900})") +
-                             "," +
-                             rd_square(205000, 505000, 5000, R"({"code":"NO","naam":"Noordoost","inwoners":50000})")));
+    write_file(d / "study.geojson",
+               rd_collection(rd_square(200000, 500000, 10000, R"({"naam":"studie"})")));
+    write_file(
+        d / "zones.geojson",
+        rd_collection(
+            rd_square(200000, 500000, 5000, R"({"code":"ZW","naam":"Zuidwest","inwoners":100})") +
+            "," +
+            rd_square(205000, 500000, 5000, R"({"code":"ZO","naam":"Zuidoost","inwoners":400})") +
+            "," +
+            rd_square(200000, 505000, 5000, R"({"code":"NW","naam":"Noordwest","inwoners":900})") +
+            "," +
+            rd_square(205000, 505000, 5000,
+                      R"({"code":"NO","naam":"Noordoost","inwoners":50000})")));
     write_file(d / "cover.geojson", rd_collection(rd_square(202000, 502000, 4000, R"({"id":1})")));
     std::string pts;
     for (int i = 0; i < 30; ++i)  // a row of small values and one very large one
@@ -200,22 +212,26 @@ source = "hoogte.tif"
     ds->SetSpatialRef(&srs);
     std::vector<float> v(static_cast<std::size_t>(n) * n);
     for (int y = 0; y < n; ++y)
-      for (int x = 0; x < n; ++x) v[static_cast<std::size_t>(y) * n + x] = static_cast<float>(x) / 10.0f;
-    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, n, n, v.data(), n, n, GDT_Float32, 0, 0), CE_None);
+      for (int x = 0; x < n; ++x)
+        v[static_cast<std::size_t>(y) * n + x] = static_cast<float>(x) / 10.0f;
+    ASSERT_EQ(
+        ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, n, n, v.data(), n, n, GDT_Float32, 0, 0),
+        CE_None);
   }
 
   static fs::path store_path() { return dir_->path() / "model.gpkg"; }
 
   static TempDir* dir_;
 };
-TempDir* QuicklookTest::dir_ = nullptr;
+TempDir* render::dir_ = nullptr;
 
 constexpr int kMaxSize = 300;
 
-TEST_F(QuicklookTest, EveryDerivationGivesAValidPngOfTheAskedSize) {
+TEST_F(render, EveryDerivationGivesAValidPngOfTheAskedSize) {
   Store s = Store::open(store_path());
   TempDir out;
-  for (const char* id : {"gebieden", "bedekking", "punten", "afstand_punt", "inwoners", "aantal", "hoogte"}) {
+  for (const char* id :
+       {"gebieden", "bedekking", "punten", "afstand_punt", "inwoners", "aantal", "hoogte"}) {
     SCOPED_TRACE(id);
     QuicklookLayout layout;
     QuicklookOptions o;
@@ -238,7 +254,7 @@ TEST_F(QuicklookTest, EveryDerivationGivesAValidPngOfTheAskedSize) {
   }
 }
 
-TEST_F(QuicklookTest, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite) {
+TEST_F(render, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite) {
   Store s = Store::open(store_path());
   TempDir out;
   QuicklookLayout l;
@@ -251,7 +267,8 @@ TEST_F(QuicklookTest, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite
   // Inside the fully covered square (202000..206000, 502000..506000), away from the zone borders.
   for (auto [x, y] : {std::pair{203000.0, 503000.0}, {203400.0, 505400.0}, {204400.0, 502600.0}}) {
     auto [px, py] = pixel(s, l, x, y);
-    EXPECT_TRUE(near(img.at(px, py), kCoverageTop)) << x << "," << y << ": " << describe(img.at(px, py));
+    EXPECT_TRUE(near(img.at(px, py), kCoverageTop))
+        << x << "," << y << ": " << describe(img.at(px, py));
   }
   // In the grid margin, outside the study area: background.
   auto [fx, fy] = pixel(s, l, 198500, 511500);
@@ -263,7 +280,7 @@ TEST_F(QuicklookTest, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite
   EXPECT_TRUE(g.r == g.g && g.g == g.b) << describe(g);
 }
 
-TEST_F(QuicklookTest, ScatteredPresenceCellsStayVisible) {
+TEST_F(render, ScatteredPresenceCellsStayVisible) {
   Store s = Store::open(store_path());
   TempDir out;
   QuicklookLayout l;
@@ -281,7 +298,7 @@ TEST_F(QuicklookTest, ScatteredPresenceCellsStayVisible) {
   EXPECT_GE(red, 9) << "a single cell must show as a dot of several pixels";
 }
 
-TEST_F(QuicklookTest, ZonesGetDistinctColoursAndDistancesARamp) {
+TEST_F(render, ZonesGetDistinctColoursAndDistancesARamp) {
   Store s = Store::open(store_path());
   TempDir out;
   QuicklookLayout l;
@@ -297,7 +314,8 @@ TEST_F(QuicklookTest, ZonesGetDistinctColoursAndDistancesARamp) {
     Rgb8 a = img.at(ax, ay), b = img.at(bx, by);
     EXPECT_FALSE(white(a)) << describe(a);
     EXPECT_FALSE(white(b)) << describe(b);
-    EXPECT_FALSE(near(a, static_cast<unsigned>(b.r << 16 | b.g << 8 | b.b), 2)) << describe(a) << " vs " << describe(b);
+    EXPECT_FALSE(near(a, static_cast<unsigned>(b.r << 16 | b.g << 8 | b.b), 2))
+        << describe(a) << " vs " << describe(b);
   }
   write_quicklook(s, "afstand_punt", out / "d.png", o);
   {
@@ -313,7 +331,7 @@ TEST_F(QuicklookTest, ZonesGetDistinctColoursAndDistancesARamp) {
   }
 }
 
-TEST_F(QuicklookTest, UnknownLayerThrowsAndWritesNothing) {
+TEST_F(render, UnknownLayerThrowsAndWritesNothing) {
   Store s = Store::open(store_path());
   TempDir out;
   EXPECT_THROW(write_quicklook(s, "bestaat_niet", out / "x.png"), Error);
@@ -325,7 +343,7 @@ TEST_F(QuicklookTest, UnknownLayerThrowsAndWritesNothing) {
   EXPECT_TRUE(fs::is_empty(out.path()));
 }
 
-TEST_F(QuicklookTest, FailedWriteLeavesNoTemporary) {
+TEST_F(render, FailedWriteLeavesNoTemporary) {
   Store s = Store::open(store_path());
   TempDir out;
   // The target is a non-empty folder: the final rename fails after the PNG was drawn.
@@ -335,7 +353,7 @@ TEST_F(QuicklookTest, FailedWriteLeavesNoTemporary) {
   EXPECT_TRUE(fs::is_directory(out / "kaart.png"));
 }
 
-TEST_F(QuicklookTest, ReplacesAnExistingFile) {
+TEST_F(render, ReplacesAnExistingFile) {
   Store s = Store::open(store_path());
   TempDir out;
   write_file(out / "kaart.png", "oud");
@@ -346,7 +364,7 @@ TEST_F(QuicklookTest, ReplacesAnExistingFile) {
 }
 
 // The bundled Drenthe model at 250 m: every layer renders; Assen lies in a coloured gemeente.
-TEST(QuicklookDrenthe, EveryLayerRenders) {
+TEST_F(render, DrentheAt250mEveryLayerRenders) {
   TempDir dir;
   ModelDef def = load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml");
   build_model(def, BuildOptions{dir / "drenthe.gpkg", 250.0, false});
