@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -103,8 +102,12 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   L.line = static_cast<int>(t.source().begin.line);
   std::string where = fmt::format("layer #{}", index + 1);
   L.id = get_string(ctx, t, "id", true, where);
-  static const std::regex id_re("[a-z][a-z0-9_]{0,62}");
-  if (!std::regex_match(L.id, id_re))
+  auto valid_id = [](const std::string& id) {
+    if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
+    return std::all_of(id.begin(), id.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  };
+  if (!valid_id(L.id))
     ctx.error_at(*t.get("id"),
                  fmt::format("layer id '{}' must start with a lower-case letter and use "
                              "only a-z, 0-9 and _ (it becomes a table name)",

@@ -227,7 +227,7 @@ TempDir* render::dir_ = nullptr;
 
 constexpr int kMaxSize = 300;
 
-TEST_F(render, EveryDerivationGivesAValidPngOfTheAskedSize) {
+TEST_F(Quicklook, EveryDerivationGivesAValidPngOfTheAskedSize) {
   Store s = Store::open(store_path());
   TempDir out;
   for (const char* id :
@@ -254,7 +254,7 @@ TEST_F(render, EveryDerivationGivesAValidPngOfTheAskedSize) {
   }
 }
 
-TEST_F(render, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite) {
+TEST_F(Quicklook, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite) {
   Store s = Store::open(store_path());
   TempDir out;
   QuicklookLayout l;
@@ -280,7 +280,7 @@ TEST_F(render, CoveredCellsShowTheTopOfTheRampAndTheSurroundingsStayWhite) {
   EXPECT_TRUE(g.r == g.g && g.g == g.b) << describe(g);
 }
 
-TEST_F(render, ScatteredPresenceCellsStayVisible) {
+TEST_F(Quicklook, ScatteredPresenceCellsStayVisible) {
   Store s = Store::open(store_path());
   TempDir out;
   QuicklookLayout l;
@@ -298,7 +298,7 @@ TEST_F(render, ScatteredPresenceCellsStayVisible) {
   EXPECT_GE(red, 9) << "a single cell must show as a dot of several pixels";
 }
 
-TEST_F(render, ZonesGetDistinctColoursAndDistancesARamp) {
+TEST_F(Quicklook, ZonesGetDistinctColoursAndDistancesARamp) {
   Store s = Store::open(store_path());
   TempDir out;
   QuicklookLayout l;
@@ -331,7 +331,7 @@ TEST_F(render, ZonesGetDistinctColoursAndDistancesARamp) {
   }
 }
 
-TEST_F(render, UnknownLayerThrowsAndWritesNothing) {
+TEST_F(Quicklook, UnknownLayerThrowsAndWritesNothing) {
   Store s = Store::open(store_path());
   TempDir out;
   EXPECT_THROW(write_quicklook(s, "bestaat_niet", out / "x.png"), Error);
@@ -343,7 +343,7 @@ TEST_F(render, UnknownLayerThrowsAndWritesNothing) {
   EXPECT_TRUE(fs::is_empty(out.path()));
 }
 
-TEST_F(render, FailedWriteLeavesNoTemporary) {
+TEST_F(Quicklook, FailedWriteLeavesNoTemporary) {
   Store s = Store::open(store_path());
   TempDir out;
   // The target is a non-empty folder: the final rename fails after the PNG was drawn.
@@ -353,7 +353,7 @@ TEST_F(render, FailedWriteLeavesNoTemporary) {
   EXPECT_TRUE(fs::is_directory(out / "kaart.png"));
 }
 
-TEST_F(render, ReplacesAnExistingFile) {
+TEST_F(Quicklook, ReplacesAnExistingFile) {
   Store s = Store::open(store_path());
   TempDir out;
   write_file(out / "kaart.png", "oud");
@@ -364,7 +364,7 @@ TEST_F(render, ReplacesAnExistingFile) {
 }
 
 // The bundled Drenthe model at 250 m: every layer renders; Assen lies in a coloured gemeente.
-TEST_F(render, DrentheAt250mEveryLayerRenders) {
+TEST_F(Quicklook, DrentheAt250mEveryLayerRenders) {
   TempDir dir;
   ModelDef def = load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml");
   build_model(def, BuildOptions{dir / "drenthe.gpkg", 250.0, false});
