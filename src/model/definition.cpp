@@ -104,8 +104,9 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   L.id = get_string(ctx, t, "id", true, where);
   auto valid_id = [](const std::string& id) {
     if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
-    return std::all_of(id.begin(), id.end(),
-                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+    return std::all_of(id.begin(), id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
   };
   if (!valid_id(L.id))
     ctx.error_at(*t.get("id"),

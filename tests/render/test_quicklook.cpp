@@ -89,9 +89,8 @@ constexpr unsigned kPresence = 0xd7191c;     // colour of present cells
 
 // A 10 x 10 km study area at (200000, 500000) with four 5 km zones, a 4 km fully covered square,
 // a few points (presence, distance, amounts) and a small elevation raster, on 250 m cells with a
-// 2 km margin around the study area. (The suite is named in lower case so that
-// `ctest -R render` selects it.)
-class render : public ::testing::Test {
+// 2 km margin around the study area.
+class Quicklook : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
@@ -223,7 +222,7 @@ source = "hoogte.tif"
 
   static TempDir* dir_;
 };
-TempDir* render::dir_ = nullptr;
+TempDir* Quicklook::dir_ = nullptr;
 
 constexpr int kMaxSize = 300;
 
