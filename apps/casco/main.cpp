@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "casco/version.hpp"
 #include "core/error.hpp"
@@ -16,6 +17,8 @@
 #include "model/stats.hpp"
 #include "model/store.hpp"
 #include "render/quicklook.hpp"
+#include "rules/assess.hpp"
+#include "rules/rules.hpp"
 
 namespace fs = std::filesystem;
 using namespace casco;
@@ -115,7 +118,29 @@ int main(int argc, char** argv) {
   stats->add_option("--format", format, "text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
 
-  for (CLI::App* cmd : {build, info_cmd, exp, stats}) common_flags(cmd);
+  // assess
+  auto* assess_cmd = app.add_subcommand("assess", "Judge plans against the afwegingskader, rule by rule");
+  fs::path rules_file, plans_file, parts_file;
+  std::string kind;
+  assess_cmd->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  assess_cmd->add_option("RULES", rules_file, "Rule file (rules.toml)")->required();
+  assess_cmd->add_option("PLANS", plans_file, "Plan polygons (GeoJSON, GeoPackage, ...); one or many")->required();
+  assess_cmd->add_option("-k,--kind", kind, "Kind of development (e.g. woningbouw); plans may carry a 'kind' attribute");
+  assess_cmd->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+  assess_cmd->add_option("--parts", parts_file, "Write the part of each plan that each rule hits (.geojson or .gpkg)");
+
+  // suitability
+  auto* suit = app.add_subcommand("suitability", "Map where a kind of development fits: verdict class and score per cell");
+  fs::path out_prefix;
+  std::string zones_by = "gemeenten,regios";
+  suit->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  suit->add_option("RULES", rules_file, "Rule file (rules.toml)")->required();
+  suit->add_option("-k,--kind", kind, "Kind of development (e.g. zonnepark)")->required();
+  suit->add_option("-o,--out", out_prefix, "Output prefix (default: out/geschiktheid_KIND): writes .tif, _score.tif, .png");
+  suit->add_option("--by", zones_by, "Zones layers for the hectare table, comma-separated (default gemeenten,regios)");
+  suit->add_option("--format", format, "table format: text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+
+  for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit}) common_flags(cmd);
 
   try {
     app.parse(argc, argv);
@@ -159,6 +184,57 @@ int main(int argc, char** argv) {
       const auto& zones = s.zones(by);
       auto rows = zonal_stats(s.read(layer_id), s.read(by), zones);
       std::cout << format_zonal(L, by, rows, parse_table_format(format));
+      return 0;
+    }
+    if (*assess_cmd) {
+      Store s = Store::open(store_path);
+      rules::RuleSet set = rules::load_rules(rules_file);
+      if (!kind.empty()) set.kind(kind);
+      auto plans = rules::read_plans(plans_file, s, kind);
+      std::vector<std::string> layer_ids;
+      for (const auto& L : s.manifest().layers) layer_ids.push_back(L.id);
+      std::map<std::string, rules::CompiledRules> compiled;  // one per kind in the file
+      std::vector<rules::Assessment> results;
+      for (const auto& p : plans) {
+        auto it = compiled.find(p.kind);
+        if (it == compiled.end()) it = compiled.emplace(p.kind, rules::CompiledRules(set, p.kind, layer_ids)).first;
+        results.push_back(rules::assess(s, it->second, p, !parts_file.empty()));
+      }
+      std::cout << rules::format_assessments(results, set, rules::parse_report_format(format));
+      if (!parts_file.empty()) {
+        rules::write_parts(results, s, parts_file);
+        info("wrote the parts each rule hits to {}", parts_file.string());
+      }
+      return 0;
+    }
+    if (*suit) {
+      Store s = Store::open(store_path);
+      rules::RuleSet set = rules::load_rules(rules_file);
+      std::vector<std::string> layer_ids;
+      for (const auto& L : s.manifest().layers) layer_ids.push_back(L.id);
+      rules::CompiledRules compiled(set, kind, layer_ids);
+      for (const auto& n : compiled.notes()) warn("{}", n);
+      rules::Suitability result = rules::suitability(s, compiled);
+      if (result.contradictory_cells)
+        warn("{} cell(s) are verboden for {} yet get a positive score from another rule (contradictory rules)",
+             result.contradictory_cells, kind);
+      if (out_prefix.empty()) out_prefix = fs::path("out") / ("geschiktheid_" + kind);
+      auto with_suffix = [&](const std::string& suffix) { return fs::path(out_prefix.string() + suffix); };
+      for (auto& [raster, suffix] : {std::pair<const Raster*, std::string>{&result.verdict, ".tif"}, {&result.score, "_score.tif"}}) {
+        AtomicOutput out(with_suffix(suffix));
+        write_geotiff(*raster, out.temp_path());
+        out.commit();
+      }
+      std::vector<std::string> zone_layers;
+      for (std::size_t a = 0, b; a < zones_by.size(); a = b + 1) {
+        b = zones_by.find(',', a);
+        if (b == std::string::npos) b = zones_by.size();
+        if (b > a) zone_layers.push_back(zones_by.substr(a, b - a));
+      }
+      auto rows = rules::class_areas(s, result.verdict, zone_layers);
+      std::cout << rules::format_class_areas(rows, kind, format);
+      info("wrote {} (verdict class per cell: 0 vrij, 1 voorwaarde, 2 afstemming, 3 nee_tenzij, 4 verboden) and {}",
+           with_suffix(".tif").string(), with_suffix("_score.tif").string());
       return 0;
     }
   } catch (const Error& e) {

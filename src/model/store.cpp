@@ -307,18 +307,39 @@ const LayerRecord& Store::layer(const std::string& id) const {
   fail("store '{}' has no layer '{}' (layers: {})", path_.string(), id, names);
 }
 
-Raster Store::read(const std::string& id) const {
+GDALDataset& Store::raster_dataset(const std::string& id) const {
   layer(id);  // validates the name (and so the table name: no injection into the GDAL path)
-  std::string name = fmt::format("GPKG:{}:{}", path_.string(), id);
-  GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  if (!ds) fail("cannot read layer '{}' from '{}': {}", id, path_.string(), CPLGetLastErrorMsg());
+  auto& slot = open_[id];
+  if (!slot) {
+    std::string name = fmt::format("GPKG:{}:{}", path_.string(), id);
+    slot.reset(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY), [](GDALDataset* d) { GDALClose(d); });
+    if (!slot) {
+      open_.erase(id);
+      fail("cannot read layer '{}' from '{}': {}", id, path_.string(), CPLGetLastErrorMsg());
+    }
+    if (slot->GetRasterXSize() != grid().cols || slot->GetRasterYSize() != grid().rows) {
+      open_.erase(id);
+      fail("layer '{}' in '{}' does not match the store grid; rebuild the store", id, path_.string());
+    }
+  }
+  return *slot;
+}
+
+Raster Store::read(const std::string& id) const { return read_window(id, 0, 0, grid().cols, grid().rows); }
+
+Raster Store::read_window(const std::string& id, int col0, int row0, int cols, int rows) const {
   const Grid& g = manifest_.grid;
-  if (ds->GetRasterXSize() != g.cols || ds->GetRasterYSize() != g.rows)
-    fail("layer '{}' in '{}' does not match the store grid; rebuild the store", id, path_.string());
-  Raster r(g, 0.0f);
-  GDALRasterBand* band = ds->GetRasterBand(1);
-  if (band->RasterIO(GF_Read, 0, 0, g.cols, g.rows, r.values.data(), g.cols, g.rows, GDT_Float32, 0,
-                     0) != CE_None)
+  if (col0 < 0 || row0 < 0 || cols < 1 || rows < 1 || col0 + cols > g.cols || row0 + rows > g.rows)
+    fail("window {}x{} at ({}, {}) lies outside the {}x{} grid of '{}'", cols, rows, col0, row0, g.cols, g.rows,
+         path_.string());
+  GDALRasterBand* band = raster_dataset(id).GetRasterBand(1);
+  Grid w = g;
+  w.x0 = g.x0 + col0 * g.cell;
+  w.y0 = g.y0 - row0 * g.cell;
+  w.cols = cols;
+  w.rows = rows;
+  Raster r(w, Raster::Uninitialized{});
+  if (band->RasterIO(GF_Read, col0, row0, cols, rows, r.values.data(), cols, rows, GDT_Float32, 0, 0) != CE_None)
     fail("cannot read layer '{}' from '{}': {}", id, path_.string(), CPLGetLastErrorMsg());
   int has_nodata = 0;
   double nd = band->GetNoDataValue(&has_nodata);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,19 @@ class Store {
   const LayerRecord& layer(const std::string& id) const;
   const LayerRecord* find(const std::string& id) const;
   Raster read(const std::string& id) const;
+  // The cells [col0, col0 + cols) x [row0, row0 + rows) of a layer, as a raster on that window
+  // of the grid; reads only the tiles it needs (plan assessment). The window must lie inside.
+  Raster read_window(const std::string& id, int col0, int row0, int cols, int rows) const;
   const std::vector<ZoneRecord>& zones(const std::string& id) const;
   // The store's vector tables (read-only), e.g. for drawing borders.
   GDALDatasetUniquePtr open_vectors() const;
 
  private:
+  GDALDataset& raster_dataset(const std::string& id) const;
   std::filesystem::path path_;
   StoreManifest manifest_;
+  // Open raster tables, kept for repeated window reads.
+  mutable std::map<std::string, std::shared_ptr<GDALDataset>> open_;
 };
 
 // Writes a new store file (normally a temporary that the caller renames into place).
