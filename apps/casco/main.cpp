@@ -119,26 +119,38 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "csv", "json"}));
 
   // assess
-  auto* assess_cmd = app.add_subcommand("assess", "Judge plans against the afwegingskader, rule by rule");
+  auto* assess_cmd =
+      app.add_subcommand("assess", "Judge plans against the afwegingskader, rule by rule");
   fs::path rules_file, plans_file, parts_file;
   std::string kind;
   assess_cmd->add_option("STORE", store_path, "Model store (.gpkg)")->required();
   assess_cmd->add_option("RULES", rules_file, "Rule file (rules.toml)")->required();
-  assess_cmd->add_option("PLANS", plans_file, "Plan polygons (GeoJSON, GeoPackage, ...); one or many")->required();
-  assess_cmd->add_option("-k,--kind", kind, "Kind of development (e.g. woningbouw); plans may carry a 'kind' attribute");
-  assess_cmd->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
-  assess_cmd->add_option("--parts", parts_file, "Write the part of each plan that each rule hits (.geojson or .gpkg)");
+  assess_cmd
+      ->add_option("PLANS", plans_file, "Plan polygons (GeoJSON, GeoPackage, ...); one or many")
+      ->required();
+  assess_cmd->add_option(
+      "-k,--kind", kind,
+      "Kind of development (e.g. woningbouw); plans may carry a 'kind' attribute");
+  assess_cmd->add_option("--format", format, "text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  assess_cmd->add_option("--parts", parts_file,
+                         "Write the part of each plan that each rule hits (.geojson or .gpkg)");
 
   // suitability
-  auto* suit = app.add_subcommand("suitability", "Map where a kind of development fits: verdict class and score per cell");
+  auto* suit = app.add_subcommand(
+      "suitability", "Map where a kind of development fits: verdict class and score per cell");
   fs::path out_prefix;
   std::string zones_by = "gemeenten,regios";
   suit->add_option("STORE", store_path, "Model store (.gpkg)")->required();
   suit->add_option("RULES", rules_file, "Rule file (rules.toml)")->required();
   suit->add_option("-k,--kind", kind, "Kind of development (e.g. zonnepark)")->required();
-  suit->add_option("-o,--out", out_prefix, "Output prefix (default: out/geschiktheid_KIND): writes .tif, _score.tif, .png");
-  suit->add_option("--by", zones_by, "Zones layers for the hectare table, comma-separated (default gemeenten,regios)");
-  suit->add_option("--format", format, "table format: text, csv or json")->check(CLI::IsMember({"text", "csv", "json"}));
+  suit->add_option("-o,--out", out_prefix,
+                   "Output prefix (default: out/geschiktheid_KIND): writes .tif, _score.tif, .png");
+  suit->add_option(
+      "--by", zones_by,
+      "Zones layers for the hectare table, comma-separated (default gemeenten,regios)");
+  suit->add_option("--format", format, "table format: text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
 
   for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit}) common_flags(cmd);
 
@@ -197,7 +209,8 @@ int main(int argc, char** argv) {
       std::vector<rules::Assessment> results;
       for (const auto& p : plans) {
         auto it = compiled.find(p.kind);
-        if (it == compiled.end()) it = compiled.emplace(p.kind, rules::CompiledRules(set, p.kind, layer_ids)).first;
+        if (it == compiled.end())
+          it = compiled.emplace(p.kind, rules::CompiledRules(set, p.kind, layer_ids)).first;
         results.push_back(rules::assess(s, it->second, p, !parts_file.empty()));
       }
       std::cout << rules::format_assessments(results, set, rules::parse_report_format(format));
@@ -216,11 +229,16 @@ int main(int argc, char** argv) {
       for (const auto& n : compiled.notes()) warn("{}", n);
       rules::Suitability result = rules::suitability(s, compiled);
       if (result.contradictory_cells)
-        warn("{} cell(s) are verboden for {} yet get a positive score from another rule (contradictory rules)",
-             result.contradictory_cells, kind);
+        warn(
+            "{} cell(s) are verboden for {} yet get a positive score from another rule "
+            "(contradictory rules)",
+            result.contradictory_cells, kind);
       if (out_prefix.empty()) out_prefix = fs::path("out") / ("geschiktheid_" + kind);
-      auto with_suffix = [&](const std::string& suffix) { return fs::path(out_prefix.string() + suffix); };
-      for (auto& [raster, suffix] : {std::pair<const Raster*, std::string>{&result.verdict, ".tif"}, {&result.score, "_score.tif"}}) {
+      auto with_suffix = [&](const std::string& suffix) {
+        return fs::path(out_prefix.string() + suffix);
+      };
+      for (auto& [raster, suffix] : {std::pair<const Raster*, std::string>{&result.verdict, ".tif"},
+                                     {&result.score, "_score.tif"}}) {
         AtomicOutput out(with_suffix(suffix));
         write_geotiff(*raster, out.temp_path());
         out.commit();
@@ -233,8 +251,10 @@ int main(int argc, char** argv) {
       }
       auto rows = rules::class_areas(s, result.verdict, zone_layers);
       std::cout << rules::format_class_areas(rows, kind, format);
-      info("wrote {} (verdict class per cell: 0 vrij, 1 voorwaarde, 2 afstemming, 3 nee_tenzij, 4 verboden) and {}",
-           with_suffix(".tif").string(), with_suffix("_score.tif").string());
+      info(
+          "wrote {} (verdict class per cell: 0 vrij, 1 voorwaarde, 2 afstemming, 3 nee_tenzij, 4 "
+          "verboden) and {}",
+          with_suffix(".tif").string(), with_suffix("_score.tif").string());
       return 0;
     }
   } catch (const Error& e) {

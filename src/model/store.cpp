@@ -312,26 +312,30 @@ GDALDataset& Store::raster_dataset(const std::string& id) const {
   auto& slot = open_[id];
   if (!slot) {
     std::string name = fmt::format("GPKG:{}:{}", path_.string(), id);
-    slot.reset(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY), [](GDALDataset* d) { GDALClose(d); });
+    slot.reset(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY),
+               [](GDALDataset* d) { GDALClose(d); });
     if (!slot) {
       open_.erase(id);
       fail("cannot read layer '{}' from '{}': {}", id, path_.string(), CPLGetLastErrorMsg());
     }
     if (slot->GetRasterXSize() != grid().cols || slot->GetRasterYSize() != grid().rows) {
       open_.erase(id);
-      fail("layer '{}' in '{}' does not match the store grid; rebuild the store", id, path_.string());
+      fail("layer '{}' in '{}' does not match the store grid; rebuild the store", id,
+           path_.string());
     }
   }
   return *slot;
 }
 
-Raster Store::read(const std::string& id) const { return read_window(id, 0, 0, grid().cols, grid().rows); }
+Raster Store::read(const std::string& id) const {
+  return read_window(id, 0, 0, grid().cols, grid().rows);
+}
 
 Raster Store::read_window(const std::string& id, int col0, int row0, int cols, int rows) const {
   const Grid& g = manifest_.grid;
   if (col0 < 0 || row0 < 0 || cols < 1 || rows < 1 || col0 + cols > g.cols || row0 + rows > g.rows)
-    fail("window {}x{} at ({}, {}) lies outside the {}x{} grid of '{}'", cols, rows, col0, row0, g.cols, g.rows,
-         path_.string());
+    fail("window {}x{} at ({}, {}) lies outside the {}x{} grid of '{}'", cols, rows, col0, row0,
+         g.cols, g.rows, path_.string());
   GDALRasterBand* band = raster_dataset(id).GetRasterBand(1);
   Grid w = g;
   w.x0 = g.x0 + col0 * g.cell;
@@ -339,7 +343,8 @@ Raster Store::read_window(const std::string& id, int col0, int row0, int cols, i
   w.cols = cols;
   w.rows = rows;
   Raster r(w, Raster::Uninitialized{});
-  if (band->RasterIO(GF_Read, col0, row0, cols, rows, r.values.data(), cols, rows, GDT_Float32, 0, 0) != CE_None)
+  if (band->RasterIO(GF_Read, col0, row0, cols, rows, r.values.data(), cols, rows, GDT_Float32, 0,
+                     0) != CE_None)
     fail("cannot read layer '{}' from '{}': {}", id, path_.string(), CPLGetLastErrorMsg());
   int has_nodata = 0;
   double nd = band->GetNoDataValue(&has_nodata);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,12 @@ const Ramp& greens() {
 const Ramp& reds() {
   static const Ramp r = {hex(0xffeda0), hex(0xfed976), hex(0xfeb24c), hex(0xfd8d3c),
                          hex(0xfc4e2a), hex(0xe31a1c), hex(0xbd0026), hex(0x800026)};
+  return r;
+}
+// Diverging, for values around 0: ColorBrewer RdBu's red half, white, PRGn's green half.
+const Ramp& red_white_green() {
+  static const Ramp r = {hex(0xb2182b), hex(0xd6604d), hex(0xf4a582), hex(0xfddbc7), hex(0xf7f7f7),
+                         hex(0xd9f0d3), hex(0xa6dba0), hex(0x5aae61), hex(0x1b7837)};
   return r;
 }
 constexpr Rgb kPresence = hex(0xd7191c);
@@ -176,10 +183,10 @@ struct CairoDel {
 using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDel>;
 using CairoPtr = std::unique_ptr<cairo_t, CairoDel>;
 
-void check(cairo_status_t st, const std::string& layer, const char* what) {
+// `subject` names the map: "the map of layer 'x'".
+void check(cairo_status_t st, const std::string& subject, const char* what) {
   if (st != CAIRO_STATUS_SUCCESS)
-    fail("cannot draw the map of layer '{}' ({}): cairo: {}", layer, what,
-         cairo_status_to_string(st));
+    fail("cannot draw {} ({}): cairo: {}", subject, what, cairo_status_to_string(st));
 }
 
 void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) {
@@ -349,15 +356,29 @@ void stroke_lines(cairo_t* cr, const Shapes& s, Rgb c, double alpha, double widt
   cairo_stroke(cr);
 }
 
-// ---------------------------------------------------------------- the layer's colours
+// ---------------------------------------------------------------- the map's colours
 
-enum class Scheme { Zones, Presence, Coverage, Distance, Amount };
+enum class Scheme { Zones, Classes, Presence, Coverage, Distance, Amount };
+
+// A legend swatch: zones and classes. `note` (e.g. an area) is never shortened; the label is.
+struct Entry {
+  Rgb colour;
+  std::string label, note;
+};
+
+// A class of a class map: cells of this value (give or take rounding) get this colour.
+constexpr double kClassTolerance = 1e-4;
+struct ClassColour {
+  float value;
+  Rgb colour;
+};
 
 struct Legend {
   Scheme scheme = Scheme::Amount;
   const Ramp* ramp = &viridis();
   double lo = 0, hi = 1;          // ramp range in layer units
   bool clipped = false;           // values above hi exist and show in the top colour
+  bool clipped_low = false;       // values below lo exist and show in the bottom colour
   bool robust = false;            // hi is the 99th percentile, not the maximum
   bool zero_blank = false;        // 0 is left uncoloured
   double divisor = 1;             // legend values are shown in unit / divisor (m -> km)
@@ -365,10 +386,19 @@ struct Legend {
   std::size_t set_cells = 0;      // non-zero cells
   bool markers = false;           // sparse layer drawn as enlarged dots
   std::vector<Rgb> zone_colours;  // by zone value
+  std::vector<ClassColour> classes;
+  std::vector<Entry> entries;      // zones and classes: the swatches, in order
+  std::string entries_more;        // muted line under the swatches ("… en nog 3 zones")
+  std::vector<std::string> notes;  // muted lines under the colour bar
   Rgb zone(int z) const {
     return z > 0 && static_cast<std::size_t>(z) < zone_colours.size()
                ? zone_colours[static_cast<std::size_t>(z)]
                : zone_colour(z);
+  }
+  std::optional<Rgb> class_colour(double v) const {
+    for (const ClassColour& c : classes)
+      if (std::fabs(v - static_cast<double>(c.value)) <= kClassTolerance) return c.colour;
+    return std::nullopt;
   }
 };
 
@@ -391,31 +421,72 @@ double round_2sig(double v) {
   return std::round(v / f) * f;
 }
 
-// The colour range comes from the cells inside the study area (`inside`, one flag per cell; empty
-// = every cell): outside it the map is only context, and far-off corners of the grid would
-// otherwise stretch distance ramps.
-Legend make_legend(const LayerRecord& L, const Raster& r, const std::vector<std::uint8_t>& inside) {
-  Legend lg;
-  lg.scheme = scheme_of(L.derivation);
-  lg.unit = L.unit;
-  const bool masked = !inside.empty();
-  double mn = INFINITY, mx = -INFINITY, all_max = -INFINITY;
+// The value range of a raster. The colour range comes from the cells inside the study area
+// (`inside`, one flag per cell; empty = every cell): outside it the map is only context, and
+// far-off corners of the grid would otherwise stretch ramps.
+struct Range {
+  double min = 0, max = 0;          // inside the study area (every cell if none is inside)
+  double all_min = 0, all_max = 0;  // every cell
+  std::size_t set_cells = 0;        // non-zero cells anywhere
+  bool masked = false;              // min and max are over the study area only
+  bool outside = false;             // cells with data lie outside the study area
+};
+
+Range value_range(const Raster& r, const std::vector<std::uint8_t>& inside) {
+  Range out;
+  double mn = INFINITY, mx = -INFINITY, all_mn = INFINITY, all_mx = -INFINITY;
   std::size_t n_inside = 0;
   for (std::size_t i = 0; i < r.values.size(); ++i) {
     float v = r.values[i];
     if (std::isnan(v)) continue;
-    if (v != 0) ++lg.set_cells;
-    all_max = std::max(all_max, static_cast<double>(v));
-    if (masked && !inside[i]) continue;
+    if (v != 0) ++out.set_cells;
+    all_mn = std::min(all_mn, static_cast<double>(v));
+    all_mx = std::max(all_mx, static_cast<double>(v));
+    if (!inside.empty() && !inside[i]) {
+      out.outside = true;
+      continue;
+    }
     ++n_inside;
     mn = std::min(mn, static_cast<double>(v));
     mx = std::max(mx, static_cast<double>(v));
   }
-  if (masked && n_inside == 0) return make_legend(L, r, {});
-  if (!(mn <= mx)) mn = mx = all_max = 0;
+  if (!inside.empty() && n_inside == 0) return value_range(r, {});
+  out.masked = !inside.empty();
+  if (!(mn <= mx)) mn = mx = all_mn = all_mx = 0;
+  out.min = mn, out.max = mx, out.all_min = all_mn, out.all_max = all_mx;
+  return out;
+}
+
+// A store layer, coloured by its derivation.
+Legend layer_legend(const Store& store, const LayerRecord& L, const Raster& r,
+                    const std::vector<std::uint8_t>& inside) {
+  Legend lg;
+  lg.scheme = scheme_of(L.derivation);
+  lg.unit = L.unit;
+  const Range rg = value_range(r, inside);
+  const bool masked = rg.masked;
+  const double mn = rg.min, mx = rg.max;
+  lg.set_cells = rg.set_cells;
   switch (lg.scheme) {
-    case Scheme::Zones:
+    case Scheme::Zones: {
       lg.zone_colours = colour_zones(r);
+      const auto& zones = store.zones(L.id);
+      constexpr std::size_t kShown = 15;
+      for (std::size_t i = 0; i < zones.size() && i < kShown; ++i) {
+        const ZoneRecord& z = zones[i];
+        std::string name = z.name.empty() ? z.code : z.name;
+        if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones.size() <= kShown)
+          name += " (" + z.code + ")";
+        lg.entries.push_back({lg.zone(z.zone), name, ""});
+      }
+      // The zone count heads the swatches, in place of the unit.
+      std::string count = fmt::format("{} zones", zones.size());
+      lg.unit.swap(count);
+      if (zones.size() > kShown)
+        lg.entries_more = fmt::format("… en nog {} zones", zones.size() - kShown);
+      break;
+    }
+    case Scheme::Classes:  // only for maps given by the caller
       break;
     case Scheme::Presence:
       lg.zero_blank = true;
@@ -429,7 +500,7 @@ Legend make_legend(const LayerRecord& L, const Raster& r, const std::vector<std:
     case Scheme::Distance: {
       lg.ramp = &viridis();
       lg.lo = mn, lg.hi = mx;
-      lg.clipped = all_max > mx;
+      lg.clipped = rg.all_max > mx;
       if (mx > 5000) lg.divisor = 1000;
       // (swap, not assignment from a literal: GCC 12 reports a bogus -Wrestrict for that)
       std::string unit(mx > 5000 ? "afstand in km" : "afstand in m");
@@ -443,7 +514,7 @@ Legend make_legend(const LayerRecord& L, const Raster& r, const std::vector<std:
       lg.markers = attribute && lg.set_cells <= kMaxMarkers;
       lg.lo = lg.zero_blank ? 0 : mn;
       lg.hi = mx;
-      lg.clipped = all_max > mx;
+      lg.clipped = rg.all_max > mx;
       // A robust top: the 99th percentile of the non-zero cells, so a few very large values do
       // not wash out the rest of the map; larger values show in the top colour ("≥ ...").
       std::vector<float> nonzero;
@@ -462,9 +533,54 @@ Legend make_legend(const LayerRecord& L, const Raster& r, const std::vector<std:
           lg.clipped = lg.robust = true;
         }
       }
+      if (lg.robust) lg.notes.emplace_back("bovengrens: 99e percentiel");
       break;
     }
   }
+  if (lg.markers) lg.notes.emplace_back("punten vergroot weergegeven");
+  if (!(lg.hi > lg.lo)) lg.hi = lg.lo + 1;
+  return lg;
+}
+
+// Areas in the legend: whole hectares from 10 ha, else about three significant digits.
+std::string nl_area(double ha) {
+  return (ha >= 10 ? nl_number(ha, 0) : nl_auto(ha)) + " ha";
+}
+
+// A raster given by the caller: classes with their own colours, or a continuous ramp.
+Legend map_legend(const MapSpec& spec, const Raster& r, const std::vector<std::uint8_t>& inside) {
+  Legend lg;
+  lg.unit = spec.unit;
+  const Range rg = value_range(r, inside);
+  lg.set_cells = rg.set_cells;
+  // The page washes out the surroundings; say so, lest pale classes read as other classes.
+  const bool pale = rg.masked && rg.outside;
+  if (!spec.classes.empty()) {
+    lg.scheme = Scheme::Classes;
+    for (const MapClass& c : spec.classes) {
+      lg.classes.push_back({c.value, hex(c.rgb)});
+      lg.entries.push_back({hex(c.rgb), c.label, c.area_ha >= 0 ? nl_area(c.area_ha) : ""});
+    }
+    if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
+    return lg;
+  }
+  lg.scheme = Scheme::Amount;
+  if (spec.diverging) {
+    // Symmetric around 0, so white means 0 and equal distances from it equal shades.
+    double m = std::max(std::fabs(rg.min), std::fabs(rg.max));
+    if (!(m > 0)) m = 1;
+    lg.ramp = &red_white_green();
+    lg.lo = -m, lg.hi = m;
+    lg.notes.push_back(fmt::format("min {} · max {}", nl_auto(rg.min), nl_auto(rg.max)));
+  } else {
+    lg.ramp = &viridis();
+    lg.lo = rg.min, lg.hi = rg.max;
+  }
+  lg.clipped = rg.all_max > lg.hi;
+  lg.clipped_low = rg.all_min < lg.lo;
+  if (rg.masked && (lg.clipped || lg.clipped_low))
+    lg.notes.emplace_back("bereik: binnen het studiegebied");
+  if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
   if (!(lg.hi > lg.lo)) lg.hi = lg.lo + 1;
   return lg;
 }
@@ -477,6 +593,8 @@ std::optional<Rgb> colour_of(const Legend& lg, double v) {
       if (z <= 0) return std::nullopt;
       return lg.zone(z);
     }
+    case Scheme::Classes:
+      return lg.class_colour(v);
     case Scheme::Presence:
       if (v > 0) return kPresence;
       return std::nullopt;
@@ -510,9 +628,9 @@ Scale scale_for(const Grid& g, int max_size) {
 
 // The raster as a premultiplied ARGB32 image of map_w x map_h pixels.
 SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w, int map_h,
-                         const std::string& layer) {
+                         const std::string& subject) {
   SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, map_w, map_h));
-  check(cairo_surface_status(img.get()), layer, "raster image");
+  check(cairo_surface_status(img.get()), subject, "raster image");
   cairo_surface_flush(img.get());
   unsigned char* data = cairo_image_surface_get_data(img.get());
   const int stride = cairo_image_surface_get_stride(img.get());
@@ -526,7 +644,7 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
     for (int i = 0; i < map_w; ++i) {
       auto [c0, c1] = col_span[static_cast<std::size_t>(i)];
       double v = NAN;
-      if (lg.scheme == Scheme::Zones) {
+      if (lg.scheme == Scheme::Zones || lg.scheme == Scheme::Classes) {
         // Categories: the middle cell of the block, never a mean.
         v = r.at((r0 + r1 - 1) / 2, (c0 + c1 - 1) / 2);
       } else {
@@ -558,17 +676,17 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
 // One flag per cell: is the cell's centre inside the study area? Drawn with cairo at map
 // resolution (no anti-aliasing) and looked up per cell.
 std::vector<std::uint8_t> inside_cells(const Shapes& study, const Grid& g, Scale sc,
-                                       const std::string& layer) {
+                                       const std::string& subject) {
   const int w = sc.pixels(g.cols), h = sc.pixels(g.rows);
   SurfacePtr mask(cairo_image_surface_create(CAIRO_FORMAT_A8, w, h));
-  check(cairo_surface_status(mask.get()), layer, "study-area mask");
+  check(cairo_surface_status(mask.get()), subject, "study-area mask");
   CairoPtr cr(cairo_create(mask.get()));
   cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_NONE);
   // `study` is in page pixels: move the map's corner to the mask's origin.
   cairo_translate(cr.get(), -study.origin.x, -study.origin.y);
   cairo_set_source_rgba(cr.get(), 0, 0, 0, 1);
   fill_areas(cr.get(), study);
-  check(cairo_status(cr.get()), layer, "study-area mask");
+  check(cairo_status(cr.get()), subject, "study-area mask");
   cairo_surface_flush(mask.get());
   const unsigned char* data = cairo_image_surface_get_data(mask.get());
   const int stride = cairo_image_surface_get_stride(mask.get());
@@ -593,8 +711,6 @@ std::vector<std::uint8_t> inside_cells(const Shapes& study, const Grid& g, Scale
 constexpr double kMargin = 20, kGap = 24, kPanelW = 270;
 
 struct Page {
-  const Store& store;
-  const LayerRecord& L;
   const Legend& lg;
   std::string borders_title;  // "" = no borders drawn
   bool study_area = false;
@@ -626,30 +742,22 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     y += 18;
     draw_text(cr, x, y, ellipsize(cr, s, w), c);
   };
-  auto swatch = [&](Rgb c, const std::string& label, bool outline = true) {
+  auto swatch = [&](Rgb c, const std::string& label, const std::string& note = "") {
     y += 21;
     cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
     set_colour(cr, c);
     cairo_fill_preserve(cr);
     cairo_set_line_width(cr, 1);
-    set_colour(cr, hex(0x808080), outline ? 1 : 0);
+    set_colour(cr, hex(0x808080));
     cairo_stroke(cr);
-    draw_text(cr, x + 32, y, ellipsize(cr, label, w - 32), kText);
+    const std::string tail = note.empty() ? "" : " — " + note;
+    draw_text(cr, x + 32, y, ellipsize(cr, label, w - 32 - text_width(cr, tail)) + tail, kText);
   };
 
-  if (lg.scheme == Scheme::Zones) {
-    const auto& zones = p.store.zones(p.L.id);
-    line(fmt::format("{} zones", zones.size()), kMuted);
-    constexpr std::size_t kShown = 15;
-    for (std::size_t i = 0; i < zones.size() && i < kShown; ++i) {
-      const ZoneRecord& z = zones[i];
-      std::string name = z.name.empty() ? z.code : z.name;
-      if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones.size() <= kShown)
-        name += " (" + z.code + ")";
-      swatch(lg.zone(z.zone), name);
-    }
-    if (zones.size() > kShown)
-      line(fmt::format("… en nog {} zones", zones.size() - kShown), kMuted);
+  if (lg.scheme == Scheme::Zones || lg.scheme == Scheme::Classes) {
+    if (!lg.unit.empty()) line(lg.unit, kMuted);
+    for (const Entry& e : lg.entries) swatch(e.colour, e.label, e.note);
+    if (!lg.entries_more.empty()) line(lg.entries_more, kMuted);
   } else if (lg.scheme == Scheme::Presence) {
     y += 20;
     draw_marker(cr, x + 11, y - 5, 5, kPresence);
@@ -657,7 +765,6 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
         cr, x + 32, y,
         ellipsize(cr, fmt::format("aanwezig ({} cellen)", nl_number(lg.set_cells, 0)), w - 32),
         kText);
-    if (lg.markers) line("punten vergroot weergegeven", kMuted);
   } else {
     if (!lg.unit.empty()) line(lg.unit, kMuted);
     // A vertical colour bar, low at the bottom.
@@ -685,7 +792,9 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       draw_text(cr, bx + bar_w + 9, ty + 4, text, kText);
     };
     auto fmt_value = [&](double v) { return nl_auto(v / lg.divisor); };
-    std::string low = lg.zero_blank ? "> " + fmt_value(lg.lo) : fmt_value(lg.lo);
+    std::string low = lg.zero_blank    ? "> " + fmt_value(lg.lo)
+                      : lg.clipped_low ? "≤ " + fmt_value(lg.lo)
+                                       : fmt_value(lg.lo);
     std::string high = (lg.clipped ? "≥ " : "") + fmt_value(lg.hi);
     label_at(lg.lo, low);
     label_at(lg.hi, high);
@@ -697,14 +806,13 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
            v += step) {
         double t = (v * lg.divisor - lg.lo) / (lg.hi - lg.lo);
         if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
-        label_at(v * lg.divisor, nl_auto(v));
+        label_at(v * lg.divisor, nl_auto(std::fabs(v) < step * 1e-9 ? 0.0 : v));
       }
     }
     y = top + bar_h + 6;
     if (lg.zero_blank) swatch(hex(0xffffff), "0: niet gekleurd");
-    if (lg.robust) line("bovengrens: 99e percentiel", kMuted);
-    if (lg.markers) line("punten vergroot weergegeven", kMuted);
   }
+  for (const std::string& note : lg.notes) line(note, kMuted);
 
   // What the lines are.
   y += 10;
@@ -784,17 +892,12 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
   return by + 26;
 }
 
-}  // namespace
-
-void write_quicklook(const Store& store, const std::string& layer, const std::filesystem::path& png,
-                     const QuicklookOptions& options) {
-  const LayerRecord& L = store.layer(layer);  // throws for unknown layers, naming the known ones
+// Borders: an explicitly asked layer must exist; the model's default is skipped if absent.
+const LayerRecord* borders_of(const Store& store, const QuicklookOptions& options) {
   if (options.max_size < 16)
     fail("quick-look size {} px is too small (use at least 16)", options.max_size);
   const Grid& grid = store.grid();
   if (grid.cols <= 0 || grid.rows <= 0) fail("store '{}' has an empty grid", store.path().string());
-
-  // Borders: an explicitly asked layer must exist; the model's default is skipped if absent.
   const LayerRecord* borders = nullptr;
   if (!options.borders.empty()) {
     borders = &store.layer(options.borders);
@@ -805,9 +908,32 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     borders = store.find(store.manifest().borders);
     if (borders && borders->vector_table.empty()) borders = nullptr;
   }
+  return borders;
+}
 
-  const Raster raster = store.read(layer);
-  const Scheme scheme = scheme_of(L.derivation);
+// What a map shows besides the store's study area and borders.
+enum class Features {
+  None,
+  Outlines,  // the features' outlines, thin and white (zones)
+  Sources,   // what a distance is measured to: points as dots, areas and lines outlined
+};
+
+struct MapJob {
+  std::string subject;  // for messages: "the map of layer 'x'"
+  const Raster* raster = nullptr;
+  std::string title, subtitle;
+  std::string features_table;  // "" = none
+  Features features = Features::None;
+  // The legend, given one flag per cell for "inside the study area" (empty: no study area).
+  std::function<Legend(const std::vector<std::uint8_t>& inside)> legend;
+};
+
+// Draws the page (header, map, legend panel, attribution) and writes it to `png` atomically.
+void render_map(const Store& store, const MapJob& job, const LayerRecord* borders,
+                const std::filesystem::path& png, const QuicklookOptions& options) {
+  const Raster& raster = *job.raster;
+  const std::string& subject = job.subject;
+  const Grid& grid = store.grid();
   const Scale sc = scale_for(grid, options.max_size);
   const int map_w = sc.pixels(grid.cols), map_h = sc.pixels(grid.rows);
 
@@ -816,14 +942,11 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
   const double text_w = page_w - 2 * kMargin;
   SurfacePtr scratch(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
   CairoPtr mcr(cairo_create(scratch.get()));
-  check(cairo_status(mcr.get()), layer, "text measurement");
+  check(cairo_status(mcr.get()), subject, "text measurement");
   set_font(mcr.get(), 22, true);
-  const auto title = wrap(mcr.get(), L.title.empty() ? L.id : L.title, text_w);
-  std::string sub = fmt::format("Model {} · laag {}", store.manifest().model_name, L.id);
-  if (!L.unit.empty()) sub += " · eenheid: " + L.unit;
-  sub += fmt::format(" · cellen van {} m", nl_auto(grid.cell));
+  const auto title = wrap(mcr.get(), job.title, text_w);
   set_font(mcr.get(), 13);
-  const auto subtitle = wrap(mcr.get(), sub, text_w);
+  const auto subtitle = wrap(mcr.get(), job.subtitle, text_w);
   set_font(mcr.get(), 11);
   const auto attribution = wrap(mcr.get(), options.attribution, text_w);
 
@@ -838,41 +961,40 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     GDALDatasetUniquePtr ds = store.open_vectors();
     study = read_table(*ds, "v_studiegebied", xf);
     if (borders) border_lines = read_table(*ds, borders->vector_table, xf);
-    if (scheme == Scheme::Zones && !L.vector_table.empty() &&
-        (!borders || borders->vector_table != L.vector_table))
-      own_lines = read_table(*ds, L.vector_table, xf);
-    if (scheme == Scheme::Distance && !L.vector_table.empty()) {
-      // The features the distance is measured to: points as dots, areas and lines outlined.
-      if (auto s = read_table(*ds, L.vector_table, xf)) {
+    if (job.features == Features::Outlines && !job.features_table.empty() &&
+        (!borders || borders->vector_table != job.features_table))
+      own_lines = read_table(*ds, job.features_table, xf);
+    if (job.features == Features::Sources && !job.features_table.empty()) {
+      if (auto s = read_table(*ds, job.features_table, xf)) {
         if (s->points.size() <= kMaxMarkers) sources.swap(s->points);
         if (!s->shapes.empty()) own_lines = std::move(s);
       }
     }
   }
 
-  const Legend lg = make_legend(
-      L, raster, study ? inside_cells(*study, grid, sc, layer) : std::vector<std::uint8_t>{});
+  const Legend lg =
+      job.legend(study ? inside_cells(*study, grid, sc, subject) : std::vector<std::uint8_t>{});
 
-  Page page{store, L, lg, "", false, false, false, 1};
+  Page page{lg, "", false, false, false, 1};
   page.study_area = study.has_value();
   if (border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
   page.source_points = !sources.empty();
   page.source_areas =
-      scheme == Scheme::Distance && own_lines.has_value() && !own_lines->shapes.empty();
+      job.features == Features::Sources && own_lines.has_value() && !own_lines->shapes.empty();
   page.px_per_m = sc.value() / grid.cell;
 
   const double panel_x = kMargin + map_w + kGap, panel_y = map_y;
   const double panel_bottom = draw_panel(mcr.get(), page, panel_x, panel_y);
-  check(cairo_status(mcr.get()), layer, "legend");
+  check(cairo_status(mcr.get()), subject, "legend");
   const double body_bottom = std::max(map_y + map_h, panel_bottom);
   const double page_h = body_bottom + 16 + 14.0 * static_cast<double>(attribution.size()) + kMargin;
   const int W = static_cast<int>(std::ceil(page_w)), H = static_cast<int>(std::ceil(page_h));
 
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H));
-  check(cairo_surface_status(surface.get()), layer, fmt::format("{} x {} px page", W, H).c_str());
+  check(cairo_surface_status(surface.get()), subject, fmt::format("{} x {} px page", W, H).c_str());
   CairoPtr cr_owner(cairo_create(surface.get()));
   cairo_t* cr = cr_owner.get();
-  check(cairo_status(cr), layer, "drawing context");
+  check(cairo_status(cr), subject, "drawing context");
 
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
@@ -900,7 +1022,7 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     fill_areas(cr, *study);
   }
   if (!lg.markers) {
-    SurfacePtr img = render_raster(raster, lg, sc, map_w, map_h, layer);
+    SurfacePtr img = render_raster(raster, lg, sc, map_w, map_h, subject);
     cairo_set_source_surface(cr, img.get(), map_x, map_y);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
     cairo_paint(cr);
@@ -958,7 +1080,7 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     fy += 14;
   }
 
-  check(cairo_status(cr), layer, "drawing");
+  check(cairo_status(cr), subject, "drawing");
   cairo_surface_flush(surface.get());
   AtomicOutput out(png);
   cairo_status_t st = cairo_surface_write_to_png(surface.get(), out.temp_path().c_str());
@@ -969,6 +1091,69 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
     *options.layout = {W,     H,         static_cast<int>(map_x), static_cast<int>(map_y), map_w,
                        map_h, sc.value()};
   }
+}
+
+}  // namespace
+
+void write_quicklook(const Store& store, const std::string& layer, const std::filesystem::path& png,
+                     const QuicklookOptions& options) {
+  const LayerRecord& L = store.layer(layer);  // throws for unknown layers, naming the known ones
+  const LayerRecord* borders = borders_of(store, options);
+  const Raster raster = store.read(layer);
+  const Scheme scheme = scheme_of(L.derivation);
+
+  MapJob job;
+  job.subject = fmt::format("the map of layer '{}'", layer);
+  job.raster = &raster;
+  job.title = L.title.empty() ? L.id : L.title;
+  job.subtitle = fmt::format("Model {} · laag {}", store.manifest().model_name, L.id);
+  if (!L.unit.empty()) job.subtitle += " · eenheid: " + L.unit;
+  job.subtitle += fmt::format(" · cellen van {} m", nl_auto(store.grid().cell));
+  job.features_table = L.vector_table;
+  job.features = scheme == Scheme::Zones      ? Features::Outlines
+                 : scheme == Scheme::Distance ? Features::Sources
+                                              : Features::None;
+  job.legend = [&](const std::vector<std::uint8_t>& inside) {
+    return layer_legend(store, L, raster, inside);
+  };
+  render_map(store, job, borders, png, options);
+}
+
+void write_map(const Store& store, const Raster& raster, const MapSpec& spec,
+               const std::filesystem::path& png, const QuicklookOptions& options) {
+  const std::string name = spec.title.empty() ? png.filename().string() : spec.title;
+  const Grid& grid = store.grid();
+  if (!raster.grid.same_raster(grid) || raster.values.size() != grid.size())
+    fail(
+        "cannot draw the map '{}': its raster ({} x {} cells of {} m at {}, {}) is not on the grid "
+        "of store '{}' ({} x {} cells of {} m at {}, {})",
+        name, raster.grid.cols, raster.grid.rows, raster.grid.cell, raster.grid.x0, raster.grid.y0,
+        store.path().string(), grid.cols, grid.rows, grid.cell, grid.x0, grid.y0);
+  for (std::size_t i = 0; i < spec.classes.size(); ++i) {
+    const MapClass& c = spec.classes[i];
+    if (!std::isfinite(c.value))
+      fail("cannot draw the map '{}': class '{}' has no value", name, c.label);
+    if (c.rgb > 0xffffff)
+      fail("cannot draw the map '{}': class '{}' has colour {:#x}, not 0xRRGGBB", name, c.label,
+           c.rgb);
+    for (std::size_t j = 0; j < i; ++j)
+      if (std::fabs(spec.classes[j].value - c.value) <= kClassTolerance)
+        fail("cannot draw the map '{}': classes '{}' and '{}' have the same value {}", name,
+             spec.classes[j].label, c.label, c.value);
+  }
+  const LayerRecord* borders = borders_of(store, options);
+
+  MapJob job;
+  job.subject = fmt::format("the map '{}'", name);
+  job.raster = &raster;
+  job.title = name;
+  job.subtitle = spec.subtitle.empty() ? "Model " + store.manifest().model_name : spec.subtitle;
+  if (!spec.unit.empty()) job.subtitle += " · eenheid: " + spec.unit;
+  job.subtitle += fmt::format(" · cellen van {} m", nl_auto(grid.cell));
+  job.legend = [&](const std::vector<std::uint8_t>& inside) {
+    return map_legend(spec, raster, inside);
+  };
+  render_map(store, job, borders, png, options);
 }
 
 }  // namespace casco

@@ -2,7 +2,6 @@
 
 #include <gdal_alg.h>
 #include <gdal_priv.h>
-#include <nlohmann/json.hpp>
 #include <ogr_api.h>
 #include <ogrsf_frmts.h>
 #include <tbb/blocked_range.h>
@@ -11,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
@@ -35,24 +35,29 @@ std::unique_ptr<OGRGeometry> polygonal_part(const OGRGeometry& g) {
   if (t == wkbGeometryCollection)
     for (const auto* sub : *g.toGeometryCollection()) {
       auto st = wkbFlatten(sub->getGeometryType());
-      if (st == wkbPolygon) mp->addGeometry(sub);
+      if (st == wkbPolygon)
+        mp->addGeometry(sub);
       else if (st == wkbMultiPolygon)
         for (const auto* p : *sub->toMultiPolygon()) mp->addGeometry(p);
     }
   return mp;
 }
 
-double area_of(const OGRGeometry& g) { return OGR_G_Area(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&g))); }
+double area_of(const OGRGeometry& g) {
+  return OGR_G_Area(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&g)));
+}
 
 std::unique_ptr<OGRGeometry> study_area(const Store& store) {
   auto ds = store.open_vectors();
   OGRLayer* l = ds->GetLayerByName("v_studiegebied");
-  if (!l) fail("store '{}' has no study area table (v_studiegebied): rebuild it", store.path().string());
+  if (!l)
+    fail("store '{}' has no study area table (v_studiegebied): rebuild it", store.path().string());
   auto u = std::make_unique<OGRMultiPolygon>();
   for (auto& f : *l)
     if (const OGRGeometry* g = f->GetGeometryRef()) {
       auto p = polygonal_part(*g);
-      if (wkbFlatten(p->getGeometryType()) == wkbPolygon) u->addGeometry(p.get());
+      if (wkbFlatten(p->getGeometryType()) == wkbPolygon)
+        u->addGeometry(p.get());
       else
         for (const auto* q : *p->toMultiPolygon()) u->addGeometry(q);
     }
@@ -60,18 +65,21 @@ std::unique_ptr<OGRGeometry> study_area(const Store& store) {
 }
 
 // A byte mask on a window grid turned into polygons (GDAL polygonize), then cut by the plan.
-std::unique_ptr<OGRGeometry> mask_to_geometry(const Grid& w, const std::vector<uint8_t>& mask, const OGRGeometry& plan,
+std::unique_ptr<OGRGeometry> mask_to_geometry(const Grid& w, const std::vector<uint8_t>& mask,
+                                              const OGRGeometry& plan,
                                               const OGRSpatialReference& srs) {
   GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
   GDALDatasetUniquePtr ds(mem->Create("", w.cols, w.rows, 1, GDT_Byte, nullptr));
   auto gt = w.geotransform();
   ds->SetGeoTransform(gt.data());
   GDALRasterBand* band = ds->GetRasterBand(1);
-  if (band->RasterIO(GF_Write, 0, 0, w.cols, w.rows, const_cast<uint8_t*>(mask.data()), w.cols, w.rows, GDT_Byte, 0, 0) != CE_None)
+  if (band->RasterIO(GF_Write, 0, 0, w.cols, w.rows, const_cast<uint8_t*>(mask.data()), w.cols,
+                     w.rows, GDT_Byte, 0, 0) != CE_None)
     fail("cannot polygonize: {}", CPLGetLastErrorMsg());
   GDALDriver* memv = GetGDALDriverManager()->GetDriverByName("Memory");
   GDALDatasetUniquePtr vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-  OGRLayer* layer = vds->CreateLayer("hits", const_cast<OGRSpatialReference*>(&srs), wkbPolygon, nullptr);
+  OGRLayer* layer =
+      vds->CreateLayer("hits", const_cast<OGRSpatialReference*>(&srs), wkbPolygon, nullptr);
   OGRFieldDefn fd("v", OFTInteger);
   layer->CreateField(&fd);
   if (GDALPolygonize(band, band, layer, 0, nullptr, nullptr, nullptr) != CE_None)
@@ -87,8 +95,14 @@ std::unique_ptr<OGRGeometry> mask_to_geometry(const Grid& w, const std::vector<u
   return polygonal_part(*part);
 }
 
-std::string pct(double share) { return fmt::format("{:.0f}%", share * 100); }
-std::string ha(double v) { return v >= 100 ? fmt::format("{:.0f}", v) : v >= 10 ? fmt::format("{:.1f}", v) : fmt::format("{:.2f}", v); }
+std::string pct(double share) {
+  return fmt::format("{:.0f}%", share * 100);
+}
+std::string ha(double v) {
+  return v >= 100  ? fmt::format("{:.0f}", v)
+         : v >= 10 ? fmt::format("{:.1f}", v)
+                   : fmt::format("{:.2f}", v);
+}
 
 }  // namespace
 
@@ -99,21 +113,29 @@ ReportFormat parse_report_format(const std::string& s) {
   fail("unknown format '{}': use text, json or markdown", s);
 }
 
-std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& store, const std::string& default_kind) {
+std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& store,
+                             const std::string& default_kind) {
   ensure_gdal_registered();
   if (!std::filesystem::exists(file)) fail("plan file '{}' does not exist", file.string());
   GDALDatasetUniquePtr ds(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds || ds->GetLayerCount() == 0)
-    fail("cannot read '{}' as a plan: use GeoJSON, GeoPackage or another vector format with polygons ({})", file.string(),
-         CPLGetLastErrorMsg());
+    fail(
+        "cannot read '{}' as a plan: use GeoJSON, GeoPackage or another vector format with "
+        "polygons ({})",
+        file.string(), CPLGetLastErrorMsg());
   OGRLayer* layer = ds->GetLayer(0);
-  OGRSpatialReference target = make_srs(store.grid().crs_wkt.empty() ? store.grid().crs : store.grid().crs_wkt, "store CRS");
+  OGRSpatialReference target =
+      make_srs(store.grid().crs_wkt.empty() ? store.grid().crs : store.grid().crs_wkt, "store CRS");
   const OGRSpatialReference* declared = layer->GetSpatialRef();
-  if (!declared) fail("'{}' declares no coordinate reference system: save it with one (e.g. EPSG:28992)", file.string());
+  if (!declared)
+    fail("'{}' declares no coordinate reference system: save it with one (e.g. EPSG:28992)",
+         file.string());
   OGRSpatialReference src(*declared);
   src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   Transform ct = make_transform(src, target);
-  std::string src_name = src.GetAuthorityCode(nullptr) ? fmt::format("EPSG:{}", src.GetAuthorityCode(nullptr)) : src.GetName();
+  std::string src_name = src.GetAuthorityCode(nullptr)
+                             ? fmt::format("EPSG:{}", src.GetAuthorityCode(nullptr))
+                             : src.GetName();
   auto study = study_area(store);
 
   std::vector<Plan> plans;
@@ -126,19 +148,23 @@ std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& sto
     std::string label = fmt::format("'{}': plan '{}' (feature {})", file.string(), p.name, n);
     p.kind = field_text(*f, {"kind", "soort"});
     if (p.kind.empty()) p.kind = default_kind;
-    if (p.kind.empty()) fail("{} has no kind of development: pass --kind or give the plan a 'kind' attribute", label);
+    if (p.kind.empty())
+      fail("{} has no kind of development: pass --kind or give the plan a 'kind' attribute", label);
     OGRGeometry* g = f->GetGeometryRef();
     if (!g || g->IsEmpty()) fail("{} has no geometry: draw the plan area as a polygon", label);
     if (g->getDimension() != 2)
-      fail("{} is a {}, not a polygon: a plan is an area; draw its outline as a polygon", label, g->getGeometryName());
+      fail("{} is a {}, not a polygon: a plan is an area; draw its outline as a polygon", label,
+           g->getGeometryName());
     if (ct) {
-      if (g->transform(ct.get()) != OGRERR_NONE) fail("{} cannot be reprojected from {}", label, src_name);
+      if (g->transform(ct.get()) != OGRERR_NONE)
+        fail("{} cannot be reprojected from {}", label, src_name);
       p.notes.push_back(fmt::format("omgerekend van {} naar {}", src_name, store.grid().crs));
     }
     std::unique_ptr<OGRGeometry> geom(g->clone());
     if (!geom->IsValid()) {
       std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
-      if (!fixed || fixed->IsEmpty()) fail("{} has a broken outline that cannot be repaired", label);
+      if (!fixed || fixed->IsEmpty())
+        fail("{} has a broken outline that cannot be repaired", label);
       geom = polygonal_part(*fixed);
       warn("{}: the outline crosses itself; repaired with GEOS MakeValid", label);
       p.notes.push_back("de omtrek snijdt zichzelf; hersteld (MakeValid)");
@@ -148,13 +174,18 @@ std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& sto
     if (!geom->Intersects(study.get())) {
       OGRPoint c;
       geom->Centroid(&c);
-      fail("{} lies outside the study area of the model (its centre is at {:.0f}, {:.0f} in {}): check the file's CRS "
-           "and coordinates", label, c.getX(), c.getY(), store.grid().crs);
+      fail(
+          "{} lies outside the study area of the model (its centre is at {:.0f}, {:.0f} in {}): "
+          "check the file's CRS "
+          "and coordinates",
+          label, c.getX(), c.getY(), store.grid().crs);
     }
     if (!study->Contains(geom.get())) {
       std::unique_ptr<OGRGeometry> inside(geom->Intersection(study.get()));
       double out_ha = (area_of(*geom) - (inside ? area_of(*inside) : 0)) / 10000.0;
-      if (out_ha > 0.01) p.notes.push_back(fmt::format("{} ha van het plan ligt buiten het studiegebied", ha(out_ha)));
+      if (out_ha > 0.01)
+        p.notes.push_back(
+            fmt::format("{} ha van het plan ligt buiten het studiegebied", ha(out_ha)));
     }
     p.geometry = std::move(geom);
     plans.push_back(std::move(p));
@@ -163,7 +194,8 @@ std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& sto
   return plans;
 }
 
-Assessment assess(const Store& store, const CompiledRules& rules, const Plan& plan, bool with_parts) {
+Assessment assess(const Store& store, const CompiledRules& rules, const Plan& plan,
+                  bool with_parts) {
   const Grid& g = store.grid();
   Assessment a;
   a.plan = plan.name;
@@ -187,11 +219,13 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
   w.y0 = g.y0 - r0 * g.cell;
   w.cols = c1 - c0;
   w.rows = r1 - r0;
-  Raster cov = coverage(w, {to_pixel_shape(*plan.geometry, w)});  // exact share of each cell in the plan
+  Raster cov =
+      coverage(w, {to_pixel_shape(*plan.geometry, w)});  // exact share of each cell in the plan
   std::vector<Raster> layers;
   std::vector<const float*> ptrs;
   layers.reserve(rules.layers().size());
-  for (const auto& id : rules.layers()) layers.push_back(store.read_window(id, c0, r0, w.cols, w.rows));
+  for (const auto& id : rules.layers())
+    layers.push_back(store.read_window(id, c0, r0, w.cols, w.rows));
   for (const auto& r : layers) ptrs.push_back(r.values.data());
 
   const std::size_t n = w.size();
@@ -206,8 +240,10 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
     for (std::size_t k = 0; k < n; ++k)
       if (hit[k] != 0 && !std::isnan(hit[k])) {
         cells += cov.values[k];
-        if (rule.is_score) score[k] += static_cast<float>(rule.score);
-        else if (rule.verdict == Verdict::Verboden && cov.values[k] > 0) forbidden[k] = 1;
+        if (rule.is_score)
+          score[k] += static_cast<float>(rule.score);
+        else if (rule.verdict == Verdict::Verboden && cov.values[k] > 0)
+          forbidden[k] = 1;
       }
     RuleResult& res = a.results[i];
     res.area_ha = cells * g.cell_area_ha();
@@ -215,7 +251,8 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
     if (res.area_ha > 0 && !rule.is_score) a.verdict = std::max(a.verdict, rule.verdict);
     if (with_parts && res.area_ha > 0) {
       std::vector<uint8_t> mask(n);
-      for (std::size_t k = 0; k < n; ++k) mask[k] = (hit[k] != 0 && !std::isnan(hit[k]) && cov.values[k] > 0) ? 1 : 0;
+      for (std::size_t k = 0; k < n; ++k)
+        mask[k] = (hit[k] != 0 && !std::isnan(hit[k]) && cov.values[k] > 0) ? 1 : 0;
       OGRSpatialReference srs = make_srs(g.crs_wkt.empty() ? g.crs : g.crs_wkt, "store CRS");
       res.part = mask_to_geometry(w, mask, *plan.geometry, srs);
     }
@@ -228,11 +265,14 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
   }
   a.score = plan_cells > 0 ? weighted / plan_cells : 0;
   if (contradictory)
-    a.notes.push_back(fmt::format("tegenstrijdig: {} cel(len) zijn verboden maar krijgen ook een positieve score", contradictory));
+    a.notes.push_back(
+        fmt::format("tegenstrijdig: {} cel(len) zijn verboden maar krijgen ook een positieve score",
+                    contradictory));
   return a;
 }
 
-std::string format_assessments(const std::vector<Assessment>& all, const RuleSet& set, ReportFormat format) {
+std::string format_assessments(const std::vector<Assessment>& all, const RuleSet& set,
+                               ReportFormat format) {
   auto kind_title = [&](const std::string& k) {
     for (const auto& kd : set.kinds)
       if (kd.id == k) return kd.title;
@@ -243,14 +283,27 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
     j["ruleset"] = {{"name", set.name}, {"version", set.version}, {"file", set.file.string()}};
     auto& plans = j["plans"] = nlohmann::json::array();
     for (const auto& a : all) {
-      nlohmann::json p = {{"plan", a.plan}, {"kind", a.kind}, {"area_ha", a.area_ha}, {"verdict", to_string(a.verdict)},
-                          {"verdict_label", dutch_label(a.verdict)}, {"score", a.score}, {"notes", a.notes}};
+      nlohmann::json p = {{"plan", a.plan},
+                          {"kind", a.kind},
+                          {"area_ha", a.area_ha},
+                          {"verdict", to_string(a.verdict)},
+                          {"verdict_label", dutch_label(a.verdict)},
+                          {"score", a.score},
+                          {"notes", a.notes}};
       auto& rs = p["rules"] = nlohmann::json::array();
       for (const auto& r : a.results) {
         const Rule& rule = *r.rule;
-        nlohmann::json jr = {{"id", rule.id}, {"title", rule.title}, {"verdict", rule.is_score ? "score" : to_string(rule.verdict)},
-                             {"hit", r.area_ha > 0}, {"area_ha", r.area_ha}, {"share", r.share}, {"reason", rule.reason},
-                             {"policy", {{"document", rule.policy.document}, {"quote", rule.policy.quote}, {"page", rule.policy.page}}}};
+        nlohmann::json jr = {{"id", rule.id},
+                             {"title", rule.title},
+                             {"verdict", rule.is_score ? "score" : to_string(rule.verdict)},
+                             {"hit", r.area_ha > 0},
+                             {"area_ha", r.area_ha},
+                             {"share", r.share},
+                             {"reason", rule.reason},
+                             {"policy",
+                              {{"document", rule.policy.document},
+                               {"quote", rule.policy.quote},
+                               {"page", rule.policy.page}}}};
         if (rule.is_score) jr["score"] = rule.score;
         if (!rule.conditions.empty()) jr["conditions"] = rule.conditions;
         if (!rule.party.empty()) jr["party"] = rule.party;
@@ -265,10 +318,14 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
   if (all.size() > 1) {
     // Many plans: one table.
     if (md) {
-      out += fmt::format("# Toetsing aan {}\n\n| plan | soort | ha | oordeel | regels van toepassing |\n|---|---|---:|---|---|\n", set.name);
+      out += fmt::format(
+          "# Toetsing aan {}\n\n| plan | soort | ha | oordeel | regels van toepassing "
+          "|\n|---|---|---:|---|---|\n",
+          set.name);
     } else {
       out += fmt::format("Toetsing aan {} ({} plannen)\n\n", set.name, all.size());
-      out += fmt::format("{:<32} {:<20} {:>8}  {:<14} {}\n", "plan", "soort", "ha", "oordeel", "regels van toepassing");
+      out += fmt::format("{:<32} {:<20} {:>8}  {:<14} {}\n", "plan", "soort", "ha", "oordeel",
+                         "regels van toepassing");
     }
     for (const auto& a : all) {
       std::string hits;
@@ -276,8 +333,12 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
         if (r.area_ha > 0 && !r.rule->is_score)
           hits += (hits.empty() ? "" : ", ") + fmt::format("{} ({} ha)", r.rule->id, ha(r.area_ha));
       if (hits.empty()) hits = "-";
-      if (md) out += fmt::format("| {} | {} | {} | {} | {} |\n", a.plan, kind_title(a.kind), ha(a.area_ha), to_string(a.verdict), hits);
-      else out += fmt::format("{:<32} {:<20} {:>8}  {:<14} {}\n", a.plan, kind_title(a.kind), ha(a.area_ha), to_string(a.verdict), hits);
+      if (md)
+        out += fmt::format("| {} | {} | {} | {} | {} |\n", a.plan, kind_title(a.kind),
+                           ha(a.area_ha), to_string(a.verdict), hits);
+      else
+        out += fmt::format("{:<32} {:<20} {:>8}  {:<14} {}\n", a.plan, kind_title(a.kind),
+                           ha(a.area_ha), to_string(a.verdict), hits);
     }
     return out;
   }
@@ -285,13 +346,18 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
     std::size_t checked = a.results.size(), hit = 0;
     for (const auto& r : a.results) hit += r.area_ha > 0;
     if (md) {
-      out += fmt::format("# {} — {}\n\n**Oordeel: {}** (de strengste regel die van toepassing is). Oppervlakte {} ha; "
-                         "{} regels getoetst, {} van toepassing.\n\n",
-                         a.plan, kind_title(a.kind), dutch_label(a.verdict), ha(a.area_ha), checked, hit);
+      out += fmt::format(
+          "# {} — {}\n\n**Oordeel: {}** (de strengste regel die van toepassing is). Oppervlakte {} "
+          "ha; "
+          "{} regels getoetst, {} van toepassing.\n\n",
+          a.plan, kind_title(a.kind), dutch_label(a.verdict), ha(a.area_ha), checked, hit);
       out += "| oordeel | ha | % | regel | waarom | bron |\n|---|---:|---:|---|---|---|\n";
     } else {
-      out += fmt::format("Plan \"{}\" — {} — {} ha\nOordeel: {} (de strengste regel die van toepassing is)\n{} regels getoetst ({}), {} van toepassing.\n\n",
-                         a.plan, kind_title(a.kind), ha(a.area_ha), dutch_label(a.verdict), checked, set.name, hit);
+      out += fmt::format(
+          "Plan \"{}\" — {} — {} ha\nOordeel: {} (de strengste regel die van toepassing is)\n{} "
+          "regels getoetst ({}), {} van toepassing.\n\n",
+          a.plan, kind_title(a.kind), ha(a.area_ha), dutch_label(a.verdict), checked, set.name,
+          hit);
     }
     // Strictest first; score rules last.
     std::vector<const RuleResult*> hits;
@@ -304,8 +370,10 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
     });
     for (const RuleResult* r : hits) {
       const Rule& rule = *r->rule;
-      std::string verdict = rule.is_score ? fmt::format("score {:+g}", rule.score) : dutch_label(rule.verdict);
-      std::string source = rule.policy.document + (rule.policy.page.empty() ? "" : ", " + rule.policy.page);
+      std::string verdict =
+          rule.is_score ? fmt::format("score {:+g}", rule.score) : dutch_label(rule.verdict);
+      std::string source =
+          rule.policy.document + (rule.policy.page.empty() ? "" : ", " + rule.policy.page);
       if (md) {
         std::string why = rule.reason;
         if (!rule.conditions.empty()) {
@@ -313,40 +381,56 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
           for (const auto& c : rule.conditions) why += " " + c + ";";
         }
         if (!rule.party.empty()) why += " Afstemmen met: " + rule.party + ".";
-        out += fmt::format("| {} | {} | {} | {} | {} | {}{} |\n", verdict, ha(r->area_ha), pct(r->share), rule.title, why, source,
+        out += fmt::format("| {} | {} | {} | {} | {} | {}{} |\n", verdict, ha(r->area_ha),
+                           pct(r->share), rule.title, why, source,
                            rule.policy.quote.empty() ? "" : ": \"" + rule.policy.quote + "\"");
       } else {
-        out += fmt::format("  {:<22} {:>8} ha {:>5}  {} [{}]\n", verdict, ha(r->area_ha), pct(r->share), rule.title, rule.id);
+        out += fmt::format("  {:<22} {:>8} ha {:>5}  {} [{}]\n", verdict, ha(r->area_ha),
+                           pct(r->share), rule.title, rule.id);
         out += fmt::format("      Waarom: {}\n", rule.reason);
         if (!rule.conditions.empty()) {
           out += "      Het plan moet aantonen:\n";
           for (const auto& c : rule.conditions) out += fmt::format("        - {}\n", c);
         }
         if (!rule.party.empty()) out += fmt::format("      Afstemmen met: {}\n", rule.party);
-        out += fmt::format("      Bron: {}{}\n", source, rule.policy.quote.empty() ? "" : " — \"" + rule.policy.quote + "\"");
+        out += fmt::format("      Bron: {}{}\n", source,
+                           rule.policy.quote.empty() ? "" : " — \"" + rule.policy.quote + "\"");
       }
     }
-    if (hits.empty()) out += md ? "| vrij | | | geen regel van toepassing | | |\n" : "  Geen enkele regel is van toepassing: het plan ligt vrij.\n";
-    out += fmt::format("\n{}Geschiktheidsscore (gemiddeld over het plan): {:+.2f}\n", md ? "" : "  ", a.score);
+    if (hits.empty())
+      out += md ? "| vrij | | | geen regel van toepassing | | |\n"
+                : "  Geen enkele regel is van toepassing: het plan ligt vrij.\n";
+    out += fmt::format("\n{}Geschiktheidsscore (gemiddeld over het plan): {:+.2f}\n",
+                       md ? "" : "  ", a.score);
     for (const auto& n : a.notes) out += fmt::format("{}Let op: {}\n", md ? "\n> " : "  ", n);
     out += "\n";
   }
   return out;
 }
 
-void write_parts(const std::vector<Assessment>& all, const Store& store, const std::filesystem::path& out) {
+void write_parts(const std::vector<Assessment>& all, const Store& store,
+                 const std::filesystem::path& out) {
   std::string ext = out.extension().string();
-  const char* driver_name = ext == ".gpkg" ? "GPKG" : (ext == ".geojson" || ext == ".json") ? "GeoJSON" : nullptr;
+  const char* driver_name = ext == ".gpkg"                          ? "GPKG"
+                            : (ext == ".geojson" || ext == ".json") ? "GeoJSON"
+                                                                    : nullptr;
   if (!driver_name) fail("cannot tell the format of '{}': use .geojson or .gpkg", out.string());
   AtomicOutput file(out);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
   GDALDatasetUniquePtr ds(drv->Create(file.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) fail("cannot write '{}': {}", out.string(), CPLGetLastErrorMsg());
-  OGRSpatialReference srs = make_srs(store.grid().crs_wkt.empty() ? store.grid().crs : store.grid().crs_wkt, "store CRS");
+  OGRSpatialReference srs =
+      make_srs(store.grid().crs_wkt.empty() ? store.grid().crs : store.grid().crs_wkt, "store CRS");
   OGRLayer* layer = ds->CreateLayer("toetsing", &srs, wkbMultiPolygon, nullptr);
-  for (auto [name, type] : std::initializer_list<std::pair<const char*, OGRFieldType>>{
-           {"plan", OFTString}, {"kind", OFTString}, {"rule", OFTString}, {"title", OFTString}, {"verdict", OFTString},
-           {"area_ha", OFTReal}, {"share", OFTReal}, {"reason", OFTString}}) {
+  for (auto [name, type] :
+       std::initializer_list<std::pair<const char*, OGRFieldType>>{{"plan", OFTString},
+                                                                   {"kind", OFTString},
+                                                                   {"rule", OFTString},
+                                                                   {"title", OFTString},
+                                                                   {"verdict", OFTString},
+                                                                   {"area_ha", OFTReal},
+                                                                   {"share", OFTReal},
+                                                                   {"reason", OFTString}}) {
     OGRFieldDefn fd(name, type);
     layer->CreateField(&fd);
   }
@@ -362,8 +446,11 @@ void write_parts(const std::vector<Assessment>& all, const Store& store, const s
       f.SetField("area_ha", r.area_ha);
       f.SetField("share", r.share);
       f.SetField("reason", r.rule->reason.c_str());
-      f.SetGeometry(std::unique_ptr<OGRGeometry>(OGRGeometryFactory::forceToMultiPolygon(r.part->clone())).get());
-      if (layer->CreateFeature(&f) != OGRERR_NONE) fail("cannot write '{}': {}", out.string(), CPLGetLastErrorMsg());
+      f.SetGeometry(
+          std::unique_ptr<OGRGeometry>(OGRGeometryFactory::forceToMultiPolygon(r.part->clone()))
+              .get());
+      if (layer->CreateFeature(&f) != OGRERR_NONE)
+        fail("cannot write '{}': {}", out.string(), CPLGetLastErrorMsg());
     }
   ds.reset();
   file.commit();
@@ -371,8 +458,10 @@ void write_parts(const std::vector<Assessment>& all, const Store& store, const s
 
 // ---------------------------------------------------------------- suitability
 
-Suitability evaluate_suitability(const CompiledRules& rules, const std::vector<const Raster*>& layers) {
-  if (layers.size() != rules.layers().size()) fail("evaluate_suitability: {} layers for {} slots", layers.size(), rules.layers().size());
+Suitability evaluate_suitability(const CompiledRules& rules,
+                                 const std::vector<const Raster*>& layers) {
+  if (layers.size() != rules.layers().size())
+    fail("evaluate_suitability: {} layers for {} slots", layers.size(), rules.layers().size());
   if (layers.empty()) fail("no layers");
   const Grid& g = layers[0]->grid;
   Suitability s;
@@ -380,31 +469,34 @@ Suitability evaluate_suitability(const CompiledRules& rules, const std::vector<c
   s.score = Raster(g, Raster::Uninitialized{});
   const std::size_t n = g.size();
   std::atomic<std::size_t> contradictory{0};
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 15), [&](const tbb::blocked_range<std::size_t>& range) {
-    const std::size_t off = range.begin(), len = range.size();
-    std::vector<const float*> ptrs(layers.size());
-    for (std::size_t i = 0; i < layers.size(); ++i) ptrs[i] = layers[i]->values.data() + off;
-    float* verdict = s.verdict.values.data() + off;
-    float* score = s.score.values.data() + off;
-    std::fill(verdict, verdict + len, 0.0f);
-    std::fill(score, score + len, 0.0f);
-    std::vector<float> hit(len);
-    for (std::size_t r = 0; r < rules.rules().size(); ++r) {
-      const Rule& rule = *rules.rules()[r];
-      rules.condition(r).evaluate(ptrs.data(), len, hit.data());
-      if (rule.is_score) {
-        const float sc = static_cast<float>(rule.score);
-        for (std::size_t k = 0; k < len; ++k) score[k] += (hit[k] != 0.0f && hit[k] == hit[k]) ? sc : 0.0f;
-      } else {
-        const float v = static_cast<float>(rule.verdict);
-        for (std::size_t k = 0; k < len; ++k)
-          verdict[k] = (hit[k] != 0.0f && hit[k] == hit[k] && v > verdict[k]) ? v : verdict[k];
-      }
-    }
-    std::size_t c = 0;
-    for (std::size_t k = 0; k < len; ++k) c += verdict[k] == 4.0f && score[k] > 0;
-    contradictory += c;
-  });
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, n, 1 << 15),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        const std::size_t off = range.begin(), len = range.size();
+        std::vector<const float*> ptrs(layers.size());
+        for (std::size_t i = 0; i < layers.size(); ++i) ptrs[i] = layers[i]->values.data() + off;
+        float* verdict = s.verdict.values.data() + off;
+        float* score = s.score.values.data() + off;
+        std::fill(verdict, verdict + len, 0.0f);
+        std::fill(score, score + len, 0.0f);
+        std::vector<float> hit(len);
+        for (std::size_t r = 0; r < rules.rules().size(); ++r) {
+          const Rule& rule = *rules.rules()[r];
+          rules.condition(r).evaluate(ptrs.data(), len, hit.data());
+          if (rule.is_score) {
+            const float sc = static_cast<float>(rule.score);
+            for (std::size_t k = 0; k < len; ++k)
+              score[k] += (hit[k] != 0.0f && hit[k] == hit[k]) ? sc : 0.0f;
+          } else {
+            const float v = static_cast<float>(rule.verdict);
+            for (std::size_t k = 0; k < len; ++k)
+              verdict[k] = (hit[k] != 0.0f && hit[k] == hit[k] && v > verdict[k]) ? v : verdict[k];
+          }
+        }
+        std::size_t c = 0;
+        for (std::size_t k = 0; k < len; ++k) c += verdict[k] == 4.0f && score[k] > 0;
+        contradictory += c;
+      });
   s.contradictory_cells = contradictory;
   return s;
 }
@@ -412,13 +504,15 @@ Suitability evaluate_suitability(const CompiledRules& rules, const std::vector<c
 Suitability suitability(const Store& store, const CompiledRules& rules) {
   std::vector<Raster> layers;
   for (const auto& id : rules.layers()) layers.push_back(store.read(id));
-  if (rules.layers().empty()) fail("the rules for '{}' read no model layer; there is nothing to map", rules.kind());
+  if (rules.layers().empty())
+    fail("the rules for '{}' read no model layer; there is nothing to map", rules.kind());
   std::vector<const Raster*> ptrs;
   for (const auto& r : layers) ptrs.push_back(&r);
   return evaluate_suitability(rules, ptrs);
 }
 
-std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict, const std::vector<std::string>& zone_layers) {
+std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict,
+                                   const std::vector<std::string>& zone_layers) {
   std::vector<ClassArea> rows;
   const double cell_ha = store.grid().cell_area_ha();
   for (const auto& zl : zone_layers) {
@@ -426,7 +520,8 @@ std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict, co
     Raster z = store.read(zl);
     int max_zone = 0;
     for (const auto& r : zones) max_zone = std::max(max_zone, r.zone);
-    std::vector<std::array<double, 5>> counts(static_cast<std::size_t>(max_zone) + 1, {0, 0, 0, 0, 0});
+    std::vector<std::array<double, 5>> counts(static_cast<std::size_t>(max_zone) + 1,
+                                              {0, 0, 0, 0, 0});
     for (std::size_t i = 0; i < z.values.size(); ++i) {
       float zv = z.values[i], v = verdict.values[i];
       if (!(zv >= 1) || zv > max_zone || std::isnan(v)) continue;
@@ -447,14 +542,16 @@ std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict, co
   return rows;
 }
 
-std::string format_class_areas(const std::vector<ClassArea>& rows, const std::string& kind, const std::string& format) {
+std::string format_class_areas(const std::vector<ClassArea>& rows, const std::string& kind,
+                               const std::string& format) {
   static const char* names[5] = {"vrij", "voorwaarde", "afstemming", "nee_tenzij", "verboden"};
   if (format == "json") {
     nlohmann::json j;
     j["kind"] = kind;
     auto& arr = j["zones"] = nlohmann::json::array();
     for (const auto& r : rows) {
-      nlohmann::json z = {{"zones", r.zone_layer}, {"code", r.code}, {"name", r.name}, {"total_ha", r.total_ha}};
+      nlohmann::json z = {
+          {"zones", r.zone_layer}, {"code", r.code}, {"name", r.name}, {"total_ha", r.total_ha}};
       for (int k = 0; k < 5; ++k) z["ha"][names[k]] = r.ha[k];
       arr.push_back(z);
     }
@@ -462,22 +559,25 @@ std::string format_class_areas(const std::vector<ClassArea>& rows, const std::st
   }
   std::string out;
   if (format == "csv") {
-    out = "zones,code,name,vrij_ha,voorwaarde_ha,afstemming_ha,nee_tenzij_ha,verboden_ha,totaal_ha\n";
+    out =
+        "zones,code,name,vrij_ha,voorwaarde_ha,afstemming_ha,nee_tenzij_ha,verboden_ha,totaal_ha\n";
     for (const auto& r : rows)
-      out += fmt::format("{},{},\"{}\",{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n", r.zone_layer, r.code, r.name, r.ha[0], r.ha[1],
-                         r.ha[2], r.ha[3], r.ha[4], r.total_ha);
+      out += fmt::format("{},{},\"{}\",{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n", r.zone_layer,
+                         r.code, r.name, r.ha[0], r.ha[1], r.ha[2], r.ha[3], r.ha[4], r.total_ha);
     return out;
   }
   std::string current;
   for (const auto& r : rows) {
     if (r.zone_layer != current) {
       current = r.zone_layer;
-      out += fmt::format("\nGeschiktheid voor {}: hectare per klasse, per zone van '{}'\n", kind, current);
-      out += fmt::format("{:<28} {:>10} {:>11} {:>11} {:>11} {:>10} {:>10}\n", "naam", "vrij", "voorwaarde", "afstemming",
-                         "nee,tenzij", "verboden", "totaal");
+      out += fmt::format("\nGeschiktheid voor {}: hectare per klasse, per zone van '{}'\n", kind,
+                         current);
+      out += fmt::format("{:<28} {:>10} {:>11} {:>11} {:>11} {:>10} {:>10}\n", "naam", "vrij",
+                         "voorwaarde", "afstemming", "nee,tenzij", "verboden", "totaal");
     }
-    out += fmt::format("{:<28} {:>10.0f} {:>11.0f} {:>11.0f} {:>11.0f} {:>10.0f} {:>10.0f}\n", r.name.substr(0, 28), r.ha[0], r.ha[1],
-                       r.ha[2], r.ha[3], r.ha[4], r.total_ha);
+    out +=
+        fmt::format("{:<28} {:>10.0f} {:>11.0f} {:>11.0f} {:>11.0f} {:>10.0f} {:>10.0f}\n",
+                    r.name.substr(0, 28), r.ha[0], r.ha[1], r.ha[2], r.ha[3], r.ha[4], r.total_ha);
   }
   return out;
 }

@@ -24,12 +24,13 @@ struct Plan {
 // overrides `default_kind`; names come from `naam`, `name`, `titel` or `id`. Plans in another CRS
 // are reprojected and self-intersecting ones repaired (both noted). Throws casco::Error naming
 // the feature for a plan that is not a polygon, is empty, or lies outside the study area.
-std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& store, const std::string& default_kind);
+std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& store,
+                             const std::string& default_kind);
 
 struct RuleResult {
   const Rule* rule = nullptr;
-  double area_ha = 0;  // part of the plan where the rule's condition holds
-  double share = 0;    // area_ha / plan area
+  double area_ha = 0;                 // part of the plan where the rule's condition holds
+  double share = 0;                   // area_ha / plan area
   std::unique_ptr<OGRGeometry> part;  // that part, when requested
 };
 
@@ -42,14 +43,17 @@ struct Assessment {
   std::vector<std::string> notes;
 };
 
-Assessment assess(const Store& store, const CompiledRules& rules, const Plan& plan, bool with_parts = false);
+Assessment assess(const Store& store, const CompiledRules& rules, const Plan& plan,
+                  bool with_parts = false);
 
 enum class ReportFormat { Text, Json, Markdown };
 ReportFormat parse_report_format(const std::string& s);
-std::string format_assessments(const std::vector<Assessment>& all, const RuleSet& set, ReportFormat format);
+std::string format_assessments(const std::vector<Assessment>& all, const RuleSet& set,
+                               ReportFormat format);
 
 // Writes the hit parts (one feature per plan and rule) as GeoJSON or GeoPackage, atomically.
-void write_parts(const std::vector<Assessment>& all, const Store& store, const std::filesystem::path& out);
+void write_parts(const std::vector<Assessment>& all, const Store& store,
+                 const std::filesystem::path& out);
 
 // ---------------------------------------------------------------- suitability
 
@@ -60,7 +64,8 @@ struct Suitability {
 };
 
 // Evaluates the rules over whole layers (layers[i] holds rules.layers()[i], all on one grid).
-Suitability evaluate_suitability(const CompiledRules& rules, const std::vector<const Raster*>& layers);
+Suitability evaluate_suitability(const CompiledRules& rules,
+                                 const std::vector<const Raster*>& layers);
 Suitability suitability(const Store& store, const CompiledRules& rules);
 
 struct ClassArea {
@@ -68,7 +73,9 @@ struct ClassArea {
   double ha[5] = {0, 0, 0, 0, 0};  // per verdict class
   double total_ha = 0;
 };
-std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict, const std::vector<std::string>& zone_layers);
-std::string format_class_areas(const std::vector<ClassArea>& rows, const std::string& kind, const std::string& format);
+std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict,
+                                   const std::vector<std::string>& zone_layers);
+std::string format_class_areas(const std::vector<ClassArea>& rows, const std::string& kind,
+                               const std::string& format);
 
 }  // namespace casco::rules

@@ -14,7 +14,27 @@ namespace casco::rules {
 namespace {
 constexpr std::size_t kBlock = 1024;  // cells evaluated per step: fits L1 with a few temporaries
 
-enum class Op { Number, Text, Layer, Kind, Neg, Not, Add, Sub, Mul, Div, Lt, Le, Gt, Ge, Eq, Ne, And, Or, Call };
+enum class Op {
+  Number,
+  Text,
+  Layer,
+  Kind,
+  Neg,
+  Not,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Eq,
+  Ne,
+  And,
+  Or,
+  Call
+};
 enum class Fn { Min, Max, Abs, Between, IsNoData };
 
 struct Pos {
@@ -48,7 +68,9 @@ class Parser {
 
   std::unique_ptr<Node> parse() {
     auto n = parse_or();
-    if (tok_.kind != Token::End) error(tok_.pos, "unexpected '" + tok_.text + "' after the end of the condition (missing 'and'/'or'?)");
+    if (tok_.kind != Token::End)
+      error(tok_.pos,
+            "unexpected '" + tok_.text + "' after the end of the condition (missing 'and'/'or'?)");
     return n;
   }
 
@@ -73,8 +95,11 @@ class Parser {
     if (i_ >= s_.size()) return;
     char c = s_[i_];
     std::size_t start = i_;
-    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
-      while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '.' || s_[i_] == '_')) ++i_;
+    if (std::isdigit(static_cast<unsigned char>(c)) ||
+        (c == '.' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
+      while (i_ < s_.size() &&
+             (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '.' || s_[i_] == '_'))
+        ++i_;
       if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
         ++i_;
         if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
@@ -93,13 +118,15 @@ class Parser {
         error(tok_.pos, "'" + tok_.text + "' is not a number");
       }
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) ++i_;
+      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_'))
+        ++i_;
       tok_.kind = Token::Ident;
       tok_.text = s_.substr(start, i_ - start);
     } else if (c == '"' || c == '\'') {
       ++i_;
       while (i_ < s_.size() && s_[i_] != c) ++i_;
-      if (i_ >= s_.size()) error(tok_.pos, "text starting here is not closed with " + std::string(1, c));
+      if (i_ >= s_.size())
+        error(tok_.pos, "text starting here is not closed with " + std::string(1, c));
       tok_.kind = Token::Text;
       tok_.text = s_.substr(start + 1, i_ - start - 1);
       ++i_;
@@ -138,7 +165,8 @@ class Parser {
     return false;
   }
 
-  static std::unique_ptr<Node> make(Op op, Pos pos, std::unique_ptr<Node> a = nullptr, std::unique_ptr<Node> b = nullptr) {
+  static std::unique_ptr<Node> make(Op op, Pos pos, std::unique_ptr<Node> a = nullptr,
+                                    std::unique_ptr<Node> b = nullptr) {
     auto n = std::make_unique<Node>();
     n->op = op;
     n->pos = pos;
@@ -170,8 +198,9 @@ class Parser {
   }
   std::unique_ptr<Node> parse_cmp() {
     auto left = parse_add();
-    static const std::pair<const char*, Op> ops[] = {{"<", Op::Lt}, {"<=", Op::Le}, {">", Op::Gt},
-                                                     {">=", Op::Ge}, {"==", Op::Eq}, {"!=", Op::Ne}};
+    static const std::pair<const char*, Op> ops[] = {{"<", Op::Lt},  {"<=", Op::Le},
+                                                     {">", Op::Gt},  {">=", Op::Ge},
+                                                     {"==", Op::Eq}, {"!=", Op::Ne}};
     for (auto& [sym, op] : ops) {
       Pos p = tok_.pos;
       if (accept_symbol(sym)) return make(op, p, std::move(left), parse_add());
@@ -182,18 +211,24 @@ class Parser {
     auto left = parse_mul();
     while (true) {
       Pos p = tok_.pos;
-      if (accept_symbol("+")) left = make(Op::Add, p, std::move(left), parse_mul());
-      else if (accept_symbol("-")) left = make(Op::Sub, p, std::move(left), parse_mul());
-      else return left;
+      if (accept_symbol("+"))
+        left = make(Op::Add, p, std::move(left), parse_mul());
+      else if (accept_symbol("-"))
+        left = make(Op::Sub, p, std::move(left), parse_mul());
+      else
+        return left;
     }
   }
   std::unique_ptr<Node> parse_mul() {
     auto left = parse_unary();
     while (true) {
       Pos p = tok_.pos;
-      if (accept_symbol("*")) left = make(Op::Mul, p, std::move(left), parse_unary());
-      else if (accept_symbol("/")) left = make(Op::Div, p, std::move(left), parse_unary());
-      else return left;
+      if (accept_symbol("*"))
+        left = make(Op::Mul, p, std::move(left), parse_unary());
+      else if (accept_symbol("/"))
+        left = make(Op::Div, p, std::move(left), parse_unary());
+      else
+        return left;
     }
   }
   std::unique_ptr<Node> parse_unary() {
@@ -233,11 +268,16 @@ class Parser {
   }
   std::unique_ptr<Node> parse_call(const Token& name) {
     static const std::pair<const char*, std::pair<Fn, std::pair<int, int>>> fns[] = {
-        {"min", {Fn::Min, {2, 99}}}, {"max", {Fn::Max, {2, 99}}}, {"abs", {Fn::Abs, {1, 1}}},
-        {"between", {Fn::Between, {3, 3}}}, {"isnodata", {Fn::IsNoData, {1, 1}}}};
-    auto it = std::find_if(std::begin(fns), std::end(fns), [&](auto& f) { return name.text == f.first; });
+        {"min", {Fn::Min, {2, 99}}},
+        {"max", {Fn::Max, {2, 99}}},
+        {"abs", {Fn::Abs, {1, 1}}},
+        {"between", {Fn::Between, {3, 3}}},
+        {"isnodata", {Fn::IsNoData, {1, 1}}}};
+    auto it =
+        std::find_if(std::begin(fns), std::end(fns), [&](auto& f) { return name.text == f.first; });
     if (it == std::end(fns))
-      error(name.pos, "unknown function '" + name.text + "' (functions: min, max, abs, between, isnodata)");
+      error(name.pos,
+            "unknown function '" + name.text + "' (functions: min, max, abs, between, isnodata)");
     auto n = make(Op::Call, name.pos);
     n->fn = it->second.first;
     n->text = name.text;
@@ -250,7 +290,8 @@ class Parser {
     int count = static_cast<int>(n->args.size());
     if (count < lo || count > hi)
       error(name.pos, fmt::format("{}() takes {} argument{}, not {}", name.text,
-                                  lo == hi ? std::to_string(lo) : fmt::format("{} or more", lo), lo == 1 && hi == 1 ? "" : "s", count));
+                                  lo == hi ? std::to_string(lo) : fmt::format("{} or more", lo),
+                                  lo == 1 && hi == 1 ? "" : "s", count));
     return n;
   }
 
@@ -269,7 +310,8 @@ void fold(std::unique_ptr<Node>& n, const std::string& kind, const Parser& error
     Node* b = n->args[1].get();
     bool ta = a->op == Op::Text || a->op == Op::Kind, tb = b->op == Op::Text || b->op == Op::Kind;
     if (ta || tb) {
-      if (!(ta && tb)) errors.error(n->pos, "text can only be compared with text (e.g. kind == \"zonnepark\")");
+      if (!(ta && tb))
+        errors.error(n->pos, "text can only be compared with text (e.g. kind == \"zonnepark\")");
       auto value = [&](Node* x) { return x->op == Op::Kind ? kind : x->text; };
       bool eq = value(a) == value(b);
       auto c = std::make_unique<Node>();
@@ -285,7 +327,9 @@ void fold(std::unique_ptr<Node>& n, const std::string& kind, const Parser& error
       errors.error(a->pos, "text (and `kind`) can only be compared with == or !=");
 }
 
-inline float truth(float v) { return (v != 0.0f && !std::isnan(v)) ? 1.0f : 0.0f; }
+inline float truth(float v) {
+  return (v != 0.0f && !std::isnan(v)) ? 1.0f : 0.0f;
+}
 
 void eval(const Node& n, const float* const* layers, std::size_t off, std::size_t len, float* out) {
   switch (n.op) {
@@ -324,7 +368,8 @@ void eval(const Node& n, const float* const* layers, std::size_t off, std::size_
         std::array<float, kBlock> hi;
         eval(*n.args[1], layers, off, len, tmp.data());
         eval(*n.args[2], layers, off, len, hi.data());
-        for (std::size_t i = 0; i < len; ++i) out[i] = (out[i] >= tmp[i] && out[i] <= hi[i]) ? 1.0f : 0.0f;
+        for (std::size_t i = 0; i < len; ++i)
+          out[i] = (out[i] >= tmp[i] && out[i] <= hi[i]) ? 1.0f : 0.0f;
         return;
       }
       for (std::size_t k = 1; k < n.args.size(); ++k) {
@@ -345,24 +390,51 @@ void eval(const Node& n, const float* const* layers, std::size_t off, std::size_
   eval(*n.args[1], layers, off, len, rhs.data());
   const float* b = rhs.data();
   switch (n.op) {
-    case Op::Add: for (std::size_t i = 0; i < len; ++i) out[i] += b[i]; break;
-    case Op::Sub: for (std::size_t i = 0; i < len; ++i) out[i] -= b[i]; break;
-    case Op::Mul: for (std::size_t i = 0; i < len; ++i) out[i] *= b[i]; break;
-    case Op::Div: for (std::size_t i = 0; i < len; ++i) out[i] /= b[i]; break;
-    case Op::Lt: for (std::size_t i = 0; i < len; ++i) out[i] = out[i] < b[i] ? 1.0f : 0.0f; break;
-    case Op::Le: for (std::size_t i = 0; i < len; ++i) out[i] = out[i] <= b[i] ? 1.0f : 0.0f; break;
-    case Op::Gt: for (std::size_t i = 0; i < len; ++i) out[i] = out[i] > b[i] ? 1.0f : 0.0f; break;
-    case Op::Ge: for (std::size_t i = 0; i < len; ++i) out[i] = out[i] >= b[i] ? 1.0f : 0.0f; break;
-    case Op::Eq: for (std::size_t i = 0; i < len; ++i) out[i] = out[i] == b[i] ? 1.0f : 0.0f; break;
-    case Op::Ne: for (std::size_t i = 0; i < len; ++i) out[i] = (out[i] != b[i] && !std::isnan(out[i]) && !std::isnan(b[i])) ? 1.0f : 0.0f; break;
-    case Op::And: for (std::size_t i = 0; i < len; ++i) out[i] = truth(out[i]) * truth(b[i]); break;
-    case Op::Or: for (std::size_t i = 0; i < len; ++i) out[i] = std::max(truth(out[i]), truth(b[i])); break;
-    default: break;
+    case Op::Add:
+      for (std::size_t i = 0; i < len; ++i) out[i] += b[i];
+      break;
+    case Op::Sub:
+      for (std::size_t i = 0; i < len; ++i) out[i] -= b[i];
+      break;
+    case Op::Mul:
+      for (std::size_t i = 0; i < len; ++i) out[i] *= b[i];
+      break;
+    case Op::Div:
+      for (std::size_t i = 0; i < len; ++i) out[i] /= b[i];
+      break;
+    case Op::Lt:
+      for (std::size_t i = 0; i < len; ++i) out[i] = out[i] < b[i] ? 1.0f : 0.0f;
+      break;
+    case Op::Le:
+      for (std::size_t i = 0; i < len; ++i) out[i] = out[i] <= b[i] ? 1.0f : 0.0f;
+      break;
+    case Op::Gt:
+      for (std::size_t i = 0; i < len; ++i) out[i] = out[i] > b[i] ? 1.0f : 0.0f;
+      break;
+    case Op::Ge:
+      for (std::size_t i = 0; i < len; ++i) out[i] = out[i] >= b[i] ? 1.0f : 0.0f;
+      break;
+    case Op::Eq:
+      for (std::size_t i = 0; i < len; ++i) out[i] = out[i] == b[i] ? 1.0f : 0.0f;
+      break;
+    case Op::Ne:
+      for (std::size_t i = 0; i < len; ++i)
+        out[i] = (out[i] != b[i] && !std::isnan(out[i]) && !std::isnan(b[i])) ? 1.0f : 0.0f;
+      break;
+    case Op::And:
+      for (std::size_t i = 0; i < len; ++i) out[i] = truth(out[i]) * truth(b[i]);
+      break;
+    case Op::Or:
+      for (std::size_t i = 0; i < len; ++i) out[i] = std::max(truth(out[i]), truth(b[i]));
+      break;
+    default:
+      break;
   }
 }
 
 void collect_layers(const Node& n, std::vector<std::string>& out) {
-  if (n.op == Op::Layer && std::find(out.begin(), out.end(), n.text) == out.end()) out.push_back(n.text);
+  if (n.op == Op::Layer && std::find(out.begin(), out.end(), n.text) == out.end())
+    out.push_back(n.text);
   for (const auto& a : n.args) collect_layers(*a, out);
 }
 
@@ -399,14 +471,17 @@ void Expression::bind(const std::vector<std::string>& available, const std::stri
   };
   bind_node(*root_);
   fold(root_, kind, errors);
-  if (root_->op == Op::Text || root_->op == Op::Kind) errors.error(root_->pos, "a condition cannot be only text");
+  if (root_->op == Op::Text || root_->op == Op::Kind)
+    errors.error(root_->pos, "a condition cannot be only text");
   slots_.clear();
   for (const auto& name : layers_)
-    slots_.push_back(static_cast<int>(std::find(available.begin(), available.end(), name) - available.begin()));
+    slots_.push_back(
+        static_cast<int>(std::find(available.begin(), available.end(), name) - available.begin()));
 }
 
 void Expression::evaluate(const float* const* layers, std::size_t n, float* out) const {
-  for (std::size_t off = 0; off < n; off += kBlock) eval(*root_, layers, off, std::min(kBlock, n - off), out + off);
+  for (std::size_t off = 0; off < n; off += kBlock)
+    eval(*root_, layers, off, std::min(kBlock, n - off), out + off);
 }
 
 }  // namespace casco::rules

@@ -20,34 +20,40 @@ struct Ctx {
   }
 };
 
-void check_keys(const Ctx& ctx, const toml::table& t, const std::string& where, std::initializer_list<const char*> allowed) {
+void check_keys(const Ctx& ctx, const toml::table& t, const std::string& where,
+                std::initializer_list<const char*> allowed) {
   for (auto&& [k, v] : t) {
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k.str() == a; })) {
       std::string list;
       for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-      ctx.error_at(v.source(), fmt::format("unknown key '{}' in {} (allowed: {})", k.str(), where, list));
+      ctx.error_at(v.source(),
+                   fmt::format("unknown key '{}' in {} (allowed: {})", k.str(), where, list));
     }
   }
 }
 
-std::string text(const Ctx& ctx, const toml::table& t, const char* key, bool required, const std::string& where) {
+std::string text(const Ctx& ctx, const toml::table& t, const char* key, bool required,
+                 const std::string& where) {
   const toml::node* n = t.get(key);
   if (!n) {
     if (required) ctx.error_at(t.source(), fmt::format("{} needs '{}'", where, key));
     return {};
   }
-  if (!n->is_string()) ctx.error_at(n->source(), fmt::format("'{}' in {} must be text in quotes", key, where));
+  if (!n->is_string())
+    ctx.error_at(n->source(), fmt::format("'{}' in {} must be text in quotes", key, where));
   return n->as_string()->get();
 }
 
-std::vector<std::string> texts(const Ctx& ctx, const toml::table& t, const char* key, const std::string& where) {
+std::vector<std::string> texts(const Ctx& ctx, const toml::table& t, const char* key,
+                               const std::string& where) {
   std::vector<std::string> out;
   const toml::node* n = t.get(key);
   if (!n) return out;
   const toml::array* a = n->as_array();
   if (!a) ctx.error_at(n->source(), fmt::format("'{}' in {} must be a list of texts", key, where));
   for (const auto& item : *a) {
-    if (!item.is_string()) ctx.error_at(item.source(), fmt::format("'{}' in {} must hold texts", key, where));
+    if (!item.is_string())
+      ctx.error_at(item.source(), fmt::format("'{}' in {} must hold texts", key, where));
     out.push_back(item.as_string()->get());
   }
   return out;
@@ -63,22 +69,32 @@ TextOrigin origin_of(const std::string& file, const toml::node& n) {
 
 const char* to_string(Verdict v) {
   switch (v) {
-    case Verdict::Vrij: return "vrij";
-    case Verdict::Voorwaarde: return "voorwaarde";
-    case Verdict::Afstemming: return "afstemming";
-    case Verdict::NeeTenzij: return "nee_tenzij";
-    case Verdict::Verboden: return "verboden";
+    case Verdict::Vrij:
+      return "vrij";
+    case Verdict::Voorwaarde:
+      return "voorwaarde";
+    case Verdict::Afstemming:
+      return "afstemming";
+    case Verdict::NeeTenzij:
+      return "nee_tenzij";
+    case Verdict::Verboden:
+      return "verboden";
   }
   return "?";
 }
 
 const char* dutch_label(Verdict v) {
   switch (v) {
-    case Verdict::Vrij: return "vrij";
-    case Verdict::Voorwaarde: return "toegestaan onder voorwaarden";
-    case Verdict::Afstemming: return "afstemming vereist";
-    case Verdict::NeeTenzij: return "nee, tenzij";
-    case Verdict::Verboden: return "verboden";
+    case Verdict::Vrij:
+      return "vrij";
+    case Verdict::Voorwaarde:
+      return "toegestaan onder voorwaarden";
+    case Verdict::Afstemming:
+      return "afstemming vereist";
+    case Verdict::NeeTenzij:
+      return "nee, tenzij";
+    case Verdict::Verboden:
+      return "verboden";
   }
   return "?";
 }
@@ -115,13 +131,16 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
   set.description = text(ctx, *rs, "description", false, "[ruleset]");
 
   const toml::table* kinds = root["kinds"].as_table();
-  if (!kinds || kinds->empty()) fail("{}: no kinds of development: add [kinds.woningbouw] title = \"Woningbouw\" etc.", file.string());
+  if (!kinds || kinds->empty())
+    fail("{}: no kinds of development: add [kinds.woningbouw] title = \"Woningbouw\" etc.",
+         file.string());
   for (auto&& [id, node] : *kinds) {
     const toml::table* kt = node.as_table();
     if (!kt) ctx.error_at(node.source(), "each kind is a table: [kinds.NAME] with a title");
     std::string where = fmt::format("[kinds.{}]", id.str());
     check_keys(ctx, *kt, where, {"title", "description"});
-    set.kinds.push_back({std::string(id.str()), text(ctx, *kt, "title", true, where), text(ctx, *kt, "description", false, where)});
+    set.kinds.push_back({std::string(id.str()), text(ctx, *kt, "title", true, where),
+                         text(ctx, *kt, "description", false, where)});
   }
 
   const toml::array* rules = root["rule"].as_array();
@@ -134,51 +153,69 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
     r.line = static_cast<int>(t->source().begin.line);
     r.id = text(ctx, *t, "id", true, "a rule");
     std::string where = fmt::format("rule '{}'", r.id);
-    if (!ids.insert(r.id).second) ctx.error_at(t->get("id")->source(), fmt::format("rule id '{}' is used twice", r.id));
+    if (!ids.insert(r.id).second)
+      ctx.error_at(t->get("id")->source(), fmt::format("rule id '{}' is used twice", r.id));
     check_keys(ctx, *t, where,
-               {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party", "score", "policy", "enabled", "needs"});
+               {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party", "score",
+                "policy", "enabled", "needs"});
     r.title = text(ctx, *t, "title", true, where);
     r.reason = text(ctx, *t, "reason", true, where);
     r.when = text(ctx, *t, "when", true, where);
     r.kinds = texts(ctx, *t, "kinds", where);
-    if (r.kinds.empty()) ctx.error_at(t->source(), where + " needs 'kinds' (a list, or [\"*\"] for every kind)");
+    if (r.kinds.empty())
+      ctx.error_at(t->source(), where + " needs 'kinds' (a list, or [\"*\"] for every kind)");
     if (r.kinds.size() == 1 && r.kinds[0] == "*") r.kinds.clear();
     for (const auto& k : r.kinds)
-      if (std::none_of(set.kinds.begin(), set.kinds.end(), [&](const Kind& kd) { return kd.id == k; })) {
+      if (std::none_of(set.kinds.begin(), set.kinds.end(),
+                       [&](const Kind& kd) { return kd.id == k; })) {
         std::string names;
         for (const auto& kd : set.kinds) names += (names.empty() ? "" : ", ") + kd.id;
-        ctx.error_at(t->get("kinds")->source(), fmt::format("{}: unknown kind '{}' (kinds: {})", where, k, names));
+        ctx.error_at(t->get("kinds")->source(),
+                     fmt::format("{}: unknown kind '{}' (kinds: {})", where, k, names));
       }
     std::string verdict = text(ctx, *t, "verdict", true, where);
-    static const std::map<std::string, Verdict> verdicts = {{"verboden", Verdict::Verboden}, {"nee_tenzij", Verdict::NeeTenzij},
-                                                           {"afstemming", Verdict::Afstemming}, {"voorwaarde", Verdict::Voorwaarde}};
+    static const std::map<std::string, Verdict> verdicts = {{"verboden", Verdict::Verboden},
+                                                            {"nee_tenzij", Verdict::NeeTenzij},
+                                                            {"afstemming", Verdict::Afstemming},
+                                                            {"voorwaarde", Verdict::Voorwaarde}};
     if (verdict == "score") {
       r.is_score = true;
       const toml::node* s = t->get("score");
       auto v = s ? s->value<double>() : std::nullopt;
-      if (!v) ctx.error_at(s ? s->source() : t->source(), where + ": verdict = \"score\" needs score = a number (e.g. 2 or -1.5)");
+      if (!v)
+        ctx.error_at(s ? s->source() : t->source(),
+                     where + ": verdict = \"score\" needs score = a number (e.g. 2 or -1.5)");
       r.score = *v;
     } else if (auto it = verdicts.find(verdict); it != verdicts.end()) {
       r.verdict = it->second;
-      if (t->get("score")) ctx.error_at(t->get("score")->source(), where + ": 'score' belongs to verdict = \"score\"");
+      if (t->get("score"))
+        ctx.error_at(t->get("score")->source(), where + ": 'score' belongs to verdict = \"score\"");
     } else {
-      ctx.error_at(t->get("verdict")->source(),
-                   fmt::format("{}: verdict '{}' must be verboden, nee_tenzij, afstemming, voorwaarde or score", where, verdict));
+      ctx.error_at(
+          t->get("verdict")->source(),
+          fmt::format(
+              "{}: verdict '{}' must be verboden, nee_tenzij, afstemming, voorwaarde or score",
+              where, verdict));
     }
     r.conditions = texts(ctx, *t, "conditions", where);
     r.party = text(ctx, *t, "party", false, where);
     if (!r.is_score && r.verdict == Verdict::NeeTenzij && r.conditions.empty())
-      ctx.error_at(t->source(), where + ": a 'nee_tenzij' rule lists the 'conditions' a plan must argue");
+      ctx.error_at(t->source(),
+                   where + ": a 'nee_tenzij' rule lists the 'conditions' a plan must argue");
     if (!r.is_score && r.verdict == Verdict::Afstemming && r.party.empty())
       ctx.error_at(t->source(), where + ": an 'afstemming' rule names the 'party' to consult");
     if (const toml::node* p = t->get("policy")) {
       const toml::table* pt = p->as_table();
-      if (!pt) ctx.error_at(p->source(), where + ": policy = { document = \"...\", quote = \"...\", page = \"...\" }");
+      if (!pt)
+        ctx.error_at(p->source(),
+                     where + ": policy = { document = \"...\", quote = \"...\", page = \"...\" }");
       check_keys(ctx, *pt, where + ".policy", {"document", "quote", "page"});
-      r.policy = {text(ctx, *pt, "document", true, where + ".policy"), text(ctx, *pt, "quote", false, where + ".policy"),
+      r.policy = {text(ctx, *pt, "document", true, where + ".policy"),
+                  text(ctx, *pt, "quote", false, where + ".policy"),
                   text(ctx, *pt, "page", false, where + ".policy")};
     } else {
-      ctx.error_at(t->source(), where + " needs 'policy' (the document it comes from, with a quote)");
+      ctx.error_at(t->source(),
+                   where + " needs 'policy' (the document it comes from, with a quote)");
     }
     if (const toml::node* e = t->get("enabled")) {
       if (!e->is_boolean()) ctx.error_at(e->source(), "'enabled' is true or false");
@@ -202,7 +239,8 @@ RuleSet load_rules(const std::filesystem::path& file) {
   return parse_rules(ss.str(), file);
 }
 
-CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind, const std::vector<std::string>& model_layers)
+CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind,
+                             const std::vector<std::string>& model_layers)
     : kind_(kind) {
   set.kind(kind);  // validates
   std::vector<Expression> parsed;
@@ -228,7 +266,8 @@ CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind, const 
       const Rule& b = *rules_[j];
       if (a.when == b.when && (a.is_score != b.is_score || a.verdict != b.verdict) &&
           !(a.is_score && b.is_score))
-        notes_.push_back(fmt::format("rules '{}' and '{}' have the same condition but different verdicts", a.id, b.id));
+        notes_.push_back(fmt::format(
+            "rules '{}' and '{}' have the same condition but different verdicts", a.id, b.id));
     }
 }
 

@@ -12,8 +12,9 @@ namespace casco::rules {
 
 // From mild to strict; a plan's overall verdict is the strictest rule it hits.
 enum class Verdict { Vrij = 0, Voorwaarde = 1, Afstemming = 2, NeeTenzij = 3, Verboden = 4 };
-const char* to_string(Verdict v);    // "vrij", "voorwaarde", "afstemming", "nee_tenzij", "verboden"
-const char* dutch_label(Verdict v);  // "vrij", "voorwaarde", "afstemming vereist", "nee, tenzij", "verboden"
+const char* to_string(Verdict v);  // "vrij", "voorwaarde", "afstemming", "nee_tenzij", "verboden"
+const char* dutch_label(
+    Verdict v);  // "vrij", "voorwaarde", "afstemming vereist", "nee, tenzij", "verboden"
 
 struct Policy {
   std::string document, quote, page;
@@ -58,7 +59,8 @@ RuleSet parse_rules(const std::string& text, const std::filesystem::path& file);
 // casco::Error for a condition naming a layer the model does not have.
 class CompiledRules {
  public:
-  CompiledRules(const RuleSet& set, const std::string& kind, const std::vector<std::string>& model_layers);
+  CompiledRules(const RuleSet& set, const std::string& kind,
+                const std::vector<std::string>& model_layers);
   const std::string& kind() const { return kind_; }
   const std::vector<const Rule*>& rules() const { return rules_; }
   const Expression& condition(std::size_t i) const { return conditions_[i]; }

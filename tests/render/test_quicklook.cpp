@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 #include <ogr_spatialref.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "model/build.hpp"
@@ -362,6 +365,142 @@ TEST_F(Quicklook, ReplacesAnExistingFile) {
   EXPECT_EQ(temporaries(out.path()), 0);
 }
 
+// ---------------------------------------------------------------- write_map
+
+// The afwegingskader's classes and colours.
+const std::vector<MapClass> kClasses = {{0, "vrij", 0x1a9641, 120},
+                                        {1, "voorwaarde", 0xa6d96a, 45.5},
+                                        {2, "afstemming", 0xfdae61, 3.25},
+                                        {3, "nee, tenzij", 0xf46d43},
+                                        {4, "verboden", 0xd7191c, 1234}};
+
+// Does any pixel in the rectangle [x0, x1) x [y0, y1) have exactly this colour?
+bool has_colour(const Png& img, int x0, int y0, int x1, int y1, unsigned hex) {
+  for (int y = std::max(0, y0); y < std::min(y1, img.height()); ++y)
+    for (int x = std::max(0, x0); x < std::min(x1, img.width()); ++x)
+      if (near(img.at(x, y), hex, 0)) return true;
+  return false;
+}
+
+// The page pixel at the middle of a block of cells (rows r0.., cols c0.., n x n cells).
+std::pair<int, int> block_centre(const QuicklookLayout& l, int r0, int c0, int n) {
+  return {static_cast<int>(l.map_x + (c0 + n / 2.0) * l.scale),
+          static_cast<int>(l.map_y + (r0 + n / 2.0) * l.scale)};
+}
+
+// Classes 0..4 in 4 x 4 cell blocks in a row across the south of the study area (clear of the
+// zone borders at column and row 28); every other cell has no class.
+TEST_F(Quicklook, ClassMapShowsEachClassInItsColourOnMapAndLegend) {
+  Store s = Store::open(store_path());
+  const Grid& g = s.grid();
+  ASSERT_EQ(g.cols, 56);  // 10 km + 2 x 2 km margin in 250 m cells; the study area is 8..47
+  Raster r(g, kNoData);
+  const int row0 = 36, cols0[5] = {9, 15, 21, 31, 39};
+  for (int k = 0; k < 5; ++k)
+    for (int row = row0; row < row0 + 4; ++row)
+      for (int col = cols0[k]; col < cols0[k] + 4; ++col) r.at(row, col) = static_cast<float>(k);
+  r.at(2, 2) = 4;  // in the margin, outside the study area: washed out
+  MapSpec spec;
+  spec.title = "Afwegingskader";
+  spec.subtitle = "Proef";
+  spec.unit = "klasse";
+  spec.classes = kClasses;
+
+  TempDir out;
+  QuicklookLayout l;
+  QuicklookOptions o;
+  o.max_size = kMaxSize;
+  o.layout = &l;
+  write_map(s, r, spec, out / "klassen.png", o);
+  EXPECT_EQ(temporaries(out.path()), 0);
+  Png img(out / "klassen.png");
+  ASSERT_TRUE(img.ok());
+  EXPECT_EQ(img.width(), l.width);
+  EXPECT_EQ(img.height(), l.height);
+  EXPECT_LE(std::max(l.map_width, l.map_height), kMaxSize);
+  EXPECT_TRUE(white(img.at(1, 1))) << describe(img.at(1, 1));
+  const int panel_x = l.map_x + l.map_width;
+  for (int k = 0; k < 5; ++k) {
+    SCOPED_TRACE(kClasses[static_cast<std::size_t>(k)].label);
+    const unsigned c = kClasses[static_cast<std::size_t>(k)].rgb;
+    auto [x, y] = block_centre(l, row0, cols0[k], 4);
+    EXPECT_TRUE(near(img.at(x, y), c, 1)) << describe(img.at(x, y));
+    // Its swatch in the legend, right of the map.
+    EXPECT_TRUE(has_colour(img, panel_x, l.map_y, l.width, l.height, c));
+  }
+  // Inside the study area without a class: the light-grey study-area fill.
+  auto [gx, gy] = block_centre(l, 12, 12, 1);
+  Rgb8 grey = img.at(gx, gy);
+  EXPECT_FALSE(white(grey)) << describe(grey);
+  EXPECT_TRUE(grey.r == grey.g && grey.g == grey.b) << describe(grey);
+  // Outside the study area a class is only context: paler than its own colour, not another class.
+  auto [ox, oy] = block_centre(l, 2, 2, 1);
+  Rgb8 pale = img.at(ox, oy);
+  EXPECT_GT(pale.g, 0x19 + 60) << describe(pale);
+  for (const MapClass& c : kClasses) EXPECT_FALSE(near(pale, c.rgb, 8)) << describe(pale);
+}
+
+// A score that falls to -2 in the west and rises to +5,7 in the east (0 at column 28).
+TEST_F(Quicklook, DivergingScoreMapIsRedBelowZeroWhiteAtZeroGreenAbove) {
+  Store s = Store::open(store_path());
+  const Grid& g = s.grid();
+  Raster r(g, kNoData);
+  for (int row = 0; row < g.rows; ++row)
+    for (int col = 0; col < g.cols; ++col)
+      r.at(row, col) = static_cast<float>(col < 28 ? (col - 28) / 10.0 : (col - 28) * 0.3);
+  MapSpec spec;
+  spec.title = "Geschiktheid";
+  spec.unit = "score";
+  spec.diverging = true;
+
+  TempDir out;
+  QuicklookLayout l;
+  QuicklookOptions o;
+  o.max_size = kMaxSize;
+  o.layout = &l;
+  write_map(s, r, spec, out / "score.png", o);
+  Png img(out / "score.png");
+  ASSERT_TRUE(img.ok());
+  EXPECT_EQ(img.width(), l.width);
+  const int row = 36;                           // south of the zone border at row 28
+  auto [nx, ny] = block_centre(l, row, 10, 1);  // -1,8
+  auto [zx, zy] = block_centre(l, row, 28, 1);  // 0
+  auto [px, py] = block_centre(l, row, 40, 1);  // +3,6
+  Rgb8 neg = img.at(nx, ny), zero = img.at(zx, zy), pos = img.at(px, py);
+  EXPECT_GT(neg.r, neg.g + 40) << describe(neg);
+  EXPECT_GT(neg.r, neg.b + 40) << describe(neg);
+  EXPECT_GT(pos.g, pos.r + 40) << describe(pos);
+  EXPECT_GT(pos.g, pos.b + 20) << describe(pos);
+  // Symmetric around 0: zero is the white middle of the ramp although the range is -2..5,7.
+  EXPECT_TRUE(near(zero, 0xf7f7f7, 3)) << describe(zero);
+  // The western edge (-2) is only a pale red: the ramp's dark end belongs to -5,7.
+  auto [wx, wy] = block_centre(l, row, 8, 1);
+  EXPECT_GT(img.at(wx, wy).g, 0x18 + 60) << describe(img.at(wx, wy));
+}
+
+TEST_F(Quicklook, MapOnAnotherGridOrWithDuplicateClassesThrowsAndWritesNothing) {
+  Store s = Store::open(store_path());
+  TempDir out;
+  MapSpec spec;
+  spec.classes = kClasses;
+  Grid shifted = s.grid();
+  shifted.x0 += 250;
+  EXPECT_THROW(write_map(s, Raster(shifted, 1), spec, out / "a.png"), Error);
+  Grid smaller = s.grid();
+  smaller.cols -= 1;
+  EXPECT_THROW(write_map(s, Raster(smaller, 1), spec, out / "b.png"), Error);
+  Grid coarser = s.grid();
+  coarser.cell = 500;
+  EXPECT_THROW(write_map(s, Raster(coarser, 1), spec, out / "c.png"), Error);
+  spec.classes.push_back({2, "nogmaals afstemming", 0x000000});
+  EXPECT_THROW(write_map(s, Raster(s.grid(), 1), spec, out / "d.png"), Error);
+  spec.classes = kClasses;
+  QuicklookOptions o;
+  o.borders = "bestaat_niet";
+  EXPECT_THROW(write_map(s, Raster(s.grid(), 1), spec, out / "e.png", o), Error);
+  EXPECT_TRUE(fs::is_empty(out.path()));
+}
+
 // The bundled Drenthe model at 250 m: every layer renders; Assen lies in a coloured gemeente.
 TEST_F(Quicklook, DrentheAt250mEveryLayerRenders) {
   TempDir dir;
@@ -383,6 +522,38 @@ TEST_F(Quicklook, DrentheAt250mEveryLayerRenders) {
     if (L.id == "gemeenten") {
       auto [x, y] = pixel(s, l, 233500, 556500);  // Assen
       EXPECT_FALSE(white(img.at(x, y))) << describe(img.at(x, y));
+    }
+  }
+  // A class map from the distance to Natura 2000, as the afwegingskader would make one: every
+  // class shows on the map and in the legend.
+  if (s.find("afstand_natura2000")) {
+    Raster d = s.read("afstand_natura2000");
+    Raster classes(d.grid, kNoData);
+    std::vector<MapClass> spec_classes = kClasses;
+    for (auto& c : spec_classes) c.area_ha = 0;
+    for (std::size_t i = 0; i < d.values.size(); ++i) {
+      float v = d.values[i];
+      if (std::isnan(v)) continue;
+      int k = v <= 0 ? 4 : v <= 500 ? 3 : v <= 1000 ? 2 : v <= 2000 ? 1 : 0;
+      classes.values[i] = static_cast<float>(k);
+      spec_classes[static_cast<std::size_t>(k)].area_ha += d.grid.cell_area_ha();
+    }
+    MapSpec spec;
+    spec.title = "Afstand tot Natura 2000 in klassen";
+    spec.classes = spec_classes;
+    QuicklookLayout l;
+    QuicklookOptions o;
+    o.max_size = 600;
+    o.layout = &l;
+    write_map(s, classes, spec, dir / "klassen.png", o);
+    Png img(dir / "klassen.png");
+    ASSERT_TRUE(img.ok());
+    for (const MapClass& c : spec_classes) {
+      SCOPED_TRACE(c.label);
+      EXPECT_GT(c.area_ha, 0);
+      EXPECT_TRUE(
+          has_colour(img, l.map_x, l.map_y, l.map_x + l.map_width, l.map_y + l.map_height, c.rgb));
+      EXPECT_TRUE(has_colour(img, l.map_x + l.map_width, l.map_y, l.width, l.height, c.rgb));
     }
   }
   EXPECT_EQ(temporaries(dir.path()), 0);

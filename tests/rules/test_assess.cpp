@@ -1,0 +1,319 @@
+// Judging plans and mapping suitability: a hand-made model whose answers are computed by hand,
+// and the real Drenthe model with its rule file.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/crs.hpp"
+#include "core/error.hpp"
+#include "model/build.hpp"
+#include "model/stats.hpp"
+#include "rules/assess.hpp"
+#include "test_util.hpp"
+
+using namespace casco;
+using namespace casco::rules;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> layer_ids(const Store& s) {
+  std::vector<std::string> ids;
+  for (const auto& L : s.manifest().layers) ids.push_back(L.id);
+  return ids;
+}
+
+const RuleResult& result(const Assessment& a, const std::string& id) {
+  for (const auto& r : a.results)
+    if (r.rule->id == id) return r;
+  throw std::runtime_error("no rule " + id);
+}
+
+std::string rect(double x0, double y0, double x1, double y1, const std::string& props) {
+  return fmt::format(
+      R"({{"type":"Feature","properties":{},"geometry":{{"type":"Polygon","coordinates":[[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]]}}}})",
+      props, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
+}
+
+// A 1 km square study area at (200000, 500000) whose west half is a Natura 2000 square.
+class HandMade : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    auto& d = *dir_;
+    test::write_file(d / "area.geojson",
+                     test::rd_collection(test::rd_square(200000, 500000, 1000, "{}")));
+    test::write_file(d / "n2k.geojson",
+                     test::rd_collection(rect(200000, 500000, 200500, 501000, "{}")));
+    test::write_file(d / "model.toml", R"([model]
+cell_size = 25
+[study_area]
+path = "area.geojson"
+[[layer]]
+id = "natura2000"
+title = "N2000"
+group = "natuur"
+derivation = "coverage"
+source = "n2k.geojson"
+[[layer]]
+id = "afstand_natura2000"
+title = "Afstand"
+group = "natuur"
+derivation = "distance"
+source = "n2k.geojson"
+)");
+    test::write_file(d / "rules.toml", R"([ruleset]
+name = "Proef"
+[kinds.woningbouw]
+title = "Woningbouw"
+[kinds.natuurontwikkeling]
+title = "Natuur"
+
+[[rule]]
+id = "n2000"
+title = "Natura 2000"
+kinds = ["woningbouw"]
+when = "natura2000 > 0"
+verdict = "verboden"
+reason = "In Natura 2000."
+policy = { document = "NOVEX 2023" }
+
+[[rule]]
+id = "buffer"
+title = "Bufferzone"
+kinds = ["woningbouw"]
+when = "natura2000 == 0 and afstand_natura2000 <= 100"
+verdict = "nee_tenzij"
+conditions = ["stikstofberekening"]
+reason = "Vlak bij Natura 2000."
+policy = { document = "NOVEX 2023" }
+
+[[rule]]
+id = "natuur_plus"
+title = "Natuur bij natuur"
+kinds = ["*"]
+when = "afstand_natura2000 <= 200"
+verdict = "score"
+score = 2
+reason = "Sluit aan op natuur."
+policy = { document = "NOVEX 2023" }
+)");
+    build_model(load_model_definition(d / "model.toml"), {d / "store.gpkg", std::nullopt, false});
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static test::TempDir* dir_;
+};
+test::TempDir* HandMade::dir_ = nullptr;
+
+}  // namespace
+
+// A 10 ha plan, 400 x 250 m, whose west 190 m lie in the Natura 2000 square: 4.75 ha verboden.
+// East of it, cells whose centre is within 100 m of the square (x < 200600): 100 m of plan,
+// 2.5 ha nee_tenzij; the rest (110 m, 2.75 ha) is free.
+TEST_F(HandMade, PlanHalfInNatura2000IsForbiddenOnItsAreaThere) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  RuleSet set = load_rules(*dir_ / "rules.toml");
+  CompiledRules rules(set, "woningbouw", layer_ids(s));
+  test::write_file(*dir_ / "plan.geojson",
+                   test::rd_collection(rect(200310, 500105, 200710, 500355, R"({"naam":"Oost"})")));
+  auto plans = read_plans(*dir_ / "plan.geojson", s, "woningbouw");
+  ASSERT_EQ(plans.size(), 1u);
+  Assessment a = assess(s, rules, plans[0], true);
+  EXPECT_EQ(a.plan, "Oost");
+  EXPECT_NEAR(a.area_ha, 10.0, 1e-9);
+  EXPECT_EQ(a.verdict, Verdict::Verboden);
+  EXPECT_NEAR(result(a, "n2000").area_ha, 4.75, 1e-4);
+  EXPECT_NEAR(result(a, "n2000").share, 0.475, 1e-5);
+  EXPECT_NEAR(result(a, "buffer").area_ha, 2.5, 1e-4);
+  // Score: cells within 200 m (x < 200700): 390 of 400 m get +2.
+  EXPECT_NEAR(a.score, 2.0 * 390 / 400, 1e-4);
+  ASSERT_TRUE(result(a, "n2000").part);
+  EXPECT_NEAR(OGR_G_Area(OGRGeometry::ToHandle(result(a, "n2000").part.get())), 47500, 1.0);
+
+  std::vector<Assessment> all;
+  all.push_back(std::move(a));
+  std::string text = format_assessments(all, set, ReportFormat::Text);
+  EXPECT_NE(text.find("Oordeel: verboden"), std::string::npos) << text;
+  EXPECT_NE(text.find("4.75 ha"), std::string::npos) << text;
+  EXPECT_NE(text.find("stikstofberekening"), std::string::npos) << text;
+  std::string md = format_assessments(all, set, ReportFormat::Markdown);
+  EXPECT_NE(md.find("| verboden | 4.75 | 48% |"), std::string::npos) << md;
+  auto j = nlohmann::json::parse(format_assessments(all, set, ReportFormat::Json));
+  EXPECT_EQ(j["plans"][0]["verdict"], "verboden");
+
+  write_parts(all, s, *dir_ / "parts.geojson");
+  EXPECT_TRUE(fs::exists(*dir_ / "parts.geojson"));
+}
+
+TEST_F(HandMade, PlansInAnotherCrsAreReprojectedAndBrokenOutlinesRepaired) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  // The same 10 ha plan in WGS84.
+  std::string coords;
+  for (auto [x, y] : std::vector<std::pair<double, double>>{{200310, 500105},
+                                                            {200710, 500105},
+                                                            {200710, 500355},
+                                                            {200310, 500355},
+                                                            {200310, 500105}}) {
+    transform_point("EPSG:28992", "EPSG:4326", x, y);
+    coords += fmt::format("{}[{:.10f},{:.10f}]", coords.empty() ? "" : ",", x, y);
+  }
+  test::write_file(
+      *dir_ / "wgs.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"woningbouw"},"geometry":{"type":"Polygon","coordinates":[[)" +
+          coords + "]]}}]}");
+  auto plans = read_plans(*dir_ / "wgs.geojson", s, "");
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].kind, "woningbouw");
+  EXPECT_NEAR(OGR_G_Area(OGRGeometry::ToHandle(plans[0].geometry.get())) / 1e4, 10.0, 0.01);
+  ASSERT_FALSE(plans[0].notes.empty());
+  EXPECT_NE(plans[0].notes[0].find("EPSG:4326"), std::string::npos);
+
+  // A bow-tie outline is repaired into its two triangles.
+  test::write_file(
+      *dir_ / "bowtie.geojson",
+      test::rd_collection(
+          R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[200100,500100],[200300,500300],[200300,500100],[200100,500300],[200100,500100]]]}})"));
+  auto bow = read_plans(*dir_ / "bowtie.geojson", s, "woningbouw");
+  EXPECT_NEAR(OGR_G_Area(OGRGeometry::ToHandle(bow[0].geometry.get())), 20000, 1e-6);
+  EXPECT_NE(bow[0].notes.back().find("hersteld"), std::string::npos);
+}
+
+TEST_F(HandMade, BadPlansAreClearErrors) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  auto error_of = [&](const std::string& name, const std::string& features,
+                      const std::string& kind = "woningbouw") {
+    test::write_file(*dir_ / name, test::rd_collection(features));
+    try {
+      read_plans(*dir_ / name, s, kind);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(
+      error_of(
+          "line.geojson",
+          R"({"type":"Feature","properties":{"naam":"weg"},"geometry":{"type":"LineString","coordinates":[[200100,500100],[200300,500300]]}})")
+          .find("not a polygon"),
+      std::string::npos);
+  EXPECT_NE(error_of("far.geojson", rect(100000, 400000, 100100, 400100, R"({"naam":"ver"})"))
+                .find("outside the study area"),
+            std::string::npos);
+  EXPECT_NE(error_of("empty.geojson", "").find("holds no plan"), std::string::npos);
+  EXPECT_NE(
+      error_of("nokind.geojson", rect(200100, 500100, 200200, 500200, "{}"), "").find("--kind"),
+      std::string::npos);
+  EXPECT_THROW(read_plans(*dir_ / "missing.geojson", s, "woningbouw"), Error);
+}
+
+TEST_F(HandMade, SuitabilityClassesAndScores) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  RuleSet set = load_rules(*dir_ / "rules.toml");
+  Suitability su = suitability(s, CompiledRules(set, "woningbouw", layer_ids(s)));
+  // Columns 0-19 are Natura 2000 (verboden), 20-23 within 100 m (nee_tenzij), the rest free.
+  EXPECT_EQ(su.verdict.at(5, 0), 4.0f);
+  EXPECT_EQ(su.verdict.at(5, 19), 4.0f);
+  EXPECT_EQ(su.verdict.at(5, 20), 3.0f);
+  EXPECT_EQ(su.verdict.at(5, 23), 3.0f);
+  EXPECT_EQ(su.verdict.at(5, 24), 0.0f);
+  EXPECT_EQ(su.score.at(5, 27), 2.0f);  // 87.5 m... within 200 m
+  EXPECT_EQ(su.score.at(5, 28), 0.0f);
+  EXPECT_GT(su.contradictory_cells, 0u);  // verboden cells also get the +2 of natuur_plus
+}
+
+// ---------------------------------------------------------------- the real Drenthe model
+
+class DrentheRules : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    try {
+      build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
+                  {*dir_ / "d.gpkg", 250.0, false});
+    } catch (const std::exception& e) {
+      error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  void SetUp() override { ASSERT_TRUE(error_.empty()) << error_; }
+  static Assessment judge(const std::string& plan, const std::string& kind) {
+    Store s = Store::open(*dir_ / "d.gpkg");
+    RuleSet set = load_rules(fs::path(CASCO_DATA_DIR) / "rules.toml");
+    test::write_file(*dir_ / "plan.geojson", test::rd_collection(plan));
+    auto plans = read_plans(*dir_ / "plan.geojson", s, kind);
+    return assess(s, CompiledRules(set, kind, layer_ids(s)), plans.at(0));
+  }
+  static inline test::TempDir* dir_ = nullptr;
+  static inline std::string error_;
+};
+
+TEST_F(DrentheRules, TheRuleFileCompilesForEveryKind) {
+  Store s = Store::open(*dir_ / "d.gpkg");
+  RuleSet set = load_rules(fs::path(CASCO_DATA_DIR) / "rules.toml");
+  for (const char* k : {"woningbouw", "bedrijventerrein", "zonnepark", "windturbine",
+                        "waterberging", "natuurontwikkeling", "recreatie"})
+    EXPECT_NO_THROW(CompiledRules(set, k, layer_ids(s))) << k;
+  std::size_t disabled = 0;
+  for (const auto& r : set.rules) {
+    EXPECT_FALSE(r.policy.document.empty()) << r.id;
+    if (!r.enabled) {
+      ++disabled;
+      EXPECT_FALSE(r.needs.empty()) << r.id;
+    }
+  }
+  EXPECT_GT(disabled, 0u);  // complete as policy, honest about data
+}
+
+TEST_F(DrentheRules, HousingInDwingelderveldIsForbidden) {
+  Assessment a = judge(rect(223300, 535900, 223700, 536300, R"({"naam":"Heide"})"), "woningbouw");
+  EXPECT_EQ(a.verdict, Verdict::Verboden);
+  bool natura_rule = false;
+  for (const auto& r : a.results)
+    if (r.area_ha > 0 && !r.rule->is_score && r.rule->verdict == Verdict::Verboden &&
+        r.rule->when.find("natura2000") != std::string::npos)
+      natura_rule = true;
+  EXPECT_TRUE(natura_rule);
+}
+
+TEST_F(DrentheRules, CentreOfAssenHitsNoNatura2000Rule) {
+  Assessment a = judge(rect(233500, 556300, 233800, 556600, R"({"naam":"Centrum"})"), "woningbouw");
+  // Score rules may mention natura2000 to keep their bonus out of it; no verdict rule may hit.
+  for (const auto& r : a.results) {
+    if (r.area_ha > 0 && !r.rule->is_score) {
+      EXPECT_EQ(r.rule->when.find("natura2000"), std::string::npos) << r.rule->id;
+    }
+  }
+  EXPECT_NE(a.verdict, Verdict::Verboden);
+}
+
+TEST_F(DrentheRules, SolarParksAnywhereNeedConsultationWithAstron) {
+  for (auto [x, y] : std::vector<std::pair<double, double>>{
+           {233500, 556300}, {255000, 530000}, {215000, 525000}, {245000, 570000}}) {
+    Assessment a = judge(rect(x, y, x + 300, y + 300, "{}"), "zonnepark");
+    bool astron = false;
+    for (const auto& r : a.results)
+      if (r.area_ha > 0 && !r.rule->is_score && r.rule->verdict == Verdict::Afstemming &&
+          r.rule->party.find("ASTRON") != std::string::npos)
+        astron = true;
+    EXPECT_TRUE(astron) << x << "," << y;
+    EXPECT_GE(a.verdict, Verdict::Afstemming);
+  }
+}
+
+TEST_F(DrentheRules, SuitabilityHectaresPerGemeenteAddUpToItsArea) {
+  Store s = Store::open(*dir_ / "d.gpkg");
+  RuleSet set = load_rules(fs::path(CASCO_DATA_DIR) / "rules.toml");
+  Suitability su = suitability(s, CompiledRules(set, "zonnepark", layer_ids(s)));
+  auto rows = class_areas(s, su.verdict, {"gemeenten", "regios"});
+  auto areas = zonal_stats(s.read("provincie"), s.read("gemeenten"), s.zones("gemeenten"));
+  ASSERT_EQ(rows.size(), 15u);
+  for (std::size_t i = 0; i < 12; ++i) {
+    double sum = 0;
+    for (double h : rows[i].ha) sum += h;
+    EXPECT_NEAR(sum, areas[i].area_ha, 1e-6) << rows[i].name;
+    EXPECT_GT(rows[i].ha[2] + rows[i].ha[4], 0.0)
+        << rows[i].name;  // ASTRON everywhere, N2000 somewhere
+  }
+}
