@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -237,8 +238,9 @@ int main(int argc, char** argv) {
       auto with_suffix = [&](const std::string& suffix) {
         return fs::path(out_prefix.string() + suffix);
       };
-      for (auto& [raster, suffix] : {std::pair<const Raster*, std::string>{&result.verdict, ".tif"},
-                                     {&result.score, "_score.tif"}}) {
+      for (auto& [raster, suffix] :
+           {std::pair<const Raster*, std::string>{&result.verdict, "_verdict.tif"},
+            {&result.score, "_score.tif"}}) {
         AtomicOutput out(with_suffix(suffix));
         write_geotiff(*raster, out.temp_path());
         out.commit();
@@ -251,10 +253,41 @@ int main(int argc, char** argv) {
       }
       auto rows = rules::class_areas(s, result.verdict, zone_layers);
       std::cout << rules::format_class_areas(rows, kind, format);
+      {
+        AtomicOutput csv(with_suffix("_hectares.csv"));
+        std::ofstream(csv.temp_path()) << rules::format_class_areas(rows, kind, "csv");
+        csv.commit();
+      }
+      // Maps: the class per cell with its hectares (over the first zones layer), and the score.
+      const auto& kd = set.kind(kind);
+      MapSpec classes;
+      classes.title = fmt::format("Waar past {}? Oordeel van het afwegingskader per cel", kd.title);
+      classes.subtitle = fmt::format("{} · {}", set.name, set.version);
+      static const unsigned colours[5] = {0x1a9641, 0xa6d96a, 0xfdae61, 0xf46d43, 0xd7191c};
+      for (int k = 4; k >= 0; --k) {
+        double ha = 0;
+        for (const auto& r : rows)
+          if (r.zone_layer == zone_layers.front()) ha += r.ha[k];
+        classes.classes.push_back({static_cast<float>(k),
+                                   rules::dutch_label(static_cast<rules::Verdict>(k)), colours[k],
+                                   ha});
+      }
+      write_map(s, result.verdict, classes, with_suffix("_verdict.png"));
+      MapSpec score;
+      score.title = fmt::format("Geschiktheid voor {}: som van de scoreregels", kd.title);
+      score.unit = "score";
+      score.diverging = true;
+      write_map(s, result.score, score, with_suffix("_score.png"));
       info(
-          "wrote {} (verdict class per cell: 0 vrij, 1 voorwaarde, 2 afstemming, 3 nee_tenzij, 4 "
-          "verboden) and {}",
-          with_suffix(".tif").string(), with_suffix("_score.tif").string());
+          "wrote {0}_verdict.tif/.png (0 vrij, 1 voorwaarde, 2 afstemming, 3 nee_tenzij, 4 "
+          "verboden), "
+          "{0}_score.tif/.png and {0}_hectares.csv",
+          out_prefix.string());
+      std::size_t waiting = 0;
+      for (const auto& r : set.rules) waiting += !r.enabled && r.applies_to(kind);
+      if (waiting)
+        info("{} rule(s) for {} not checked: the model lacks their layer (see 'needs' in {})",
+             waiting, kind, rules_file.string());
       return 0;
     }
   } catch (const Error& e) {

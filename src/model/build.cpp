@@ -228,7 +228,12 @@ Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
         int32_t l = labels[i];
         if (l < 0) continue;
         auto li = static_cast<std::size_t>(l);
-        cells[i] += static_cast<float>(L.spread ? value[li] / count[li] : value[li]);
+        double v = value[li];
+        if (L.mode == LayerDef::AttributeMode::Spread)
+          v /= count[li];
+        else if (L.mode == LayerDef::AttributeMode::PerHa)
+          v /= count[li] * grid.cell_area_ha();
+        cells[i] += static_cast<float>(v);
       }
       break;
     }

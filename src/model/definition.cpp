@@ -143,11 +143,18 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
     case Derivation::Attribute: {
       L.field = get_string(ctx, t, "field", true, where + " (derivation attribute)");
       std::string mode = get_string(ctx, t, "mode", false, where, "spread");
-      if (mode != "spread" && mode != "value")
-        ctx.error_at(*t.get("mode"),
-                     "'mode' must be \"spread\" (divide each feature's value over its "
-                     "cells) or \"value\" (burn the value into every cell)");
-      L.spread = mode == "spread";
+      if (mode == "spread")
+        L.mode = LayerDef::AttributeMode::Spread;
+      else if (mode == "per_ha")
+        L.mode = LayerDef::AttributeMode::PerHa;
+      else if (mode == "value")
+        L.mode = LayerDef::AttributeMode::Value;
+      else
+        ctx.error_at(
+            *t.get("mode"),
+            "'mode' must be \"spread\" (divide each feature's value over its cells), \"per_ha\" "
+            "(the feature's value per hectare in each cell) or \"value\" (burn the value into "
+            "every cell)");
       break;
     }
     case Derivation::Resample: {

@@ -37,8 +37,10 @@ struct LayerDef {
   SourceDef source;
   // attribute
   std::string field;
-  bool spread =
-      true;  // spread a zone's total over its cells (sum preserved) or burn the value as is
+  // How a feature's value lands in its cells: "spread" divides it over them (sums preserved),
+  // "per_ha" gives each cell the feature's density per hectare, "value" burns it in as is.
+  enum class AttributeMode { Spread, PerHa, Value };
+  AttributeMode mode = AttributeMode::Spread;
   // resample
   std::string resampling = "nearest";
   int band = 1;

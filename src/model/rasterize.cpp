@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <memory>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace casco {
 namespace {
@@ -255,7 +255,8 @@ void scan_band(const std::vector<EdgeRef>& edges, int r0, int r1, int cols, Span
       lo = std::min(lo, er0);
       hi = std::max(hi, er1);
       double dxdy = (e.b.x - e.a.x) / (e.b.y - e.a.y);
-      for (int r = er0; r < er1; ++r) xs[static_cast<std::size_t>(r - r0)].push_back(e.a.x + (r + 0.5 - e.a.y) * dxdy);
+      for (int r = er0; r < er1; ++r)
+        xs[static_cast<std::size_t>(r - r0)].push_back(e.a.x + (r + 0.5 - e.a.y) * dxdy);
     }
     for (int r = lo; r < hi; ++r) {
       auto& v = xs[static_cast<std::size_t>(r - r0)];
@@ -281,10 +282,11 @@ void burn(const Grid& grid, const std::vector<Shape>& shapes, Init&& init, Set&&
   tbb::parallel_for(0, static_cast<int>(bands.size()), [&](int band) {
     int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
     init(r0, r1);
-    scan_band(bands[static_cast<std::size_t>(band)], r0, r1, cols, [&](int r, int c0, int c1, uint32_t f) {
-      set(r, c0, c1, f);
-      has_cell[f].store(1, std::memory_order_relaxed);
-    });
+    scan_band(bands[static_cast<std::size_t>(band)], r0, r1, cols,
+              [&](int r, int c0, int c1, uint32_t f) {
+                set(r, c0, c1, f);
+                has_cell[f].store(1, std::memory_order_relaxed);
+              });
   });
   // Lines and points touch few cells; sequential keeps "later wins" simple.
   for (std::size_t f = 0; f < shapes.size(); ++f) {
@@ -293,7 +295,8 @@ void burn(const Grid& grid, const std::vector<Shape>& shapes, Init&& init, Set&&
     if (s.type == Shape::Type::Line) {
       for (const auto& line : s.parts) {
         if (line.size() == 1) walk_segment(line[0], line[0], cols, rows, cell);
-        for (std::size_t i = 0; i + 1 < line.size(); ++i) walk_segment(line[i], line[i + 1], cols, rows, cell);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i)
+          walk_segment(line[i], line[i + 1], cols, rows, cell);
       }
     } else if (s.type == Shape::Type::Point) {
       for (const auto& p : s.parts) {
@@ -304,8 +307,10 @@ void burn(const Grid& grid, const std::vector<Shape>& shapes, Init&& init, Set&&
   }
   // Polygons smaller than a cell (or slivers between centres) claim their anchor's cell.
   for (std::size_t f = 0; f < shapes.size(); ++f) {
-    if (has_cell[f].load(std::memory_order_relaxed) || shapes[f].type != Shape::Type::Polygon) continue;
-    int c = static_cast<int>(std::floor(shapes[f].anchor.x)), r = static_cast<int>(std::floor(shapes[f].anchor.y));
+    if (has_cell[f].load(std::memory_order_relaxed) || shapes[f].type != Shape::Type::Polygon)
+      continue;
+    int c = static_cast<int>(std::floor(shapes[f].anchor.x)),
+        r = static_cast<int>(std::floor(shapes[f].anchor.y));
     if (c >= 0 && r >= 0 && c < cols && r < rows) set(r, c, c + 1, static_cast<uint32_t>(f));
   }
 }
@@ -320,7 +325,8 @@ Labels label_cells(const Grid& grid, const std::vector<Shape>& shapes) {
       grid, shapes,
       [&](int r0, int r1) { std::fill(label.data() + r0 * cols, label.data() + r1 * cols, -1); },
       [&](int r, int c0, int c1, uint32_t f) {
-        std::fill(label.data() + r * cols + c0, label.data() + r * cols + c1, static_cast<int32_t>(f));
+        std::fill(label.data() + r * cols + c0, label.data() + r * cols + c1,
+                  static_cast<int32_t>(f));
       });
   return label;
 }
@@ -331,7 +337,9 @@ Raster presence(const Grid& grid, const std::vector<Shape>& shapes) {
   const std::size_t cols = static_cast<std::size_t>(grid.cols);
   burn(
       grid, shapes, [&](int r0, int r1) { std::fill(v + r0 * cols, v + r1 * cols, 0.0f); },
-      [&](int r, int c0, int c1, uint32_t) { std::fill(v + r * cols + c0, v + r * cols + c1, 1.0f); });
+      [&](int r, int c0, int c1, uint32_t) {
+        std::fill(v + r * cols + c0, v + r * cols + c1, 1.0f);
+      });
   return out;
 }
 
@@ -342,7 +350,8 @@ Raster coverage(const Grid& grid, const std::vector<Shape>& shapes) {
   tbb::parallel_for(0, static_cast<int>(bands.size()), [&](int band) {
     int r0 = band * kBandRows, r1 = std::min(rows, r0 + kBandRows);
     std::vector<double> buf(static_cast<std::size_t>(r1 - r0) * (cols + 2), 0.0);
-    for (const EdgeRef& e : bands[static_cast<std::size_t>(band)]) accumulate_edge(buf.data(), cols, r0, r1, e.a, e.b);
+    for (const EdgeRef& e : bands[static_cast<std::size_t>(band)])
+      accumulate_edge(buf.data(), cols, r0, r1, e.a, e.b);
     for (int r = r0; r < r1; ++r) {
       const double* a = buf.data() + static_cast<std::size_t>(r - r0) * (cols + 2);
       float* o = out.values.data() + static_cast<std::size_t>(r) * cols;

@@ -309,6 +309,10 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
         if (!rule.party.empty()) jr["party"] = rule.party;
         rs.push_back(jr);
       }
+      auto& waiting = p["not_checked"] = nlohmann::json::array();
+      for (const auto& r : set.rules)
+        if (!r.enabled && r.applies_to(a.kind))
+          waiting.push_back({{"id", r.id}, {"title", r.title}, {"needs", r.needs}});
       plans.push_back(p);
     }
     return j.dump(2) + "\n";
@@ -402,6 +406,16 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
                 : "  Geen enkele regel is van toepassing: het plan ligt vrij.\n";
     out += fmt::format("\n{}Geschiktheidsscore (gemiddeld over het plan): {:+.2f}\n",
                        md ? "" : "  ", a.score);
+    std::string waiting;
+    for (const auto& r : set.rules)
+      if (!r.enabled && r.applies_to(a.kind)) {
+        std::string needs;
+        for (const auto& n : r.needs) needs += (needs.empty() ? "" : ", ") + n;
+        waiting += fmt::format("{}{} ({} ontbreekt)", waiting.empty() ? "" : "; ", r.title, needs);
+      }
+    if (!waiting.empty())
+      out += fmt::format("{}Niet getoetst, de kaartlaag ontbreekt nog in het model: {}\n",
+                         md ? "\n" : "  ", waiting);
     for (const auto& n : a.notes) out += fmt::format("{}Let op: {}\n", md ? "\n> " : "  ", n);
     out += "\n";
   }
