@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: build casco, build the Drenthe province model from the bundled open data, and
-# print its summary, figures per gemeente and regio, and quick-look maps.
+# The main job: build casco, build the Drenthe province model from the bundled open data, print
+# its summary, figures per gemeente and regio and quick-look maps, judge example plans against the
+# afwegingskader and map where housing and solar parks fit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-out}"
@@ -23,5 +24,15 @@ for layer in natura2000 inwoners afstand_station gemeenten; do
   $CASCO export "$OUT/drenthe.gpkg" "$layer" "$OUT/$layer.png"
 done
 echo
+echo "=== Afwegingskader: five example plans judged rule by rule ==="
+$CASCO assess "$OUT/drenthe.gpkg" data/drenthe/rules.toml data/drenthe/plannen/voorbeeldplannen.geojson \
+  --parts "$OUT/toetsing_delen.geojson"
+echo
+$CASCO assess "$OUT/drenthe.gpkg" data/drenthe/rules.toml data/drenthe/plannen/voorbeeldplannen.geojson \
+  --format markdown > "$OUT/toetsing.md"
+for kind in woningbouw zonnepark; do
+  $CASCO suitability "$OUT/drenthe.gpkg" data/drenthe/rules.toml --kind "$kind" -o "$OUT/geschiktheid_$kind" --by regios
+  echo
+done
 echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
-echo "Maps: $OUT/*.png"
+echo "Maps: $OUT/*.png · plan assessment: $OUT/toetsing.md, $OUT/toetsing_delen.geojson"

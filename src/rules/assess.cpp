@@ -320,7 +320,20 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
   const bool md = format == ReportFormat::Markdown;
   std::string out;
   if (all.size() > 1) {
-    // Many plans: one table.
+    // Many plans: one table, columns as wide as their longest entry (UTF-8 aware).
+    auto width = [](const std::string& t) {
+      std::size_t n = 0;
+      for (unsigned char c : t) n += (c & 0xC0) != 0x80;
+      return n;
+    };
+    auto pad = [&](const std::string& t, std::size_t w) {
+      return t + std::string(w > width(t) ? w - width(t) : 0, ' ');
+    };
+    std::size_t name_w = 4, kind_w = 5;
+    for (const auto& a : all) {
+      name_w = std::max(name_w, width(a.plan));
+      kind_w = std::max(kind_w, width(kind_title(a.kind)));
+    }
     if (md) {
       out += fmt::format(
           "# Toetsing aan {}\n\n| plan | soort | ha | oordeel | regels van toepassing "
@@ -328,8 +341,8 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
           set.name);
     } else {
       out += fmt::format("Toetsing aan {} ({} plannen)\n\n", set.name, all.size());
-      out += fmt::format("{:<32} {:<20} {:>8}  {:<14} {}\n", "plan", "soort", "ha", "oordeel",
-                         "regels van toepassing");
+      out += pad("plan", name_w) + "  " + pad("soort", kind_w) +
+             fmt::format("  {:>8}  {:<11} {}\n", "ha", "oordeel", "regels van toepassing");
     }
     for (const auto& a : all) {
       std::string hits;
@@ -341,8 +354,8 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
         out += fmt::format("| {} | {} | {} | {} | {} |\n", a.plan, kind_title(a.kind),
                            ha(a.area_ha), to_string(a.verdict), hits);
       else
-        out += fmt::format("{:<32} {:<20} {:>8}  {:<14} {}\n", a.plan, kind_title(a.kind),
-                           ha(a.area_ha), to_string(a.verdict), hits);
+        out += pad(a.plan, name_w) + "  " + pad(kind_title(a.kind), kind_w) +
+               fmt::format("  {:>8}  {:<11} {}\n", ha(a.area_ha), to_string(a.verdict), hits);
     }
     return out;
   }

@@ -134,3 +134,51 @@ TEST(Cli, InterruptedBuildLeavesThePreviousStoreIntact) {
   for (auto& entry : fs::directory_iterator(dir.path()))
     EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
 }
+
+TEST(Cli, AssessPrintsVerdictsAndExitsZeroWhateverTheVerdict) {
+  casco::test::TempDir dir;
+  casco::test::write_file(
+      dir / "plannen.geojson",
+      casco::test::rd_collection(
+          R"({"type":"Feature","properties":{"naam":"Heide"},"geometry":{"type":"Polygon","coordinates":[[[223000,535500],[224000,535500],[224000,536500],[223000,536500],[223000,535500]]]}},)"
+          R"({"type":"Feature","properties":{"naam":"Centrum"},"geometry":{"type":"Polygon","coordinates":[[[233000,556000],[234000,556000],[234000,557000],[233000,557000],[233000,556000]]]}})"));
+  std::string rules = std::string(CASCO_DATA_DIR) + "/rules.toml";
+  Result r =
+      run("assess " + store().string() + " " + rules + " " + (dir / "plannen.geojson").string() +
+          " --kind woningbouw --parts " + (dir / "delen.gpkg").string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Heide"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verboden"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "delen.gpkg"));
+  Result md = run("assess --format markdown " + store().string() + " " + rules + " " +
+                  (dir / "plannen.geojson").string() + " --kind zonnepark");
+  EXPECT_EQ(md.code, 0) << md.out;
+  EXPECT_NE(md.out.find("| plan | soort | ha | oordeel |"), std::string::npos) << md.out;
+  Result bad_kind = run("assess " + store().string() + " " + rules + " " +
+                        (dir / "plannen.geojson").string() + " --kind kantoren");
+  EXPECT_EQ(bad_kind.code, 1);
+  EXPECT_NE(bad_kind.out.find("unknown kind of development 'kantoren'"), std::string::npos)
+      << bad_kind.out;
+  casco::test::write_file(
+      dir / "kapot.toml",
+      "[ruleset]\nname = \"x\"\n[kinds.woningbouw]\ntitle = \"W\"\n[[rule]]\nid = \"a\"\ntitle = "
+      "\"A\"\n"
+      "kinds = [\"*\"]\nwhen = \"natura2000 >\"\nverdict = \"verboden\"\nreason = \"r\"\n"
+      "policy = { document = \"d\" }\n");
+  Result syntax = run("assess " + store().string() + " " + (dir / "kapot.toml").string() + " " +
+                      (dir / "plannen.geojson").string() + " --kind woningbouw");
+  EXPECT_EQ(syntax.code, 1);
+  EXPECT_NE(syntax.out.find("kapot.toml:9:21:"), std::string::npos) << syntax.out;
+}
+
+TEST(Cli, SuitabilityWritesMapsAndAHectareTable) {
+  casco::test::TempDir dir;
+  Result r = run("suitability " + store().string() + " " + std::string(CASCO_DATA_DIR) +
+                 "/rules.toml --kind zonnepark -o " + (dir / "zp").string() + " --format csv");
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* f :
+       {"zp_verdict.tif", "zp_verdict.png", "zp_score.tif", "zp_score.png", "zp_hectares.csv"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  EXPECT_NE(r.out.find("Midden-Drenthe"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Zuidoost-Drenthe"), std::string::npos) << r.out;
+}
