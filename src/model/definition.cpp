@@ -1,63 +1,22 @@
 #include "model/definition.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/toml_reader.hpp"
 
 namespace casco {
 namespace {
 
-struct Ctx {
-  std::string file;
+// The reader plus the folder that relative source paths are resolved against.
+struct Ctx : TomlReader {
   std::filesystem::path base;
-
-  [[noreturn]] void error_at(const toml::node& n, const std::string& msg) const {
-    const auto& s = n.source().begin;
-    fail("{}:{}:{}: {}", file, s.line, s.column, msg);
-  }
-  [[noreturn]] void error_at(const toml::table& t, const std::string& msg) const {
-    const auto& s = t.source().begin;
-    fail("{}:{}:{}: {}", file, s.line, s.column, msg);
-  }
+  Ctx(std::string file, std::filesystem::path folder)
+      : TomlReader(std::move(file)), base(std::move(folder)) {}
 };
-
-void check_keys(const Ctx& ctx, const toml::table& t, const std::string& where,
-                std::initializer_list<const char*> allowed) {
-  for (auto&& [k, v] : t) {
-    bool ok =
-        std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return k.str() == a; });
-    if (!ok) {
-      std::string list;
-      for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-      ctx.error_at(v, fmt::format("unknown key '{}' in {} (allowed: {})", k.str(), where, list));
-    }
-  }
-}
-
-std::string get_string(const Ctx& ctx, const toml::table& t, const char* key, bool required,
-                       const std::string& where, std::string def = {}) {
-  const toml::node* n = t.get(key);
-  if (!n) {
-    if (required) ctx.error_at(t, fmt::format("{} needs a '{}' (a text value)", where, key));
-    return def;
-  }
-  if (!n->is_string())
-    ctx.error_at(*n, fmt::format("'{}' in {} must be a text value in quotes", key, where));
-  return n->as_string()->get();
-}
-
-double get_number(const Ctx& ctx, const toml::table& t, const char* key, double def,
-                  const std::string& where) {
-  const toml::node* n = t.get(key);
-  if (!n) return def;
-  if (auto v = n->value<double>()) return *v;
-  ctx.error_at(*n, fmt::format("'{}' in {} must be a number", key, where));
-}
 
 SourceDef parse_source(const Ctx& ctx, const toml::node& node, const std::string& where) {
   SourceDef s;
@@ -67,12 +26,12 @@ SourceDef parse_source(const Ctx& ctx, const toml::node& node, const std::string
   }
   const toml::table* t = node.as_table();
   if (!t) ctx.error_at(node, where + " must be a file path or a table { path = \"...\", ... }");
-  check_keys(ctx, *t, where, {"path", "layer", "where", "crs", "osm_tag", "open_options"});
-  s.path = ctx.base / get_string(ctx, *t, "path", true, where);
-  s.layer = get_string(ctx, *t, "layer", false, where);
-  s.where = get_string(ctx, *t, "where", false, where);
-  s.crs = get_string(ctx, *t, "crs", false, where);
-  s.osm_tag = get_string(ctx, *t, "osm_tag", false, where);
+  ctx.check_keys(*t, where, {"path", "layer", "where", "crs", "osm_tag", "open_options"});
+  s.path = ctx.base / ctx.text(*t, "path", true, where);
+  s.layer = ctx.text(*t, "layer", false, where);
+  s.where = ctx.text(*t, "where", false, where);
+  s.crs = ctx.text(*t, "crs", false, where);
+  s.osm_tag = ctx.text(*t, "osm_tag", false, where);
   if (const toml::node* oo = t->get("open_options")) {
     const toml::array* arr = oo->as_array();
     if (!arr) ctx.error_at(*oo, "'open_options' must be a list of \"KEY=VALUE\" texts");
@@ -101,7 +60,7 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   LayerDef L;
   L.line = static_cast<int>(t.source().begin.line);
   std::string where = fmt::format("layer #{}", index + 1);
-  L.id = get_string(ctx, t, "id", true, where);
+  L.id = ctx.text(t, "id", true, where);
   auto valid_id = [](const std::string& id) {
     if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
@@ -114,11 +73,11 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
                              "only a-z, 0-9 and _ (it becomes a table name)",
                              L.id));
   where = fmt::format("layer '{}'", L.id);
-  check_keys(ctx, t, where,
-             {"id", "title", "group", "unit", "description", "derivation", "source", "field",
-              "mode", "resampling", "band", "zone_code", "zone_name", "dissolve"});
-  L.title = get_string(ctx, t, "title", true, where);
-  L.group = get_string(ctx, t, "group", true, where);
+  ctx.check_keys(t, where,
+                 {"id", "title", "group", "unit", "description", "derivation", "source", "field",
+                  "mode", "resampling", "band", "zone_code", "zone_name", "dissolve"});
+  L.title = ctx.text(t, "title", true, where);
+  L.group = ctx.text(t, "group", true, where);
   const auto& groups = layer_groups();
   if (std::find(groups.begin(), groups.end(), L.group) == groups.end()) {
     std::string list;
@@ -126,8 +85,8 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
     ctx.error_at(*t.get("group"),
                  fmt::format("unknown group '{}' in {} (use one of: {})", L.group, where, list));
   }
-  L.unit = get_string(ctx, t, "unit", false, where, "");
-  L.description = get_string(ctx, t, "description", false, where, "");
+  L.unit = ctx.text(t, "unit", false, where, "");
+  L.description = ctx.text(t, "description", false, where, "");
   const toml::node* d = t.get("derivation");
   if (!d)
     ctx.error_at(
@@ -141,8 +100,8 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
 
   switch (L.derivation) {
     case Derivation::Attribute: {
-      L.field = get_string(ctx, t, "field", true, where + " (derivation attribute)");
-      std::string mode = get_string(ctx, t, "mode", false, where, "spread");
+      L.field = ctx.text(t, "field", true, where + " (derivation attribute)");
+      std::string mode = ctx.text(t, "mode", false, where, "spread");
       if (mode == "spread")
         L.mode = LayerDef::AttributeMode::Spread;
       else if (mode == "per_ha")
@@ -158,22 +117,22 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       break;
     }
     case Derivation::Resample: {
-      L.resampling = get_string(ctx, t, "resampling", false, where, "nearest");
+      L.resampling = ctx.text(t, "resampling", false, where, "nearest");
       if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
         ctx.error_at(*t.get("resampling"),
                      "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
-      L.band = static_cast<int>(get_number(ctx, t, "band", 1, where));
+      L.band = static_cast<int>(ctx.number(t, "band", 1, where));
       if (L.band < 1) ctx.error_at(*t.get("band"), "'band' counts from 1");
       break;
     }
     case Derivation::Zones: {
-      L.zone_code = get_string(ctx, t, "zone_code", true, where + " (derivation zones)");
-      L.zone_name = get_string(ctx, t, "zone_name", false, where, L.zone_code);
+      L.zone_code = ctx.text(t, "zone_code", true, where + " (derivation zones)");
+      L.zone_name = ctx.text(t, "zone_name", false, where, L.zone_code);
       if (const toml::node* dn = t.get("dissolve")) {
         const toml::table* dt = dn->as_table();
         if (!dt) ctx.error_at(*dn, "'dissolve' must be a table with 'field' and 'groups'");
-        check_keys(ctx, *dt, where + ".dissolve", {"field", "groups"});
-        L.dissolve_field = get_string(ctx, *dt, "field", true, where + ".dissolve");
+        ctx.check_keys(*dt, where + ".dissolve", {"field", "groups"});
+        L.dissolve_field = ctx.text(*dt, "field", true, where + ".dissolve");
         const toml::node* gn = dt->get("groups");
         if (!gn || !gn->is_table())
           ctx.error_at(*dt,
@@ -247,28 +206,22 @@ const LayerDef* ModelDef::find(const std::string& id) const {
 
 ModelDef parse_model_definition(const std::string& text, const std::filesystem::path& file) {
   Ctx ctx{file.string(), file.parent_path()};
-  toml::table root;
-  try {
-    root = toml::parse(text, file.string());
-  } catch (const toml::parse_error& e) {
-    const auto& s = e.source().begin;
-    fail("{}:{}:{}: malformed TOML: {}", file.string(), s.line, s.column, e.description());
-  }
-  check_keys(ctx, root, "the model file", {"model", "study_area", "layer"});
+  toml::table root = ctx.parse(text);
+  ctx.check_keys(root, "the model file", {"model", "study_area", "layer"});
   ModelDef m;
   m.file = file;
   const toml::table* model = root["model"].as_table();
   if (!model) fail("{}: missing [model] table (name, crs, cell_size)", file.string());
-  check_keys(ctx, *model, "[model]", {"name", "crs", "cell_size", "margin", "borders"});
-  m.name = get_string(ctx, *model, "name", false, "[model]", "model");
-  m.crs = get_string(ctx, *model, "crs", false, "[model]", "EPSG:28992");
-  m.cell_size = get_number(ctx, *model, "cell_size", 25.0, "[model]");
+  ctx.check_keys(*model, "[model]", {"name", "crs", "cell_size", "margin", "borders"});
+  m.name = ctx.text(*model, "name", false, "[model]", "model");
+  m.crs = ctx.text(*model, "crs", false, "[model]", "EPSG:28992");
+  m.cell_size = ctx.number(*model, "cell_size", 25.0, "[model]");
   if (!(m.cell_size > 0))
     ctx.error_at(*model->get("cell_size"),
                  fmt::format("cell_size must be a positive number of metres, not {}", m.cell_size));
-  m.margin = get_number(ctx, *model, "margin", 0.0, "[model]");
+  m.margin = ctx.number(*model, "margin", 0.0, "[model]");
   if (m.margin < 0) ctx.error_at(*model->get("margin"), "margin cannot be negative");
-  m.borders = get_string(ctx, *model, "borders", false, "[model]", "");
+  m.borders = ctx.text(*model, "borders", false, "[model]", "");
 
   const toml::node* sa = root.get("study_area");
   if (!sa)

@@ -1,7 +1,5 @@
 #include "rules/rules.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -9,55 +7,10 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/toml_reader.hpp"
 
 namespace casco::rules {
 namespace {
-
-struct Ctx {
-  std::string file;
-  [[noreturn]] void error_at(const toml::source_region& r, const std::string& msg) const {
-    fail("{}:{}:{}: {}", file, r.begin.line, r.begin.column, msg);
-  }
-};
-
-void check_keys(const Ctx& ctx, const toml::table& t, const std::string& where,
-                std::initializer_list<const char*> allowed) {
-  for (auto&& [k, v] : t) {
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k.str() == a; })) {
-      std::string list;
-      for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-      ctx.error_at(v.source(),
-                   fmt::format("unknown key '{}' in {} (allowed: {})", k.str(), where, list));
-    }
-  }
-}
-
-std::string text(const Ctx& ctx, const toml::table& t, const char* key, bool required,
-                 const std::string& where) {
-  const toml::node* n = t.get(key);
-  if (!n) {
-    if (required) ctx.error_at(t.source(), fmt::format("{} needs '{}'", where, key));
-    return {};
-  }
-  if (!n->is_string())
-    ctx.error_at(n->source(), fmt::format("'{}' in {} must be text in quotes", key, where));
-  return n->as_string()->get();
-}
-
-std::vector<std::string> texts(const Ctx& ctx, const toml::table& t, const char* key,
-                               const std::string& where) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (!n) return out;
-  const toml::array* a = n->as_array();
-  if (!a) ctx.error_at(n->source(), fmt::format("'{}' in {} must be a list of texts", key, where));
-  for (const auto& item : *a) {
-    if (!item.is_string())
-      ctx.error_at(item.source(), fmt::format("'{}' in {} must hold texts", key, where));
-    out.push_back(item.as_string()->get());
-  }
-  return out;
-}
 
 // Column of the first character inside the quotes of a one-line TOML string value.
 TextOrigin origin_of(const std::string& file, const toml::node& n) {
@@ -112,23 +65,17 @@ const Kind& RuleSet::kind(const std::string& id) const {
 }
 
 RuleSet parse_rules(const std::string& source, const std::filesystem::path& file) {
-  Ctx ctx{file.string()};
-  toml::table root;
-  try {
-    root = toml::parse(source, file.string());
-  } catch (const toml::parse_error& e) {
-    const auto& s = e.source().begin;
-    fail("{}:{}:{}: malformed TOML: {}", file.string(), s.line, s.column, e.description());
-  }
-  check_keys(ctx, root, "the rule file", {"ruleset", "kinds", "rule"});
+  TomlReader ctx(file.string());
+  toml::table root = ctx.parse(source);
+  ctx.check_keys(root, "the rule file", {"ruleset", "kinds", "rule"});
   RuleSet set;
   set.file = file;
   const toml::table* rs = root["ruleset"].as_table();
   if (!rs) fail("{}: missing [ruleset] (name, version)", file.string());
-  check_keys(ctx, *rs, "[ruleset]", {"name", "version", "description"});
-  set.name = text(ctx, *rs, "name", true, "[ruleset]");
-  set.version = text(ctx, *rs, "version", false, "[ruleset]");
-  set.description = text(ctx, *rs, "description", false, "[ruleset]");
+  ctx.check_keys(*rs, "[ruleset]", {"name", "version", "description"});
+  set.name = ctx.text(*rs, "name", true, "[ruleset]");
+  set.version = ctx.text(*rs, "version", false, "[ruleset]");
+  set.description = ctx.text(*rs, "description", false, "[ruleset]");
 
   const toml::table* kinds = root["kinds"].as_table();
   if (!kinds || kinds->empty())
@@ -136,11 +83,11 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
          file.string());
   for (auto&& [id, node] : *kinds) {
     const toml::table* kt = node.as_table();
-    if (!kt) ctx.error_at(node.source(), "each kind is a table: [kinds.NAME] with a title");
+    if (!kt) ctx.error_at(node, "each kind is a table: [kinds.NAME] with a title");
     std::string where = fmt::format("[kinds.{}]", id.str());
-    check_keys(ctx, *kt, where, {"title", "description"});
-    set.kinds.push_back({std::string(id.str()), text(ctx, *kt, "title", true, where),
-                         text(ctx, *kt, "description", false, where)});
+    ctx.check_keys(*kt, where, {"title", "description"});
+    set.kinds.push_back({std::string(id.str()), ctx.text(*kt, "title", true, where),
+                         ctx.text(*kt, "description", false, where)});
   }
 
   const toml::array* rules = root["rule"].as_array();
@@ -148,32 +95,32 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
   std::set<std::string> ids;
   for (const auto& node : *rules) {
     const toml::table* t = node.as_table();
-    if (!t) ctx.error_at(node.source(), "each [[rule]] must be a table");
+    if (!t) ctx.error_at(node, "each [[rule]] must be a table");
     Rule r;
     r.line = static_cast<int>(t->source().begin.line);
-    r.id = text(ctx, *t, "id", true, "a rule");
+    r.id = ctx.text(*t, "id", true, "a rule");
     std::string where = fmt::format("rule '{}'", r.id);
     if (!ids.insert(r.id).second)
-      ctx.error_at(t->get("id")->source(), fmt::format("rule id '{}' is used twice", r.id));
-    check_keys(ctx, *t, where,
-               {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party", "score",
-                "policy", "enabled", "needs"});
-    r.title = text(ctx, *t, "title", true, where);
-    r.reason = text(ctx, *t, "reason", true, where);
-    r.when = text(ctx, *t, "when", true, where);
-    r.kinds = texts(ctx, *t, "kinds", where);
+      ctx.error_at(*t->get("id"), fmt::format("rule id '{}' is used twice", r.id));
+    ctx.check_keys(*t, where,
+                   {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party",
+                    "score", "policy", "enabled", "needs"});
+    r.title = ctx.text(*t, "title", true, where);
+    r.reason = ctx.text(*t, "reason", true, where);
+    r.when = ctx.text(*t, "when", true, where);
+    r.kinds = ctx.texts(*t, "kinds", where);
     if (r.kinds.empty())
-      ctx.error_at(t->source(), where + " needs 'kinds' (a list, or [\"*\"] for every kind)");
+      ctx.error_at(*t, where + " needs 'kinds' (a list, or [\"*\"] for every kind)");
     if (r.kinds.size() == 1 && r.kinds[0] == "*") r.kinds.clear();
     for (const auto& k : r.kinds)
       if (std::none_of(set.kinds.begin(), set.kinds.end(),
                        [&](const Kind& kd) { return kd.id == k; })) {
         std::string names;
         for (const auto& kd : set.kinds) names += (names.empty() ? "" : ", ") + kd.id;
-        ctx.error_at(t->get("kinds")->source(),
+        ctx.error_at(*t->get("kinds"),
                      fmt::format("{}: unknown kind '{}' (kinds: {})", where, k, names));
       }
-    std::string verdict = text(ctx, *t, "verdict", true, where);
+    std::string verdict = ctx.text(*t, "verdict", true, where);
     static const std::map<std::string, Verdict> verdicts = {{"verboden", Verdict::Verboden},
                                                             {"nee_tenzij", Verdict::NeeTenzij},
                                                             {"afstemming", Verdict::Afstemming},
@@ -183,47 +130,45 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
       const toml::node* s = t->get("score");
       auto v = s ? s->value<double>() : std::nullopt;
       if (!v)
-        ctx.error_at(s ? s->source() : t->source(),
+        ctx.error_at(s ? *s : static_cast<const toml::node&>(*t),
                      where + ": verdict = \"score\" needs score = a number (e.g. 2 or -1.5)");
       r.score = *v;
     } else if (auto it = verdicts.find(verdict); it != verdicts.end()) {
       r.verdict = it->second;
       if (t->get("score"))
-        ctx.error_at(t->get("score")->source(), where + ": 'score' belongs to verdict = \"score\"");
+        ctx.error_at(*t->get("score"), where + ": 'score' belongs to verdict = \"score\"");
     } else {
       ctx.error_at(
-          t->get("verdict")->source(),
+          *t->get("verdict"),
           fmt::format(
               "{}: verdict '{}' must be verboden, nee_tenzij, afstemming, voorwaarde or score",
               where, verdict));
     }
-    r.conditions = texts(ctx, *t, "conditions", where);
-    r.party = text(ctx, *t, "party", false, where);
+    r.conditions = ctx.texts(*t, "conditions", where);
+    r.party = ctx.text(*t, "party", false, where);
     if (!r.is_score && r.verdict == Verdict::NeeTenzij && r.conditions.empty())
-      ctx.error_at(t->source(),
-                   where + ": a 'nee_tenzij' rule lists the 'conditions' a plan must argue");
+      ctx.error_at(*t, where + ": a 'nee_tenzij' rule lists the 'conditions' a plan must argue");
     if (!r.is_score && r.verdict == Verdict::Afstemming && r.party.empty())
-      ctx.error_at(t->source(), where + ": an 'afstemming' rule names the 'party' to consult");
+      ctx.error_at(*t, where + ": an 'afstemming' rule names the 'party' to consult");
     if (const toml::node* p = t->get("policy")) {
       const toml::table* pt = p->as_table();
       if (!pt)
-        ctx.error_at(p->source(),
+        ctx.error_at(*p,
                      where + ": policy = { document = \"...\", quote = \"...\", page = \"...\" }");
-      check_keys(ctx, *pt, where + ".policy", {"document", "quote", "page"});
-      r.policy = {text(ctx, *pt, "document", true, where + ".policy"),
-                  text(ctx, *pt, "quote", false, where + ".policy"),
-                  text(ctx, *pt, "page", false, where + ".policy")};
+      ctx.check_keys(*pt, where + ".policy", {"document", "quote", "page"});
+      r.policy = {ctx.text(*pt, "document", true, where + ".policy"),
+                  ctx.text(*pt, "quote", false, where + ".policy"),
+                  ctx.text(*pt, "page", false, where + ".policy")};
     } else {
-      ctx.error_at(t->source(),
-                   where + " needs 'policy' (the document it comes from, with a quote)");
+      ctx.error_at(*t, where + " needs 'policy' (the document it comes from, with a quote)");
     }
     if (const toml::node* e = t->get("enabled")) {
-      if (!e->is_boolean()) ctx.error_at(e->source(), "'enabled' is true or false");
+      if (!e->is_boolean()) ctx.error_at(*e, "'enabled' is true or false");
       r.enabled = e->as_boolean()->get();
     }
-    r.needs = texts(ctx, *t, "needs", where);
+    r.needs = ctx.texts(*t, "needs", where);
     if (!r.enabled && r.needs.empty())
-      ctx.error_at(t->source(), where + ": a disabled rule names the layer(s) it 'needs'");
+      ctx.error_at(*t, where + ": a disabled rule names the layer(s) it 'needs'");
     r.when_origin = origin_of(file.string(), *t->get("when"));
     Expression::parse(r.when, r.when_origin);  // syntax errors now, with line and column
     set.rules.push_back(std::move(r));
