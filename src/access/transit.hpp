@@ -1,0 +1,45 @@
+#pragma once
+// Public transport from a GTFS feed: RAPTOR over a departure window, with the median and a
+// pessimistic percentile of the travel time over the window's departure minutes.
+// (Owned by the transit work; see docs/access.md.)
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace casco::access {
+
+struct Gtfs {
+  struct Stop {
+    std::string id, name;
+    double lon = 0, lat = 0;
+    double x = 0, y = 0;  // model CRS
+  };
+  std::vector<Stop> stops;
+  // Trips grouped into RAPTOR routes (same stop sequence); times in seconds after midnight.
+  struct Route {
+    std::vector<uint32_t> stops;               // stop indices in order
+    std::vector<std::vector<int32_t>> arrivals, departures;  // [trip][position], trips sorted by departure
+  };
+  std::vector<Route> routes;
+  // Walking transfers between stops within a distance (seconds), CSR by stop.
+  std::vector<uint32_t> transfer_offsets, transfer_targets;
+  std::vector<float> transfer_seconds;
+  std::vector<std::string> warnings;  // rows skipped: "stop_times.txt:123: broken time '25:61:00'"
+};
+
+// Reads a GTFS folder (or .zip) for one service date (YYYYMMDD; calendar + calendar_dates);
+// reprojects stops to `crs`. Throws casco::Error naming the missing required file.
+Gtfs load_gtfs(const std::filesystem::path& feed, const std::string& date, const std::string& crs,
+               double transfer_max_m = 400, double walk_speed_kmh = 4.5);
+
+struct TransitTimes {
+  std::vector<float> median_s, pessimistic_s;  // per stop; infinity when unreachable
+};
+
+// From origin stops (stop index, access seconds) departing at every minute of [from_s, to_s):
+// per stop the median and the `percentile` (e.g. 90) of the travel time, up to `max_transfers`.
+TransitTimes raptor_window(const Gtfs& feed, const std::vector<std::pair<uint32_t, float>>& origins, int from_s,
+                           int to_s, double percentile = 90, int max_transfers = 3);
+
+}  // namespace casco::access
