@@ -2,6 +2,7 @@
 
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -9,6 +10,7 @@
 #include "casco/version.hpp"
 #include "core/crs.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace casco {
 namespace {
@@ -372,6 +374,70 @@ GDALDatasetUniquePtr Store::open_vectors() const {
   GDALDatasetUniquePtr ds(GDALDataset::Open(path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds) fail("cannot open '{}': {}", path_.string(), CPLGetLastErrorMsg());
   return ds;
+}
+
+void add_layers(const std::filesystem::path& path,
+                const std::vector<std::pair<LayerRecord, const Raster*>>& layers) {
+  Store old = Store::open(path);
+  for (const auto& [rec, raster] : layers)
+    if (!raster->grid.same_raster(old.grid()))
+      fail("layer '{}' is not on the grid of store '{}'", rec.id, path.string());
+  AtomicOutput out(path);
+  std::error_code ec;
+  std::filesystem::copy_file(path, out.temp_path(),
+                             std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) fail("cannot copy '{}': {}", path.string(), ec.message());
+  {
+    // Drop replaced raster tables and their GeoPackage metadata, and the old manifest tables.
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open(out.temp_path().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    if (!ds) fail("cannot update '{}': {}", path.string(), CPLGetLastErrorMsg());
+    auto sql = [&](const std::string& q) {
+      CPLErrorReset();
+      OGRLayer* r = ds->ExecuteSQL(q.c_str(), nullptr, nullptr);
+      if (r) ds->ReleaseResultSet(r);
+      if (CPLGetLastErrorType() == CE_Failure)
+        fail("cannot update '{}': {} ({})", path.string(), CPLGetLastErrorMsg(), q);
+    };
+    for (const auto& [rec, raster] : layers) {
+      if (!old.find(rec.id)) continue;
+      const std::string& t = rec.id;  // validated ids: a-z, 0-9, _
+      sql(fmt::format("DROP TABLE \"{}\"", t));
+      for (const char* meta :
+           {"gpkg_contents", "gpkg_tile_matrix", "gpkg_tile_matrix_set", "gpkg_extensions"})
+        sql(fmt::format("DELETE FROM {} WHERE lower(table_name) = lower('{}')", meta, t));
+      sql(
+          fmt::format("DELETE FROM gpkg_2d_gridded_coverage_ancillary WHERE "
+                      "lower(tile_matrix_set_name) = lower('{}')",
+                      t));
+      sql(fmt::format(
+          "DELETE FROM gpkg_2d_gridded_tile_ancillary WHERE lower(tpudt_name) = lower('{}')", t));
+    }
+    for (const char* table : {"casco_model", "casco_layers", "casco_zones"}) {
+      for (int i = 0; i < ds->GetLayerCount(); ++i)
+        if (EQUAL(ds->GetLayer(i)->GetName(), table)) {
+          ds->DeleteLayer(i);
+          break;
+        }
+    }
+  }
+  StoreWriter writer(out.temp_path(), old.grid());
+  StoreManifest m = old.manifest();
+  for (const auto& [rec, raster] : layers) {
+    writer.write_raster(rec.id, *raster);
+    LayerRecord r = rec;
+    if (r.built_at.empty()) r.built_at = utc_now_iso();
+    r.stats = compute_stats(*raster);
+    auto it = std::find_if(m.layers.begin(), m.layers.end(),
+                           [&](const LayerRecord& L) { return L.id == rec.id; });
+    if (it != m.layers.end())
+      *it = r;
+    else
+      m.layers.push_back(r);
+  }
+  writer.finish(m);
+  old = Store();  // close cached datasets before replacing the file
+  out.commit();
 }
 
 void write_geotiff(const Raster& raster, const std::filesystem::path& path) {

@@ -64,6 +64,12 @@ class Store {
   mutable std::map<std::string, std::shared_ptr<GDALDataset>> open_;
 };
 
+// Adds derived layers (accessibility, suitability, …) to an existing store, replacing layers of
+// the same id; the store is rewritten through a temporary copy, so a failure leaves it intact.
+// `casco build` keeps only the layers of the model definition.
+void add_layers(const std::filesystem::path& store,
+                const std::vector<std::pair<LayerRecord, const Raster*>>& layers);
+
 // Writes a new store file (normally a temporary that the caller renames into place).
 class StoreWriter {
  public:

@@ -413,3 +413,38 @@ source = { path = ")" + pbf.string() + R"(", layer = "lines", osm_tag = "highway
   EXPECT_EQ(s.layer("afstand_weg").stats.min, 0.0);
   (void)r;
 }
+
+TEST(Build, DerivedLayersAreAddedToAndReplacedInTheStore) {
+  Fixture f;
+  f.build();
+  Store s = Store::open(f.store);
+  Raster extra(s.grid(), 3.0f);
+  LayerRecord rec;
+  rec.id = "extra";
+  rec.title = "Afgeleid";
+  rec.group = "sociaal-economisch";
+  rec.derivation = "access";
+  add_layers(f.store, {{rec, &extra}});
+  Store s2 = Store::open(f.store);
+  ASSERT_NE(s2.find("extra"), nullptr);
+  EXPECT_EQ(s2.read("extra").at(3, 3), 3.0f);
+  EXPECT_EQ(s2.manifest().layers.size(), 6u);
+  EXPECT_EQ(s2.zones("zones").size(), 2u);
+  EXPECT_NEAR(sum(s2.read("inw")), 400.0, 1e-3);
+  // Replacing keeps one layer of that id with the new values.
+  Raster again(s.grid(), 7.0f);
+  add_layers(f.store, {{rec, &again}});
+  Store s3 = Store::open(f.store);
+  EXPECT_EQ(s3.manifest().layers.size(), 6u);
+  EXPECT_EQ(s3.read("extra").at(0, 0), 7.0f);
+  EXPECT_DOUBLE_EQ(s3.layer("extra").stats.mean, 7.0);
+  // A raster on another grid is refused and the store stays as it was.
+  Grid other = s.grid();
+  other.cols -= 1;
+  Raster wrong(other, 1.0f);
+  EXPECT_THROW(add_layers(f.store, {{rec, &wrong}}), Error);
+  EXPECT_EQ(Store::open(f.store).read("extra").at(0, 0), 7.0f);
+  // A rebuild from the definition keeps only the defined layers.
+  f.build(true);
+  EXPECT_EQ(Store::open(f.store).find("extra"), nullptr);
+}
