@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 
+#include "access/access.hpp"
 #include "casco/version.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -153,7 +154,23 @@ int main(int argc, char** argv) {
   suit->add_option("--format", format, "table format: text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
 
-  for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit}) common_flags(cmd);
+  // access
+  auto* acc = app.add_subcommand(
+      "access", "Travel times to facilities per mode, accessibility norms, what-if closures");
+  fs::path access_file, maps_dir;
+  std::string without;
+  bool no_store = false;
+  acc->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  acc->add_option("ACCESS", access_file, "Accessibility definition (access.toml)")->required();
+  acc->add_option("--without", without,
+                  "What-if: facility ids to close, comma-separated (e.g. a school or a bus stop)");
+  acc->add_option("--maps", maps_dir,
+                  "Write PNG maps of the norms (and of a what-if) into this folder");
+  acc->add_flag("--no-store", no_store, "Do not add the travel-time layers to the store");
+  acc->add_option("--format", format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+
+  for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit, acc}) common_flags(cmd);
 
   try {
     app.parse(argc, argv);
@@ -288,6 +305,96 @@ int main(int argc, char** argv) {
       if (waiting)
         info("{} rule(s) for {} not checked: the model lacks their layer (see 'needs' in {})",
              waiting, kind, rules_file.string());
+      return 0;
+    }
+    if (*acc) {
+      Store s = Store::open(store_path);
+      access::AccessConfig cfg = access::load_access_config(access_file);
+      s.layer(cfg.population);
+      for (const auto& z : cfg.zones) s.zones(z);
+      auto facilities = access::load_facilities(cfg, s);
+      access::AccessResult before = access::compute_access(cfg, s, facilities);
+      auto norms = access::evaluate_norms(cfg, s, before);
+      auto norm_map = [&](const access::NormTable& n, const Raster& r, const std::string& title,
+                          const std::vector<MapClass>& classes, const fs::path& png) {
+        MapSpec spec;
+        spec.title = title;
+        spec.subtitle = before.estimate ? "schatting hemelsbreed (geen wegennet)" : before.method;
+        spec.classes = classes;
+        (void)n;
+        write_map(s, r, spec, png);
+      };
+      if (without.empty()) {
+        std::cout << access::format_access(cfg, s, before, norms, format);
+        if (!maps_dir.empty())
+          for (const auto& n : norms)
+            norm_map(n, n.meets, n.norm->title,
+                     {{1, "haalt de norm", 0x1a9641, -1}, {0, "onder de norm", 0xd7191c, -1}},
+                     maps_dir / ("norm_" + n.norm->id + ".png"));
+        if (!no_store) {
+          std::vector<std::pair<LayerRecord, const Raster*>> layers;
+          for (const auto& L : before.layers) {
+            LayerRecord rec;
+            rec.id = access::layer_id(L.kind, L.mode);
+            rec.title = fmt::format("Reistijd naar {} ({}){}", L.kind, cfg.mode(L.mode).title,
+                                    before.estimate ? ", schatting hemelsbreed" : "");
+            rec.group = "sociaal-economisch";
+            rec.unit = "minuten";
+            rec.derivation = "access";
+            rec.description = before.method;
+            rec.source = access_file.string();
+            layers.push_back({rec, &L.minutes});
+          }
+          for (const auto& n : norms) {
+            LayerRecord rec;
+            rec.id = "norm_" + n.norm->id;
+            rec.title = n.norm->title + " (1 = haalt de norm)";
+            rec.group = "sociaal-economisch";
+            rec.unit = "0/1";
+            rec.derivation = "access";
+            rec.description = before.method;
+            rec.source = access_file.string();
+            layers.push_back({rec, &n.meets});
+          }
+          add_layers(store_path, layers);
+          info("added {} layer(s) to {} (tijd_<voorziening>_<wijze> in minutes, norm_<id>)",
+               layers.size(), store_path.string());
+        }
+        return 0;
+      }
+      std::vector<std::string> closed;
+      for (std::size_t a = 0, b; a < without.size(); a = b + 1) {
+        b = without.find(',', a);
+        if (b == std::string::npos) b = without.size();
+        if (b > a) closed.push_back(without.substr(a, b - a));
+      }
+      std::vector<access::Facility> remaining;
+      for (const auto& f : facilities)
+        if (std::find(closed.begin(), closed.end(), f.id) == closed.end()) remaining.push_back(f);
+      for (const auto& id : closed)
+        if (std::none_of(facilities.begin(), facilities.end(),
+                         [&](const access::Facility& f) { return f.id == id; }))
+          fail(
+              "--without: no facility has id '{}' (ids come from the id_field of each [[facility]] "
+              "in {})",
+              id, access_file.string());
+      access::AccessResult after = access::compute_access(cfg, s, remaining);
+      auto norms_after = access::evaluate_norms(cfg, s, after);
+      std::cout << access::format_what_if(cfg, norms, norms_after, closed, format);
+      if (!maps_dir.empty())
+        for (std::size_t i = 0; i < norms.size(); ++i) {
+          Raster change(s.grid(), kNoData);
+          for (std::size_t k = 0; k < change.values.size(); ++k) {
+            float b = norms[i].meets.values[k], a = norms_after[i].meets.values[k];
+            if (!std::isnan(b) && !std::isnan(a))
+              change.values[k] = b == 1 && a == 0 ? 2.0f : a == 1 ? 1.0f : 0.0f;
+          }
+          norm_map(norms[i], change, norms[i].norm->title + " — wat als " + without + " sluit?",
+                   {{2, "nieuw onder de norm", 0xd7191c, -1},
+                    {1, "haalt de norm nog", 0x1a9641, -1},
+                    {0, "was al onder de norm", 0xfdae61, -1}},
+                   maps_dir / ("wat_als_" + norms[i].norm->id + ".png"));
+        }
       return 0;
     }
   } catch (const Error& e) {

@@ -1,0 +1,105 @@
+#pragma once
+// Bereikbaarheid: travel time from every cell to the nearest facility of each kind, per mode;
+// minimum accessibility norms; what-if closures. Configured by access.toml (docs/access.md).
+// Without a road network the times are a documented estimate: straight-line distance x a detour
+// factor per mode at a mode speed ("schatting hemelsbreed").
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/grid.hpp"
+#include "model/definition.hpp"
+#include "model/store.hpp"
+
+namespace casco::access {
+
+struct ModeSettings {
+  std::string id;  // walk, bike, car, pt
+  std::string title;
+  double speed_kmh = 15;
+  double detour = 1.3;       // network distance / straight-line distance (estimate only)
+  double extra_minutes = 0;  // e.g. parking for the car
+};
+
+struct FacilityKind {
+  std::string kind, title;
+  SourceDef source;
+  std::string id_field, name_field, capacity_field;
+};
+
+struct Norm {
+  std::string id, kind, title;
+  std::vector<std::string> modes;  // met when any of these modes is within max_minutes
+  double max_minutes = 15;
+};
+
+struct AccessConfig {
+  std::filesystem::path file;
+  std::string name;
+  std::string population = "inwoners";  // model layer with people per cell
+  std::vector<std::string> zones;       // zones layers for the tables
+  std::filesystem::path network;        // .osm.pbf; empty: straight-line estimate
+  std::filesystem::path profile;        // road speeds; empty: built-in defaults
+  std::filesystem::path gtfs;           // GTFS folder; empty: no public transport
+  std::string date;                     // service date for the GTFS feed (YYYYMMDD)
+  int window_from_s = 7 * 3600, window_to_s = 9 * 3600;
+  double percentile = 90;
+  std::vector<ModeSettings> modes;
+  std::vector<FacilityKind> facilities;
+  std::vector<Norm> norms;
+
+  const ModeSettings& mode(const std::string& id) const;  // throws casco::Error listing modes
+};
+
+AccessConfig load_access_config(const std::filesystem::path& file);
+
+struct Facility {
+  std::string kind, id, name;
+  double x = 0, y = 0, capacity = 0;
+};
+// All facilities of the config, in the store's CRS. Facilities outside the grid are reported
+// (warning with their id) and left out.
+std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& store);
+
+struct AccessLayer {
+  std::string kind, mode;
+  Raster minutes;  // travel time per cell; NaN where not computed
+};
+
+struct AccessResult {
+  std::vector<AccessLayer> layers;
+  bool estimate = true;  // straight-line estimate (no network)
+  std::string method;    // how the times were made, for every output
+};
+
+// One multi-source search per kind and mode. `without` lists facility ids to leave out (what-if).
+AccessResult compute_access(const AccessConfig& cfg, const Store& store,
+                            const std::vector<Facility>& facilities);
+
+struct NormRow {
+  std::string zone_layer, code, name;
+  double people = 0, people_within = 0;
+};
+struct NormTable {
+  const Norm* norm = nullptr;
+  Raster meets;  // 1 meets the norm, 0 below it (NaN where there is no estimate)
+  std::vector<NormRow> rows;
+  double people = 0, people_within = 0;
+};
+std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& store,
+                                      const AccessResult& r);
+
+// Text, CSV or JSON: per norm and zone the people within and below the norm; per kind and mode
+// the population-weighted mean minutes and the share within 15 and 30 minutes.
+std::string format_access(const AccessConfig& cfg, const Store& store, const AccessResult& r,
+                          const std::vector<NormTable>& norms, const std::string& format);
+
+// What-if: the people newly below each norm when `without` facilities close, per zone.
+std::string format_what_if(const AccessConfig& cfg, const std::vector<NormTable>& before,
+                           const std::vector<NormTable>& after,
+                           const std::vector<std::string>& without, const std::string& format);
+
+// Layer records for the store: tijd_<kind>_<mode> (minutes) and norm_<id> (0/1).
+std::string layer_id(const std::string& kind, const std::string& mode);
+
+}  // namespace casco::access
