@@ -1,0 +1,208 @@
+// casco access on a hand-made model (times computable by hand) and on the bundled Drenthe data.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "access/access.hpp"
+#include "core/error.hpp"
+#include "model/build.hpp"
+#include "test_util.hpp"
+
+using namespace casco;
+using namespace casco::access;
+namespace fs = std::filesystem;
+
+namespace {
+
+// 1 km square at (200000, 500000), 25 m cells; two zones of 100 and 300 inhabitants.
+class AccessHandMade : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    auto& d = *dir_;
+    test::write_file(d / "area.geojson",
+                     test::rd_collection(test::rd_square(200000, 500000, 1000, "{}")));
+    test::write_file(
+        d / "zones.geojson",
+        test::rd_collection(
+            test::rd_square(200000, 500000, 500, R"({"code":"W","naam":"West","inwoners":100})") +
+            "," +
+            test::rd_square(200500, 500000, 500, R"({"code":"O","naam":"Oost","inwoners":300})")));
+    test::write_file(d / "model.toml", R"([model]
+cell_size = 25
+[study_area]
+path = "area.geojson"
+[[layer]]
+id = "zones"
+title = "Zones"
+group = "bestuur"
+derivation = "zones"
+source = "zones.geojson"
+zone_code = "code"
+zone_name = "naam"
+[[layer]]
+id = "inwoners"
+title = "Inwoners"
+group = "sociaal-economisch"
+derivation = "attribute"
+source = "zones.geojson"
+field = "inwoners"
+)");
+    // Two schools at cell centres: (row 19, col 1) and (row 19, col 38).
+    test::write_file(
+        d / "schools.geojson",
+        test::rd_collection(test::rd_point(200037.5, 500512.5, R"({"id":"S1"})") + "," +
+                            test::rd_point(200962.5, 500512.5, R"({"id":"S2"})") + "," +
+                            test::rd_point(150000, 400000, R"({"id":"FAR"})")));
+    test::write_file(d / "access.toml", R"([access]
+name = "Proef"
+population = "inwoners"
+zones = ["zones"]
+[modes.bike]
+speed_kmh = 15
+detour = 1.3
+[modes.car]
+speed_kmh = 60
+detour = 1.5
+extra_minutes = 2
+[[facility]]
+kind = "school"
+source = "schools.geojson"
+id_field = "id"
+[[norm]]
+id = "school_fiets_2"
+kind = "school"
+modes = ["bike"]
+max_minutes = 2
+)");
+    build_model(load_model_definition(d / "model.toml"), {d / "store.gpkg", std::nullopt, false});
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static inline test::TempDir* dir_ = nullptr;
+};
+
+const Raster& layer(const AccessResult& r, const std::string& kind, const std::string& mode) {
+  for (const auto& L : r.layers)
+    if (L.kind == kind && L.mode == mode) return L.minutes;
+  throw std::runtime_error("no layer");
+}
+
+}  // namespace
+
+TEST_F(AccessHandMade, StraightLineEstimateHasTheHandComputedMinutes) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  AccessConfig cfg = load_access_config(*dir_ / "access.toml");
+  std::vector<std::string> warnings;
+  auto old = set_warning_sink([&](std::string_view m) { warnings.emplace_back(m); });
+  auto fac = load_facilities(cfg, s);
+  set_warning_sink(old);
+  ASSERT_EQ(fac.size(), 2u);  // FAR lies outside the study area
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("FAR"), std::string::npos);
+  AccessResult r = compute_access(cfg, s, fac);
+  EXPECT_TRUE(r.estimate);
+  const Raster& bike = layer(r, "school", "bike");
+  const Raster& car = layer(r, "school", "car");
+  EXPECT_FLOAT_EQ(bike.at(19, 1), 0.0f);  // the school's own cell
+  EXPECT_FLOAT_EQ(car.at(19, 1), 2.0f);   // parking only
+  // (row 19, col 11): 250 m straight → 325 m by bike at 250 m/min = 1.3 min.
+  EXPECT_NEAR(bike.at(19, 11), 1.3, 1e-5);
+  // (row 15, col 4): 3-4-5 → 125 m, x 1.5 at 1000 m/min + 2 = 2.1875 min.
+  EXPECT_NEAR(car.at(15, 4), 2.1875, 1e-5);
+  // The nearer school counts: the middle is 462.5 m from both; col 38 side is near S2.
+  EXPECT_FLOAT_EQ(bike.at(19, 38), 0.0f);
+
+  auto norms = evaluate_norms(cfg, s, r);
+  ASSERT_EQ(norms.size(), 1u);
+  const NormTable& n = norms[0];
+  EXPECT_NEAR(n.people, 400, 1e-3);
+  // Within 2 min by bike = 500 m straight / 1.3 = 384.6 m of a school.
+  double within = 0;
+  const Raster inw = s.read("inwoners");
+  for (int row = 0; row < 40; ++row)
+    for (int col = 0; col < 40; ++col) {
+      double d1 = std::hypot(row - 19, col - 1), d2 = std::hypot(row - 19, col - 38);
+      if (std::min(d1, d2) * 25 * 1.3 / 250 <= 2) within += inw.at(row, col);
+    }
+  EXPECT_NEAR(n.people_within, within, 1e-2);
+  // The zone rows add up to the totals.
+  double people = 0, people_within = 0;
+  for (const auto& row : n.rows) {
+    people += row.people;
+    people_within += row.people_within;
+  }
+  EXPECT_NEAR(people, n.people, 1e-3);
+  EXPECT_NEAR(people_within, n.people_within, 1e-3);
+}
+
+TEST_F(AccessHandMade, ClosingAFacilityNeverMakesAnyoneFaster) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  AccessConfig cfg = load_access_config(*dir_ / "access.toml");
+  auto fac = load_facilities(cfg, s);
+  AccessResult before = compute_access(cfg, s, fac);
+  std::vector<Facility> without_s2;
+  for (const auto& f : fac)
+    if (f.id != "S2") without_s2.push_back(f);
+  AccessResult after = compute_access(cfg, s, without_s2);
+  for (std::size_t l = 0; l < before.layers.size(); ++l)
+    for (std::size_t i = 0; i < before.layers[l].minutes.values.size(); ++i)
+      ASSERT_GE(after.layers[l].minutes.values[i], before.layers[l].minutes.values[i]);
+  auto nb = evaluate_norms(cfg, s, before), na = evaluate_norms(cfg, s, after);
+  EXPECT_LT(na[0].people_within, nb[0].people_within);
+  std::string text = format_what_if(cfg, nb, na, {"S2"}, "text");
+  EXPECT_NE(text.find("Oost"), std::string::npos) << text;  // the east zone loses its school
+  EXPECT_EQ(text.find("West  "), std::string::npos) << text;
+}
+
+TEST_F(AccessHandMade, ConfigErrorsNameTheProblem) {
+  auto error_of = [&](const std::string& text) {
+    test::write_file(*dir_ / "bad.toml", text);
+    try {
+      load_access_config(*dir_ / "bad.toml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  std::string base =
+      "[access]\nname = \"x\"\n[modes.bike]\nspeed_kmh = 15\n[[facility]]\nkind = "
+      "\"school\"\nsource = \"s.geojson\"\n";
+  EXPECT_NE(error_of(base + "[[norm]]\nid = \"n\"\nkind = \"school\"\nmodes = [\"boat\"]\n")
+                .find("unknown mode 'boat'"),
+            std::string::npos);
+  EXPECT_NE(error_of(base + "[[norm]]\nid = \"n\"\nkind = \"gp\"\nmodes = [\"bike\"]\n")
+                .find("unknown facility kind 'gp'"),
+            std::string::npos);
+  EXPECT_NE(error_of("[access]\nname = \"x\"\n[modes.teleport]\n").find("unknown mode 'teleport'"),
+            std::string::npos);
+  EXPECT_NE(error_of(base + "[access.extra]\n").find("bad.toml:"), std::string::npos);
+}
+
+TEST(AccessDrenthe, EveryStationHasTravelTimeZeroAtItsOwnCellAndSharesAddUp) {
+  test::TempDir dir;
+  build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
+              {dir / "d.gpkg", 250.0, false});
+  Store s = Store::open(dir / "d.gpkg");
+  AccessConfig cfg = load_access_config(fs::path(CASCO_DATA_DIR) / "access.toml");
+  auto fac = load_facilities(cfg, s);
+  AccessResult r = compute_access(cfg, s, fac);
+  const Raster& bike = layer(r, "station", "bike");
+  int stations = 0;
+  for (const auto& f : fac) {
+    if (f.kind != "station") continue;
+    ++stations;
+    int c = static_cast<int>(std::floor(s.grid().px(f.x))),
+        row = static_cast<int>(std::floor(s.grid().py(f.y)));
+    EXPECT_FLOAT_EQ(bike.at(row, c), 0.0f) << f.name;
+  }
+  EXPECT_EQ(stations, 9);
+  auto norms = evaluate_norms(cfg, s, r);
+  for (const auto& n : norms) {
+    EXPECT_NEAR(n.people, 504105, 1.0) << n.norm->id;  // every inhabitant has an estimate
+    double by_gemeente = 0;
+    for (const auto& row : n.rows)
+      if (row.zone_layer == "gemeenten") by_gemeente += row.people;
+    EXPECT_NEAR(by_gemeente, 501922, 300)
+        << n.norm->id;  // wijken and gemeenten do not nest exactly
+  }
+}
