@@ -10,6 +10,7 @@
 #include <map>
 
 #include "access/access.hpp"
+#include "access/kernen.hpp"
 #include "casco/version.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -170,7 +171,18 @@ int main(int argc, char** argv) {
   acc->add_option("--format", format, "text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
 
-  for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit, acc}) common_flags(cmd);
+  // kernen
+  auto* kern = app.add_subcommand(
+      "kernen", "Classify places into the settlement hierarchy (stad, kerndorp, dorp, ...)");
+  fs::path kernen_file, places_out;
+  kern->add_option("STORE", store_path, "Model store (.gpkg)")->required();
+  kern->add_option("KERNEN", kernen_file, "Hierarchy definition (kernen.toml)")->required();
+  kern->add_option("-o,--out", places_out, "Also write the classified places (.geojson or .gpkg)");
+  kern->add_option("--format", format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+
+  for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit, acc, kern})
+    common_flags(cmd);
 
   try {
     app.parse(argc, argv);
@@ -395,6 +407,17 @@ int main(int argc, char** argv) {
                     {0, "was al onder de norm", 0xfdae61, -1}},
                    maps_dir / ("wat_als_" + norms[i].norm->id + ".png"));
         }
+      return 0;
+    }
+    if (*kern) {
+      Store s = Store::open(store_path);
+      access::KernenConfig cfg = access::load_kernen_config(kernen_file);
+      auto places = access::classify_places(cfg, s);
+      std::cout << access::format_kernen(cfg, places, format);
+      if (!places_out.empty()) {
+        access::write_places(places, s, places_out);
+        info("wrote {} places to {}", places.size(), places_out.string());
+      }
       return 0;
     }
   } catch (const Error& e) {

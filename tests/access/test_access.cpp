@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "access/access.hpp"
+#include "access/kernen.hpp"
 #include "core/error.hpp"
 #include "model/build.hpp"
 #include "test_util.hpp"
@@ -204,5 +206,57 @@ TEST(AccessDrenthe, EveryStationHasTravelTimeZeroAtItsOwnCellAndSharesAddUp) {
       if (row.zone_layer == "gemeenten") by_gemeente += row.people;
     EXPECT_NEAR(by_gemeente, 501922, 300)
         << n.norm->id;  // wijken and gemeenten do not nest exactly
+  }
+}
+
+TEST(Kernen, TheFourHemaCitiesAreAtTheTopOfTheHierarchy) {
+  test::TempDir dir;
+  build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
+              {dir / "d.gpkg", 500.0, false});
+  Store s = Store::open(dir / "d.gpkg");
+  KernenConfig cfg = load_kernen_config(fs::path(CASCO_DATA_DIR) / "kernen.toml");
+  auto places = classify_places(cfg, s);
+  std::map<std::string, const PlaceResult*> by_name;
+  for (const auto& p : places) by_name[p.name] = &p;
+  const std::string top = cfg.classes.front().id;
+  for (const char* city : {"Assen", "Emmen", "Hoogeveen", "Meppel"}) {
+    ASSERT_TRUE(by_name.count(city)) << city;
+    EXPECT_EQ(by_name[city]->class_id, top) << city << ": " << by_name[city]->reason;
+    EXPECT_NE(by_name[city]->reason.find("inwoners = "), std::string::npos);
+  }
+  // Every place gets a class; the list is ordered by class.
+  std::size_t stads = 0;
+  for (const auto& p : places) {
+    EXPECT_NE(p.class_id, "-") << p.name;
+    stads += p.class_id == top;
+  }
+  EXPECT_EQ(places.front().class_id, top);
+  EXPECT_LT(stads, 10u);
+  write_places(places, s, dir / "kernen.geojson");
+  EXPECT_TRUE(fs::exists(dir / "kernen.geojson"));
+}
+
+TEST(Kernen, AnUnknownVariableIsNamedWithItsPosition) {
+  test::TempDir dir;
+  build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
+              {dir / "d.gpkg", 1000.0, false});
+  std::string access = (fs::path(CASCO_DATA_DIR) / "access.toml").string();
+  std::string places =
+      (fs::path(CASCO_DATA_DIR) / "sources/places/drenthe_populated_places_geonames.csv").string();
+  test::write_file(
+      dir / "kernen.toml",
+      "[kernen]\nplaces = { path = \"" + places +
+          "\", crs = \"EPSG:4326\", open_options = [\"X_POSSIBLE_NAMES=longitude\", "
+          "\"Y_POSSIBLE_NAMES=latitude\"] }\nname_field = \"name\"\npopulation_field = "
+          "\"population\"\naccess = \"" +
+          access + "\"\n[[class]]\nid = \"stad\"\nwhen = \"inwoners >= 1 and supermarkt >= 1\"\n");
+  KernenConfig cfg = load_kernen_config(dir / "kernen.toml");
+  try {
+    classify_places(cfg, Store::open(dir / "d.gpkg"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("kernen.toml:8:27: unknown layer 'supermarkt'"),
+              std::string::npos)
+        << e.what();
   }
 }
