@@ -34,5 +34,13 @@ for kind in woningbouw zonnepark; do
   $CASCO suitability "$OUT/drenthe.gpkg" data/drenthe/rules.toml --kind "$kind" -o "$OUT/geschiktheid_$kind" --by regios
   echo
 done
+echo "=== Bereikbaarheid: travel times, norms, and what if Assen station closes ==="
+$CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --maps "$OUT"
+echo
+$CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --without "NL:S:asn" --maps "$OUT"
+echo
+echo "=== Kernenstructuur ==="
+$CASCO kernen "$OUT/drenthe.gpkg" data/drenthe/kernen.toml -o "$OUT/kernen.geojson" | head -30
+echo
 echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
 echo "Maps: $OUT/*.png · plan assessment: $OUT/toetsing.md, $OUT/toetsing_delen.geojson"
