@@ -1,7 +1,7 @@
 #pragma once
 // Road networks per mode from OpenStreetMap (libosmium): compact graphs in CSR arrays, origins
 // snapped to them, and one multi-source shortest-path search per facility kind and mode.
-// (Owned by the network work; see docs/access.md.)
+// See docs/access_network.md.
 #include <cstdint>
 #include <filesystem>
 #include <limits>

@@ -1,7 +1,7 @@
 #pragma once
 // Public transport from a GTFS feed: RAPTOR over a departure window, with the median and a
 // pessimistic percentile of the travel time over the window's departure minutes.
-// (Owned by the transit work; see docs/access.md.)
+// See docs/access_transit.md.
 #include <cstdint>
 #include <filesystem>
 #include <string>
