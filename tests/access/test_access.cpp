@@ -260,3 +260,115 @@ TEST(Kernen, AnUnknownVariableIsNamedWithItsPosition) {
         << e.what();
   }
 }
+
+// The whole path over real networks: the Groningen city-centre extract (roads) and a tiny GTFS
+// line through it (public transport).
+TEST(AccessNetwork, RoadGraphsAndTransitGiveTimesForEveryPopulatedCell) {
+  test::TempDir dir;
+  auto& d = dir;
+  test::write_file(
+      d / "area.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"inwoners":10000},"geometry":{"type":"Polygon","coordinates":[[[6.5486,53.2065],[6.5845,53.2065],[6.5845,53.2280],[6.5486,53.2280],[6.5486,53.2065]]]}}]})");
+  test::write_file(d / "model.toml", R"([model]
+cell_size = 100
+[study_area]
+path = "area.geojson"
+[[layer]]
+id = "stad"
+title = "Stad"
+group = "bestuur"
+derivation = "zones"
+source = "area.geojson"
+zone_code = "inwoners"
+[[layer]]
+id = "inwoners"
+title = "Inwoners"
+group = "sociaal-economisch"
+derivation = "attribute"
+source = "area.geojson"
+field = "inwoners"
+)");
+  build_model(load_model_definition(d / "model.toml"), {d / "store.gpkg", std::nullopt, false});
+  test::write_file(
+      d / "fac.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Point","coordinates":[6.5600,53.2150]}},{"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Point","coordinates":[6.5750,53.2200]}}]})");
+  fs::create_directories(d / "gtfs");
+  test::write_file(d / "gtfs/stops.txt",
+                   "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2100,6.5520\nS2,Midden,53.2150,"
+                   "6.5610\nS3,Oost,53.2240,6.5800\n");
+  test::write_file(d / "gtfs/routes.txt", "route_id,route_short_name,route_type\nR1,1,3\n");
+  test::write_file(d / "gtfs/calendar.txt",
+                   "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,"
+                   "end_date\nALL,1,1,1,1,1,1,1,20260101,20271231\n");
+  std::string trips = "route_id,service_id,trip_id\n",
+              times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
+  for (int k = 0; k < 24; ++k) {
+    int t = 6 * 60 + 10 * k;  // every 10 minutes from 06:00
+    trips += fmt::format("R1,ALL,T{}\n", k);
+    for (int s = 0; s < 3; ++s) {
+      int m = t + 4 * s;
+      times += fmt::format("T{0},{1:02d}:{2:02d}:00,{1:02d}:{2:02d}:00,S{3},{3}\n", k, m / 60,
+                           m % 60, s + 1);
+    }
+  }
+  test::write_file(d / "gtfs/trips.txt", trips);
+  test::write_file(d / "gtfs/stop_times.txt", times);
+  fs::path pbf = fs::path(CASCO_DATA_DIR) / "sources/osm/groningen-centrum.osm.pbf";
+  test::write_file(d / "access.toml", R"([access]
+population = "inwoners"
+zones = ["stad"]
+network = ")" + pbf.string() + R"("
+gtfs = "gtfs"
+date = "20261124"
+window = ["07:00", "08:00"]
+[modes.walk]
+speed_kmh = 4.5
+[modes.car]
+speed_kmh = 30
+[modes.pt]
+[[facility]]
+kind = "school"
+source = "fac.geojson"
+id_field = "id"
+[[norm]]
+id = "school_lopen_15"
+kind = "school"
+modes = ["walk"]
+max_minutes = 15
+)");
+  Store s = Store::open(d / "store.gpkg");
+  AccessConfig cfg = load_access_config(d / "access.toml");
+  auto fac = load_facilities(cfg, s);
+  ASSERT_EQ(fac.size(), 2u);
+  AccessResult r = compute_access(cfg, s, fac);
+  EXPECT_FALSE(r.estimate);
+  EXPECT_NE(r.method.find("wegennet"), std::string::npos) << r.method;
+  const Raster& walk = layer(r, "school", "walk");
+  const Raster& car = layer(r, "school", "car");
+  const Raster& pt = layer(r, "school", "pt");
+  const Raster pop = s.read("inwoners");
+  std::size_t populated = 0, walk_ok = 0, car_faster = 0, pt_cells = 0;
+  for (std::size_t i = 0; i < pop.values.size(); ++i) {
+    if (!(pop.values[i] > 0)) continue;
+    ++populated;
+    walk_ok += std::isfinite(walk.values[i]);
+    car_faster += car.values[i] <= walk.values[i];
+    pt_cells += std::isfinite(pt.values[i]);
+  }
+  EXPECT_GT(walk_ok, populated * 9 / 10);  // nearly every cell reaches a school on foot
+  EXPECT_GT(car_faster, populated * 9 / 10);
+  EXPECT_GT(pt_cells, 0u);
+  // A facility's own cell is minutes away at most.
+  int c = static_cast<int>(std::floor(s.grid().px(fac[0].x))),
+      row = static_cast<int>(std::floor(s.grid().py(fac[0].y)));
+  EXPECT_LT(walk.at(row, c), 3.0f);
+  // Closing school B never shortens a trip.
+  AccessResult after = compute_access(cfg, s, {fac[0]});
+  for (std::size_t l = 0; l < r.layers.size(); ++l)
+    for (std::size_t i = 0; i < pop.values.size(); ++i) {
+      float b = r.layers[l].minutes.values[i], a = after.layers[l].minutes.values[i];
+      if (std::isfinite(b) && std::isfinite(a)) {
+        ASSERT_GE(a, b - 1e-4f);
+      }
+    }
+}
