@@ -348,7 +348,10 @@ int main(int argc, char** argv) {
           for (const auto& L : before.layers) {
             LayerRecord rec;
             rec.id = access::layer_id(L.kind, L.mode);
-            rec.title = fmt::format("Reistijd naar {} ({}){}", L.kind, cfg.mode(L.mode).title,
+            std::string mode_title = L.mode.rfind("pt_p", 0) == 0
+                                         ? fmt::format("ov, {}e percentiel", L.mode.substr(4))
+                                         : cfg.mode(L.mode).title;
+            rec.title = fmt::format("Reistijd naar {} ({}){}", L.kind, mode_title,
                                     before.estimate ? ", schatting hemelsbreed" : "");
             rec.group = "sociaal-economisch";
             rec.unit = "minuten";

@@ -38,8 +38,9 @@ SourceDef parse_source(const TomlReader& r, const toml::node& node,
   }
   const toml::table* t = node.as_table();
   if (!t) r.error_at(node, where + " must be a file path or { path = \"...\", ... }");
-  r.check_keys(*t, where, {"path", "layer", "where", "crs", "open_options"});
+  r.check_keys(*t, where, {"path", "layer", "where", "crs", "osm_tag", "open_options"});
   s.path = base / r.text(*t, "path", true, where);
+  s.osm_tag = r.text(*t, "osm_tag", false, where);
   s.layer = r.text(*t, "layer", false, where);
   s.where = r.text(*t, "where", false, where);
   s.crs = r.text(*t, "crs", false, where);
@@ -249,11 +250,13 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       Raster metres = distance(g, mask);
       for (const ModeSettings* m : road_modes) {
         check_interrupted();
-        Raster minutes(g, Raster::Uninitialized{});
+        Raster minutes(g, Raster::Uninitialized{}), travelled(g, Raster::Uninitialized{});
         const double per_m = m->detour / speed_m_per_min(*m);
-        for (std::size_t i = 0; i < g.size(); ++i)
+        for (std::size_t i = 0; i < g.size(); ++i) {
           minutes.values[i] = static_cast<float>(metres.values[i] * per_m + m->extra_minutes);
-        res.layers.push_back({fk.kind, m->id, std::move(minutes)});
+          travelled.values[i] = static_cast<float>(metres.values[i] * m->detour);
+        }
+        res.layers.push_back({fk.kind, m->id, std::move(minutes), std::move(travelled)});
         progress.advance();
       }
     }
@@ -276,6 +279,19 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       Graph back = graph.reversed();  // times *to* the facilities
       auto origin = snap(back, xs, ys);
       const double m_per_s = m->speed_kmh / 3.6;
+      // Origins far from any road of this mode: reported, still given the walk to the nearest node.
+      std::size_t far = 0;
+      float furthest = 0;
+      for (const auto& o : origin) {
+        far += o.distance_m > 500;
+        furthest = std::max(furthest, o.distance_m);
+      }
+      if (far)
+        warn(
+            "{}: {} populated cell(s) lie more than 500 m from the {} network (furthest {:.0f} m); "
+            "their times include "
+            "that distance at {} km/h",
+            cfg.network.string(), far, m->id, furthest, m->speed_kmh);
       for (const auto& fk : cfg.facilities) {
         check_interrupted();
         std::vector<double> fx, fy;
@@ -284,17 +300,22 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
           fy.push_back(f->y);
         }
         std::vector<std::pair<uint32_t, float>> sources;
-        for (const auto& s : snap(back, fx, fy))
+        std::vector<float> start_m;
+        for (const auto& s : snap(back, fx, fy)) {
           sources.push_back({s.node, static_cast<float>(s.distance_m / m_per_s)});
-        auto t = multi_source(back, sources);
-        Raster minutes(g, kNoData);
+          start_m.push_back(s.distance_m);
+        }
+        std::vector<float> path_m;  // metres along the fastest path
+        auto t = multi_source(back, sources, kUnreachable, &path_m, &start_m);
+        Raster minutes(g, kNoData), travelled(g, kNoData);
         for (std::size_t k = 0; k < cells.size(); ++k) {
           float s = t[origin[k].node];
-          if (std::isfinite(s))
-            minutes.values[cells[k]] =
-                static_cast<float>((s + origin[k].distance_m / m_per_s) / 60.0 + m->extra_minutes);
+          if (!std::isfinite(s)) continue;
+          minutes.values[cells[k]] =
+              static_cast<float>((s + origin[k].distance_m / m_per_s) / 60.0 + m->extra_minutes);
+          travelled.values[cells[k]] = path_m[origin[k].node] + origin[k].distance_m;
         }
-        res.layers.push_back({fk.kind, m->id, std::move(minutes)});
+        res.layers.push_back({fk.kind, m->id, std::move(minutes), std::move(travelled)});
         progress.advance();
       }
     }
@@ -308,10 +329,11 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       for (const auto& w : feed.warnings) warn("{}", w);
       const double walk = 4.5 / 3.6;  // m/s to and from stops
       const int reach = static_cast<int>(std::ceil(kStopWalkRadius / g.cell));
-      res.method +=
-          fmt::format("; openbaar vervoer: RAPTOR over {:02d}:{:02d}-{:02d}:{:02d}, mediaan",
-                      cfg.window_from_s / 3600, cfg.window_from_s % 3600 / 60,
-                      cfg.window_to_s / 3600, cfg.window_to_s % 3600 / 60);
+      res.method += fmt::format(
+          "; openbaar vervoer: RAPTOR over {:02d}:{:02d}-{:02d}:{:02d}, mediaan en {:.0f}e "
+          "percentiel",
+          cfg.window_from_s / 3600, cfg.window_from_s % 3600 / 60, cfg.window_to_s / 3600,
+          cfg.window_to_s % 3600 / 60, cfg.percentile);
       for (const auto& fk : cfg.facilities) {
         check_interrupted();
         // Facility → stops within walking distance (travel times taken as symmetric).
@@ -322,12 +344,12 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
             best = std::min(best, std::hypot(feed.stops[s].x - f->x, feed.stops[s].y - f->y));
           if (best <= kStopWalkRadius) origins.push_back({s, static_cast<float>(best / walk)});
         }
-        Raster minutes(g, kNoData);
+        Raster minutes(g, kNoData), pessimistic(g, kNoData);
         if (!origins.empty()) {
           TransitTimes tt =
               raptor_window(feed, origins, cfg.window_from_s, cfg.window_to_s, cfg.percentile);
           for (uint32_t s = 0; s < feed.stops.size(); ++s) {
-            float ts = tt.median_s[s];
+            float ts = tt.median_s[s], tp = tt.pessimistic_s[s];
             if (!std::isfinite(ts)) continue;
             int sc = static_cast<int>(std::floor(g.px(feed.stops[s].x))),
                 sr = static_cast<int>(std::floor(g.py(feed.stops[s].y)));
@@ -338,10 +360,17 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
                 float t = static_cast<float>((ts + d / walk) / 60.0 + pt->extra_minutes);
                 float& cell = minutes.at(r, c);
                 if (std::isnan(cell) || t < cell) cell = t;
+                if (std::isfinite(tp)) {
+                  float tq = static_cast<float>((tp + d / walk) / 60.0 + pt->extra_minutes);
+                  float& pc = pessimistic.at(r, c);
+                  if (std::isnan(pc) || tq < pc) pc = tq;
+                }
               }
           }
         }
-        res.layers.push_back({fk.kind, "pt", std::move(minutes)});
+        res.layers.push_back({fk.kind, "pt", std::move(minutes), Raster()});
+        res.layers.push_back(
+            {fk.kind, fmt::format("pt_p{:.0f}", cfg.percentile), std::move(pessimistic), Raster()});
         progress.advance();
       }
     }
@@ -419,7 +448,7 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
   Raster pop = store.read(cfg.population);
   struct Summary {
     std::string kind, mode;
-    double people = 0, weighted = 0, within15 = 0, within30 = 0;
+    double people = 0, weighted = 0, within15 = 0, within30 = 0, metres = 0, people_metres = 0;
   };
   std::vector<Summary> sums;
   for (const auto& L : r.layers) {
@@ -431,6 +460,10 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
       s.weighted += p * t;
       s.within15 += t <= 15 ? p : 0;
       s.within30 += t <= 30 ? p : 0;
+      if (!L.metres.values.empty() && !std::isnan(L.metres.values[i])) {
+        s.metres += p * L.metres.values[i];
+        s.people_metres += p;
+      }
     }
     sums.push_back(s);
   }
@@ -440,12 +473,14 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
     j["estimate"] = r.estimate;
     j["method"] = r.method;
     for (const auto& s : sums)
-      j["times"].push_back({{"kind", s.kind},
-                            {"mode", s.mode},
-                            {"people", s.people},
-                            {"mean_minutes", s.people > 0 ? s.weighted / s.people : 0.0},
-                            {"share_within_15", s.people > 0 ? s.within15 / s.people : 0.0},
-                            {"share_within_30", s.people > 0 ? s.within30 / s.people : 0.0}});
+      j["times"].push_back(
+          {{"kind", s.kind},
+           {"mode", s.mode},
+           {"people", s.people},
+           {"mean_minutes", s.people > 0 ? s.weighted / s.people : 0.0},
+           {"share_within_15", s.people > 0 ? s.within15 / s.people : 0.0},
+           {"share_within_30", s.people > 0 ? s.within30 / s.people : 0.0},
+           {"mean_km", s.people_metres > 0 ? s.metres / s.people_metres / 1000 : 0.0}});
     for (const auto& n : norms) {
       nlohmann::json jn = {{"id", n.norm->id},
                            {"title", n.norm->title},

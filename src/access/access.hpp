@@ -62,8 +62,9 @@ struct Facility {
 std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& store);
 
 struct AccessLayer {
-  std::string kind, mode;
-  Raster minutes;  // travel time per cell; NaN where not computed
+  std::string kind, mode;  // mode "pt" is the median over the window, "pt_p90" the percentile
+  Raster minutes;          // travel time per cell; NaN where not computed
+  Raster metres;           // travel distance per cell (empty for public transport)
 };
 
 struct AccessResult {

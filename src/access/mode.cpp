@@ -5,9 +5,12 @@ namespace casco::access {
 
 const char* to_string(Mode m) {
   switch (m) {
-    case Mode::Walk: return "walk";
-    case Mode::Bike: return "bike";
-    case Mode::Car: return "car";
+    case Mode::Walk:
+      return "walk";
+    case Mode::Bike:
+      return "bike";
+    case Mode::Car:
+      return "car";
   }
   return "?";
 }
@@ -16,7 +19,10 @@ Mode parse_mode(const std::string& s) {
   if (s == "walk" || s == "lopen") return Mode::Walk;
   if (s == "bike" || s == "fiets") return Mode::Bike;
   if (s == "car" || s == "auto") return Mode::Car;
-  fail("unknown mode '{}': use walk, bike, car (or pt for public transport where a GTFS feed is given)", s);
+  fail(
+      "unknown mode '{}': use walk, bike, car (or pt for public transport where a GTFS feed is "
+      "given)",
+      s);
 }
 
 }  // namespace casco::access

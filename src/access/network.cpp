@@ -141,9 +141,15 @@ std::vector<Snap> snap(const Graph& g, const std::vector<double>& xs,
 
 std::vector<float> multi_source(const Graph& g,
                                 const std::vector<std::pair<uint32_t, float>>& sources,
-                                float max_seconds) {
+                                float max_seconds, std::vector<float>* path_metres,
+                                const std::vector<float>* start_metres) {
   const std::size_t n = g.nodes();
   std::vector<float> dist(n, kUnreachable);
+  float* pm = nullptr;
+  if (path_metres) {
+    path_metres->assign(n, kUnreachable);
+    pm = path_metres->data();
+  }
   // Non-negative floats order like their bit patterns, so (seconds, node) packs into one 64-bit
   // key whose integer order is the order of the seconds (ties by node id).
   auto key = [](float s, uint32_t v) {
@@ -153,12 +159,14 @@ std::vector<float> multi_source(const Graph& g,
   storage.reserve(std::min<std::size_t>(n, 1u << 16) + sources.size());
   std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> heap(
       std::greater<uint64_t>(), std::move(storage));
-  for (const auto& [v, s] : sources) {
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const auto [v, s] = sources[i];
     if (v >= n) fail("multi_source: source node {} is not in the graph of {} nodes", v, n);
     if (!(s >= 0)) fail("multi_source: source node {} starts at {} s: use 0 or more seconds", v, s);
     float s0 = s + 0.0f;  // -0 → +0
     if (s0 > max_seconds || s0 >= dist[v]) continue;
     dist[v] = s0;
+    if (pm) pm[v] = start_metres && i < start_metres->size() ? (*start_metres)[i] : 0.0f;
     heap.push(key(s0, v));
   }
   const uint32_t* off = g.offsets.data();
@@ -176,6 +184,7 @@ std::vector<float> multi_source(const Graph& g,
       float dv = du + sec[e];
       if (dv < d[v] && dv <= max_seconds) {
         d[v] = dv;
+        if (pm) pm[v] = pm[u] + g.metres[e];
         heap.push(key(dv, v));
       }
     }

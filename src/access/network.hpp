@@ -12,7 +12,7 @@
 namespace casco::access {
 
 enum class Mode { Walk, Bike, Car };
-const char* to_string(Mode m);  // "walk", "bike", "car"
+const char* to_string(Mode m);          // "walk", "bike", "car"
 Mode parse_mode(const std::string& s);  // throws casco::Error listing the modes
 
 // Speeds per OSM highway class and mode (km/h); a class missing for a mode is not usable by it.
@@ -35,18 +35,25 @@ struct Graph {
 
 // Builds the graph of one mode from an .osm.pbf/.osm file, reprojected to `crs` (e.g. EPSG:28992).
 // Throws casco::Error for a missing file or an extract without usable ways in the area.
-Graph build_graph(const std::filesystem::path& osm, Mode mode, const Profile& profile, const std::string& crs);
+Graph build_graph(const std::filesystem::path& osm, Mode mode, const Profile& profile,
+                  const std::string& crs);
 
 struct Snap {
   uint32_t node = 0;
   float distance_m = 0;  // straight line from the point to the node
 };
 // Nearest graph node of each point (model CRS).
-std::vector<Snap> snap(const Graph& g, const std::vector<double>& xs, const std::vector<double>& ys);
+std::vector<Snap> snap(const Graph& g, const std::vector<double>& xs,
+                       const std::vector<double>& ys);
 
 inline constexpr float kUnreachable = std::numeric_limits<float>::infinity();
-// Earliest arrival (seconds) at every node from any of the sources (node, start seconds).
-std::vector<float> multi_source(const Graph& g, const std::vector<std::pair<uint32_t, float>>& sources,
-                                float max_seconds = kUnreachable);
+// Earliest arrival (seconds) at every node from any of the sources (node, start seconds). With
+// `path_metres`, also the length of that fastest path per node, starting from `start_metres[i]` at
+// source i (0 when not given).
+std::vector<float> multi_source(const Graph& g,
+                                const std::vector<std::pair<uint32_t, float>>& sources,
+                                float max_seconds = kUnreachable,
+                                std::vector<float>* path_metres = nullptr,
+                                const std::vector<float>* start_metres = nullptr);
 
 }  // namespace casco::access

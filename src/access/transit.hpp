@@ -18,8 +18,9 @@ struct Gtfs {
   std::vector<Stop> stops;
   // Trips grouped into RAPTOR routes (same stop sequence); times in seconds after midnight.
   struct Route {
-    std::vector<uint32_t> stops;               // stop indices in order
-    std::vector<std::vector<int32_t>> arrivals, departures;  // [trip][position], trips sorted by departure
+    std::vector<uint32_t> stops;  // stop indices in order
+    std::vector<std::vector<int32_t>> arrivals,
+        departures;  // [trip][position], trips sorted by departure
   };
   std::vector<Route> routes;
   // Walking transfers between stops within a distance (seconds), CSR by stop.
@@ -39,7 +40,7 @@ struct TransitTimes {
 
 // From origin stops (stop index, access seconds) departing at every minute of [from_s, to_s):
 // per stop the median and the `percentile` (e.g. 90) of the travel time, up to `max_transfers`.
-TransitTimes raptor_window(const Gtfs& feed, const std::vector<std::pair<uint32_t, float>>& origins, int from_s,
-                           int to_s, double percentile = 90, int max_transfers = 3);
+TransitTimes raptor_window(const Gtfs& feed, const std::vector<std::pair<uint32_t, float>>& origins,
+                           int from_s, int to_s, double percentile = 90, int max_transfers = 3);
 
 }  // namespace casco::access

@@ -346,6 +346,7 @@ max_minutes = 15
   const Raster& walk = layer(r, "school", "walk");
   const Raster& car = layer(r, "school", "car");
   const Raster& pt = layer(r, "school", "pt");
+  const Raster& pt90 = layer(r, "school", "pt_p90");
   const Raster pop = s.read("inwoners");
   std::size_t populated = 0, walk_ok = 0, car_faster = 0, pt_cells = 0;
   for (std::size_t i = 0; i < pop.values.size(); ++i) {
@@ -354,6 +355,18 @@ max_minutes = 15
     walk_ok += std::isfinite(walk.values[i]);
     car_faster += car.values[i] <= walk.values[i];
     pt_cells += std::isfinite(pt.values[i]);
+    if (std::isfinite(pt.values[i])) {
+      EXPECT_GE(pt90.values[i], pt.values[i]);  // the percentile is never better than the median
+    }
+    // The path is at least as long as the straight line from the cell centre to the nearer school.
+    double cx = s.grid().cx(static_cast<int>(i % s.grid().cols)),
+           cy = s.grid().cy(static_cast<int>(i / s.grid().cols));
+    double straight = std::min(std::hypot(cx - fac[0].x, cy - fac[0].y),
+                               std::hypot(cx - fac[1].x, cy - fac[1].y));
+    const Raster& walk_m = r.layers[0].metres;
+    if (std::isfinite(walk_m.values[i])) {
+      EXPECT_GE(walk_m.values[i], straight - 1.0);
+    }
   }
   EXPECT_GT(walk_ok, populated * 9 / 10);  // nearly every cell reaches a school on foot
   EXPECT_GT(car_faster, populated * 9 / 10);
