@@ -383,17 +383,24 @@ int main(int argc, char** argv) {
         if (b == std::string::npos) b = without.size();
         if (b > a) closed.push_back(without.substr(a, b - a));
       }
+      // Each id closes a facility (any kind, e.g. a school or a bus stop) or cuts a GTFS line.
+      std::vector<std::string> routes = access::transit_routes(cfg, s), cut_routes;
       std::vector<access::Facility> remaining;
       for (const auto& f : facilities)
         if (std::find(closed.begin(), closed.end(), f.id) == closed.end()) remaining.push_back(f);
-      for (const auto& id : closed)
-        if (std::none_of(facilities.begin(), facilities.end(),
-                         [&](const access::Facility& f) { return f.id == id; }))
+      for (const auto& id : closed) {
+        bool facility = std::any_of(facilities.begin(), facilities.end(),
+                                    [&](const access::Facility& f) { return f.id == id; });
+        bool route = std::find(routes.begin(), routes.end(), id) != routes.end();
+        if (route) cut_routes.push_back(id);
+        if (!facility && !route)
           fail(
-              "--without: no facility has id '{}' (ids come from the id_field of each [[facility]] "
-              "in {})",
+              "--without: '{}' is neither a facility id (the id_field of a [[facility]] in {}) nor "
+              "a route_id of the "
+              "GTFS feed",
               id, access_file.string());
-      access::AccessResult after = access::compute_access(cfg, s, remaining);
+      }
+      access::AccessResult after = access::compute_access(cfg, s, remaining, cut_routes);
       auto norms_after = access::evaluate_norms(cfg, s, after);
       std::cout << access::format_what_if(cfg, norms, norms_after, closed, format);
       if (!maps_dir.empty())

@@ -217,8 +217,15 @@ std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& stor
   return out;
 }
 
+std::vector<std::string> transit_routes(const AccessConfig& cfg, const Store& store) {
+  if (cfg.gtfs.empty()) return {};
+  const Grid& g = store.grid();
+  return load_gtfs(cfg.gtfs, cfg.date, g.crs_wkt.empty() ? g.crs : g.crs_wkt).route_ids;
+}
+
 AccessResult compute_access(const AccessConfig& cfg, const Store& store,
-                            const std::vector<Facility>& facilities) {
+                            const std::vector<Facility>& facilities,
+                            const std::vector<std::string>& without_routes) {
   const Grid& g = store.grid();
   AccessResult res;
   res.estimate = cfg.network.empty();
@@ -325,7 +332,8 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
     if (cfg.gtfs.empty()) {
       warn("mode 'pt' needs a GTFS feed ([access] gtfs = \"...\"); public transport is left out");
     } else {
-      Gtfs feed = load_gtfs(cfg.gtfs, cfg.date, g.crs_wkt.empty() ? g.crs : g.crs_wkt);
+      Gtfs feed = load_gtfs(cfg.gtfs, cfg.date, g.crs_wkt.empty() ? g.crs : g.crs_wkt, 400, 4.5,
+                            without_routes);
       for (const auto& w : feed.warnings) warn("{}", w);
       const double walk = 4.5 / 3.6;  // m/s to and from stops
       const int reach = static_cast<int>(std::ceil(kStopWalkRadius / g.cell));

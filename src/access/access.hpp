@@ -73,9 +73,14 @@ struct AccessResult {
   std::string method;    // how the times were made, for every output
 };
 
-// One multi-source search per kind and mode. `without` lists facility ids to leave out (what-if).
+// One multi-source search per kind and mode over the given facilities (leave some out for a
+// what-if); `without_routes` cuts public-transport lines (GTFS route_id).
 AccessResult compute_access(const AccessConfig& cfg, const Store& store,
-                            const std::vector<Facility>& facilities);
+                            const std::vector<Facility>& facilities,
+                            const std::vector<std::string>& without_routes = {});
+
+// The route_ids of the configured GTFS feed (empty without one), to tell lines from facilities.
+std::vector<std::string> transit_routes(const AccessConfig& cfg, const Store& store);
 
 struct NormRow {
   std::string zone_layer, code, name;

@@ -283,7 +283,8 @@ bool interpolate(std::vector<StopTime>& st) {
 }  // namespace
 
 Gtfs load_gtfs(const std::filesystem::path& feed_path, const std::string& date,
-               const std::string& crs, double transfer_max_m, double walk_speed_kmh) {
+               const std::string& crs, double transfer_max_m, double walk_speed_kmh,
+               const std::vector<std::string>& without_routes) {
   ensure_gdal_registered();
   Feed feed;
   feed.display = feed_path.string();
@@ -425,8 +426,8 @@ Gtfs load_gtfs(const std::filesystem::path& feed_path, const std::string& date,
     while (t.next()) {
       if (t[c_id].empty())
         warn_rows.add("routes.txt:{}: missing route_id", t.line());
-      else
-        route_ids.insert(t[c_id]);
+      else if (route_ids.insert(t[c_id]).second)
+        g.route_ids.push_back(t[c_id]);
     }
   }
   std::vector<Trip> trips;
@@ -454,7 +455,9 @@ Gtfs load_gtfs(const std::filesystem::path& feed_path, const std::string& date,
       Trip trip;
       trip.id = id;
       auto it = service.find(t[c_service]);
-      if (it != service.end()) trip.active = it->second;
+      bool cut = std::find(without_routes.begin(), without_routes.end(), t[c_route]) !=
+                 without_routes.end();
+      if (it != service.end() && !cut) trip.active = it->second;
       trips.push_back(std::move(trip));
     }
   }

@@ -26,13 +26,16 @@ struct Gtfs {
   // Walking transfers between stops within a distance (seconds), CSR by stop.
   std::vector<uint32_t> transfer_offsets, transfer_targets;
   std::vector<float> transfer_seconds;
-  std::vector<std::string> warnings;  // rows skipped: "stop_times.txt:123: broken time '25:61:00'"
+  std::vector<std::string> warnings;   // rows skipped: "stop_times.txt:123: broken time '25:61:00'"
+  std::vector<std::string> route_ids;  // every route_id of routes.txt (for what-if line removal)
 };
 
 // Reads a GTFS folder (or .zip) for one service date (YYYYMMDD; calendar + calendar_dates);
 // reprojects stops to `crs`. Throws casco::Error naming the missing required file.
+// `without_routes` leaves the trips of those route_ids out (what-if: a bus line is cut).
 Gtfs load_gtfs(const std::filesystem::path& feed, const std::string& date, const std::string& crs,
-               double transfer_max_m = 400, double walk_speed_kmh = 4.5);
+               double transfer_max_m = 400, double walk_speed_kmh = 4.5,
+               const std::vector<std::string>& without_routes = {});
 
 struct TransitTimes {
   std::vector<float> median_s, pessimistic_s;  // per stop; infinity when unreachable

@@ -293,9 +293,11 @@ field = "inwoners"
       d / "fac.geojson",
       R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Point","coordinates":[6.5600,53.2150]}},{"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Point","coordinates":[6.5750,53.2200]}}]})");
   fs::create_directories(d / "gtfs");
-  test::write_file(d / "gtfs/stops.txt",
-                   "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2100,6.5520\nS2,Midden,53.2150,"
-                   "6.5610\nS3,Oost,53.2240,6.5800\n");
+  test::write_file(
+      d / "gtfs/stops.txt",
+      // S1 by school A, S3 beyond walking distance of both schools: reached by bus only.
+      "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2150,6.5605\nS2,Midden,53.2200,6.5700\n"
+      "S3,Oost,53.2262,6.5835\n");
   test::write_file(d / "gtfs/routes.txt", "route_id,route_short_name,route_type\nR1,1,3\n");
   test::write_file(d / "gtfs/calendar.txt",
                    "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,"
@@ -375,6 +377,20 @@ max_minutes = 15
   int c = static_cast<int>(std::floor(s.grid().px(fac[0].x))),
       row = static_cast<int>(std::floor(s.grid().py(fac[0].y)));
   EXPECT_LT(walk.at(row, c), 3.0f);
+  // Cutting the only bus line leaves only the walks to and from stops: never faster, somewhere
+  // slower.
+  AccessResult no_bus = compute_access(cfg, s, fac, {"R1"});
+  const Raster& pt_cut = layer(no_bus, "school", "pt");
+  std::size_t slower = 0;
+  for (std::size_t i = 0; i < pt.values.size(); ++i) {
+    if (!std::isfinite(pt.values[i])) continue;
+    if (std::isfinite(pt_cut.values[i])) {
+      ASSERT_GE(pt_cut.values[i], pt.values[i] - 1e-4f);
+    }
+    slower += !(pt_cut.values[i] <= pt.values[i] + 1e-4f);
+  }
+  EXPECT_GT(slower, 0u);
+  EXPECT_EQ(transit_routes(cfg, s), std::vector<std::string>{"R1"});
   // Closing school B never shortens a trip.
   AccessResult after = compute_access(cfg, s, {fac[0]});
   for (std::size_t l = 0; l < r.layers.size(); ++l)
