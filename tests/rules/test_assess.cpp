@@ -238,9 +238,10 @@ class DrentheRules : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete dir_; }
   void SetUp() override { ASSERT_TRUE(error_.empty()) << error_; }
+  // The assessment points at the rules of the set, so the set outlives it.
   static Assessment judge(const std::string& plan, const std::string& kind) {
     Store s = Store::open(*dir_ / "d.gpkg");
-    RuleSet set = load_rules(fs::path(CASCO_DATA_DIR) / "rules.toml");
+    static const RuleSet set = load_rules(fs::path(CASCO_DATA_DIR) / "rules.toml");
     test::write_file(*dir_ / "plan.geojson", test::rd_collection(plan));
     auto plans = read_plans(*dir_ / "plan.geojson", s, kind);
     return assess(s, CompiledRules(set, kind, layer_ids(s)), plans.at(0));
