@@ -29,25 +29,6 @@ int parse_clock(const TomlReader& r, const toml::node& n, const std::string& tex
   return h * 3600 + m * 60;
 }
 
-SourceDef parse_source(const TomlReader& r, const toml::node& node,
-                       const std::filesystem::path& base, const std::string& where) {
-  SourceDef s;
-  if (node.is_string()) {
-    s.path = base / node.as_string()->get();
-    return s;
-  }
-  const toml::table* t = node.as_table();
-  if (!t) r.error_at(node, where + " must be a file path or { path = \"...\", ... }");
-  r.check_keys(*t, where, {"path", "layer", "where", "crs", "osm_tag", "open_options"});
-  s.path = base / r.text(*t, "path", true, where);
-  s.osm_tag = r.text(*t, "osm_tag", false, where);
-  s.layer = r.text(*t, "layer", false, where);
-  s.where = r.text(*t, "where", false, where);
-  s.crs = r.text(*t, "crs", false, where);
-  s.open_options = r.texts(*t, "open_options", where);
-  return s;
-}
-
 double speed_m_per_min(const ModeSettings& m) {
   return m.speed_kmh * 1000.0 / 60.0;
 }
@@ -67,12 +48,8 @@ std::string layer_id(const std::string& kind, const std::string& mode) {
 }
 
 AccessConfig load_access_config(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) fail("cannot open '{}': check the path", file.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
   TomlReader r(file.string());
-  toml::table root = r.parse(ss.str());
+  toml::table root = r.parse(TomlReader::read_file(file.string(), "access file"));
   r.check_keys(root, "the access file", {"access", "modes", "facility", "norm"});
   AccessConfig c;
   c.file = file;

@@ -21,12 +21,8 @@
 namespace casco::access {
 
 KernenConfig load_kernen_config(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) fail("cannot open '{}': check the path", file.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
   TomlReader r(file.string());
-  toml::table root = r.parse(ss.str());
+  toml::table root = r.parse(TomlReader::read_file(file.string(), "kernen file"));
   r.check_keys(root, "the kernen file", {"kernen", "class"});
   const toml::table* k = root["kernen"].as_table();
   if (!k) fail("{}: missing [kernen] (places, access, radius_m)", file.string());
@@ -37,14 +33,8 @@ KernenConfig load_kernen_config(const std::filesystem::path& file) {
   const auto base = file.parent_path();
   c.name = r.text(*k, "name", false, "[kernen]", "Kernenstructuur");
   const toml::node* p = k->get("places");
-  if (!p || !p->is_table()) r.error_at(*k, "[kernen] needs places = { path = \"...\", ... }");
-  const toml::table& pt = *p->as_table();
-  r.check_keys(pt, "[kernen].places", {"path", "layer", "where", "crs", "open_options"});
-  c.places.path = base / r.text(pt, "path", true, "[kernen].places");
-  c.places.layer = r.text(pt, "layer", false, "[kernen].places");
-  c.places.where = r.text(pt, "where", false, "[kernen].places");
-  c.places.crs = r.text(pt, "crs", false, "[kernen].places");
-  c.places.open_options = r.texts(pt, "open_options", "[kernen].places");
+  if (!p) r.error_at(*k, "[kernen] needs places = { path = \"...\", ... }");
+  c.places = parse_source(r, *p, base, "[kernen].places");
   c.name_field = r.text(*k, "name_field", true, "[kernen]");
   c.population_field = r.text(*k, "population_field", true, "[kernen]");
   c.access_file = base / r.text(*k, "access", true, "[kernen]");

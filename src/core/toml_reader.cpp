@@ -1,6 +1,8 @@
 #include "core/toml_reader.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "core/error.hpp"
 
@@ -13,6 +15,14 @@ toml::table TomlReader::parse(const std::string& text) const {
     const auto& s = e.source().begin;
     fail("{}:{}:{}: malformed TOML: {}", file_, s.line, s.column, e.description());
   }
+}
+
+std::string TomlReader::read_file(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) fail("cannot open {} '{}': check the path", what, path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 void TomlReader::error_at(const toml::node& n, const std::string& message) const {

@@ -15,6 +15,8 @@ class TomlReader {
   const std::string& file() const { return file_; }
 
   toml::table parse(const std::string& text) const;  // "file:l:c: malformed TOML: …"
+  // Reads the file the reader is named after; `what` names it in the error ("rule file").
+  static std::string read_file(const std::string& path, const char* what);
   [[noreturn]] void error_at(const toml::node& n, const std::string& message) const;
   void check_keys(const toml::table& t, const std::string& where,
                   std::initializer_list<const char*> allowed) const;

@@ -18,16 +18,19 @@ struct Ctx : TomlReader {
       : TomlReader(std::move(file)), base(std::move(folder)) {}
 };
 
-SourceDef parse_source(const Ctx& ctx, const toml::node& node, const std::string& where) {
+}  // namespace
+
+SourceDef parse_source(const TomlReader& ctx, const toml::node& node,
+                       const std::filesystem::path& base, const std::string& where) {
   SourceDef s;
   if (node.is_string()) {
-    s.path = ctx.base / node.as_string()->get();
+    s.path = base / node.as_string()->get();
     return s;
   }
   const toml::table* t = node.as_table();
   if (!t) ctx.error_at(node, where + " must be a file path or a table { path = \"...\", ... }");
   ctx.check_keys(*t, where, {"path", "layer", "where", "crs", "osm_tag", "open_options"});
-  s.path = ctx.base / ctx.text(*t, "path", true, where);
+  s.path = base / ctx.text(*t, "path", true, where);
   s.layer = ctx.text(*t, "layer", false, where);
   s.where = ctx.text(*t, "where", false, where);
   s.crs = ctx.text(*t, "crs", false, where);
@@ -42,6 +45,8 @@ SourceDef parse_source(const Ctx& ctx, const toml::node& node, const std::string
   }
   return s;
 }
+
+namespace {
 
 Derivation parse_derivation(const Ctx& ctx, const toml::node& n) {
   static const std::pair<const char*, Derivation> table[] = {
@@ -96,7 +101,7 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   L.derivation = parse_derivation(ctx, *d);
   const toml::node* src = t.get("source");
   if (!src) ctx.error_at(t, where + " needs a 'source'");
-  L.source = parse_source(ctx, *src, where + ".source");
+  L.source = parse_source(ctx, *src, ctx.base, where + ".source");
 
   switch (L.derivation) {
     case Derivation::Attribute: {
@@ -226,7 +231,7 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
   const toml::node* sa = root.get("study_area");
   if (!sa)
     fail("{}: missing [study_area] (the polygon layer that bounds the model)", file.string());
-  m.study_area = parse_source(ctx, *sa, "[study_area]");
+  m.study_area = parse_source(ctx, *sa, ctx.base, "[study_area]");
 
   if (const toml::node* layers = root.get("layer")) {
     const toml::array* arr = layers->as_array();
@@ -252,11 +257,7 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
 }
 
 ModelDef load_model_definition(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) fail("cannot open model definition '{}': check the path", file.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_model_definition(ss.str(), file);
+  return parse_model_definition(TomlReader::read_file(file.string(), "model definition"), file);
 }
 
 }  // namespace casco

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/toml_reader.hpp"
+
 namespace casco {
 
 // Where a layer's features or cells come from.
@@ -65,6 +67,11 @@ struct ModelDef {
 
   const LayerDef* find(const std::string& id) const;
 };
+
+// A `source` value: a path or { path, layer, where, crs, osm_tag, open_options }, relative to base.
+// Shared by every casco TOML file that reads geodata.
+SourceDef parse_source(const TomlReader& reader, const toml::node& node,
+                       const std::filesystem::path& base, const std::string& where);
 
 // Parses and validates; throws casco::Error "file:line:column: what is wrong — what to do".
 ModelDef load_model_definition(const std::filesystem::path& file);

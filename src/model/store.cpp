@@ -1,6 +1,7 @@
 #include "model/store.hpp"
 
 #include <ogrsf_frmts.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <chrono>
@@ -311,6 +312,7 @@ const LayerRecord& Store::layer(const std::string& id) const {
 
 GDALDataset& Store::raster_dataset(const std::string& id) const {
   layer(id);  // validates the name (and so the table name: no injection into the GDAL path)
+  std::lock_guard lock(*open_mutex_);
   auto& slot = open_[id];
   if (!slot) {
     std::string name = fmt::format("GPKG:{}:{}", path_.string(), id);
@@ -331,6 +333,13 @@ GDALDataset& Store::raster_dataset(const std::string& id) const {
 
 Raster Store::read(const std::string& id) const {
   return read_window(id, 0, 0, grid().cols, grid().rows);
+}
+
+std::vector<Raster> Store::read_all(const std::vector<std::string>& ids) const {
+  std::vector<Raster> out(ids.size());
+  for (const auto& id : ids) layer(id);  // name errors before any work
+  tbb::parallel_for(std::size_t{0}, ids.size(), [&](std::size_t i) { out[i] = read(ids[i]); });
+  return out;
 }
 
 Raster Store::read_window(const std::string& id, int col0, int row0, int cols, int rows) const {

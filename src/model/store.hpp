@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ class Store {
   const LayerRecord& layer(const std::string& id) const;
   const LayerRecord* find(const std::string& id) const;
   Raster read(const std::string& id) const;
+  // Several whole layers at once, read in parallel.
+  std::vector<Raster> read_all(const std::vector<std::string>& ids) const;
   // The cells [col0, col0 + cols) x [row0, row0 + rows) of a layer, as a raster on that window
   // of the grid; reads only the tiles it needs (plan assessment). The window must lie inside.
   Raster read_window(const std::string& id, int col0, int row0, int cols, int rows) const;
@@ -60,8 +63,10 @@ class Store {
   GDALDataset& raster_dataset(const std::string& id) const;
   std::filesystem::path path_;
   StoreManifest manifest_;
-  // Open raster tables, kept for repeated window reads.
+  // Open raster tables, kept for repeated window reads. Reads of different layers may run in
+  // parallel (one GDAL dataset each); the mutex guards the cache itself.
   mutable std::map<std::string, std::shared_ptr<GDALDataset>> open_;
+  mutable std::shared_ptr<std::mutex> open_mutex_ = std::make_shared<std::mutex>();
 };
 
 // Adds derived layers (accessibility, suitability, …) to an existing store, replacing layers of

@@ -221,11 +221,12 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
   w.rows = r1 - r0;
   Raster cov =
       coverage(w, {to_pixel_shape(*plan.geometry, w)});  // exact share of each cell in the plan
-  std::vector<Raster> layers;
+  // Windows of the layers the rules read, in parallel (opening a GeoPackage table dominates).
+  std::vector<Raster> layers(rules.layers().size());
+  tbb::parallel_for(std::size_t{0}, layers.size(), [&](std::size_t i) {
+    layers[i] = store.read_window(rules.layers()[i], c0, r0, w.cols, w.rows);
+  });
   std::vector<const float*> ptrs;
-  layers.reserve(rules.layers().size());
-  for (const auto& id : rules.layers())
-    layers.push_back(store.read_window(id, c0, r0, w.cols, w.rows));
   for (const auto& r : layers) ptrs.push_back(r.values.data());
 
   const std::size_t n = w.size();
@@ -529,8 +530,7 @@ Suitability evaluate_suitability(const CompiledRules& rules,
 }
 
 Suitability suitability(const Store& store, const CompiledRules& rules) {
-  std::vector<Raster> layers;
-  for (const auto& id : rules.layers()) layers.push_back(store.read(id));
+  std::vector<Raster> layers = store.read_all(rules.layers());
   if (rules.layers().empty())
     fail("the rules for '{}' read no model layer; there is nothing to map", rules.kind());
   std::vector<const Raster*> ptrs;

@@ -177,11 +177,7 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
 }
 
 RuleSet load_rules(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) fail("cannot open rule file '{}': check the path", file.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_rules(ss.str(), file);
+  return parse_rules(TomlReader::read_file(file.string(), "rule file"), file);
 }
 
 CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind,
