@@ -40,7 +40,9 @@ echo
 $CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --without "NL:S:asn" --maps "$OUT"
 echo
 echo "=== Kernenstructuur ==="
-$CASCO kernen "$OUT/drenthe.gpkg" data/drenthe/kernen.toml -o "$OUT/kernen.geojson" | head -30
+$CASCO kernen "$OUT/drenthe.gpkg" data/drenthe/kernen.toml -o "$OUT/kernen.geojson" > "$OUT/kernen.txt"
+head -n 30 "$OUT/kernen.txt"
+echo "… all places with their reasons: $OUT/kernen.txt"
 echo
 echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
 echo "Maps: $OUT/*.png · plan assessment: $OUT/toetsing.md, $OUT/toetsing_delen.geojson"
