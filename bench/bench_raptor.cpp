@@ -28,6 +28,7 @@
 
 #include "access/transit.hpp"
 #include "core/error.hpp"
+#include "median_reporter.hpp"
 
 namespace fs = std::filesystem;
 using namespace casco;
@@ -212,19 +213,7 @@ void bm_independent(benchmark::State& st) {
       benchmark::DoNotOptimize(raptor_window(g_feed, g_origins, t, t + 60, 90, kMaxTransfers));
 }
 
-class Reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> median_ms;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    std::vector<Run> shown;
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Aggregate || r.aggregate_name != "median") continue;
-      median_ms[r.run_name.function_name] = r.GetAdjustedRealTime();
-      shown.push_back(r);
-    }
-    if (!shown.empty()) ConsoleReporter::ReportRuns(shown);
-  }
-};
+using casco::bench::Reporter;
 
 void summary(const Reporter& rep) {
   auto get = [&](const std::string& n) {

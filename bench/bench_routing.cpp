@@ -35,6 +35,7 @@
 
 #include "access/network.hpp"
 #include "core/error.hpp"
+#include "median_reporter.hpp"
 
 using namespace casco;
 using namespace casco::access;
@@ -283,19 +284,7 @@ void bm_pass(benchmark::State& st) {
   }
 }
 
-class Reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> median_ms;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    std::vector<Run> shown;
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Aggregate || r.aggregate_name != "median") continue;
-      median_ms[r.run_name.function_name] = r.GetAdjustedRealTime();
-      shown.push_back(r);
-    }
-    if (!shown.empty()) ConsoleReporter::ReportRuns(shown);
-  }
-};
+using casco::bench::Reporter;
 
 void summary(const Reporter& rep) {
   auto get = [&](const std::string& n) {

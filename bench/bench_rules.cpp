@@ -34,6 +34,7 @@
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "core/progress.hpp"
+#include "median_reporter.hpp"
 #include "model/build.hpp"
 #include "model/definition.hpp"
 #include "model/store.hpp"
@@ -505,25 +506,7 @@ void bm_gdal_calc(benchmark::State& st) {
   }
 }
 
-// Shows only the median (and its spread) of each benchmark and keeps the medians for the summary.
-class Reporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> median_ms, cv;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    std::vector<Run> shown;
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Aggregate) continue;
-      const std::string name = r.run_name.function_name;
-      if (r.aggregate_name == "median") {
-        median_ms[name] = r.GetAdjustedRealTime();
-        shown.push_back(r);
-      } else if (r.aggregate_name == "cv") {
-        cv[name] = r.GetAdjustedRealTime();
-      }
-    }
-    if (!shown.empty()) ConsoleReporter::ReportRuns(shown);
-  }
-};
+using casco::bench::Reporter;
 
 const char* met(bool ok) {
   return ok ? "met" : "MISSED";
