@@ -11,6 +11,7 @@
 
 #include "access/access.hpp"
 #include "access/kernen.hpp"
+#include "commands.hpp"
 #include "casco/version.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -183,6 +184,11 @@ int main(int argc, char** argv) {
 
   for (CLI::App* cmd : {build, info_cmd, exp, stats, assess_cmd, suit, acc, kern})
     common_flags(cmd);
+  // Subcommands in their own files (apps/casco/cmd_*.cpp).
+  cli::Commands commands;
+  for (auto add : {&cli::add_allocate, &cli::add_compare, &cli::add_serve, &cli::add_report})
+    add(app, commands);
+  for (const auto& c : commands) common_flags(c.app);
 
   try {
     app.parse(argc, argv);
@@ -419,6 +425,8 @@ int main(int argc, char** argv) {
         }
       return 0;
     }
+    for (const auto& c : commands)
+      if (*c.app) return c.run();
     if (*kern) {
       Store s = Store::open(store_path);
       access::KernenConfig cfg = access::load_kernen_config(kernen_file);
