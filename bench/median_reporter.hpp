@@ -12,7 +12,9 @@ namespace casco::bench {
 
 class Reporter : public benchmark::ConsoleReporter {
  public:
-  std::map<std::string, double> median_ms, cv;
+  // Medians of wall time and of this process's CPU time (the latter is what a shared, loaded
+  // machine distorts least for single-threaded work).
+  std::map<std::string, double> median_ms, median_cpu_ms, cv;
   void ReportRuns(const std::vector<Run>& runs) override {
     std::vector<Run> shown;
     for (const Run& r : runs) {
@@ -20,6 +22,7 @@ class Reporter : public benchmark::ConsoleReporter {
       const std::string name = r.run_name.function_name;
       if (r.aggregate_name == "median") {
         median_ms[name] = r.GetAdjustedRealTime();
+        median_cpu_ms[name] = r.GetAdjustedCPUTime();
         shown.push_back(r);
       } else if (r.aggregate_name == "cv") {
         cv[name] = r.GetAdjustedRealTime();

@@ -1,14 +1,14 @@
 // Searches over a road graph: the reversed graph, snapping points to the nearest node (uniform grid
-// of buckets) and multi-source Dijkstra (binary heap of packed (seconds, node) keys).
+// of buckets) and multi-source Dijkstra (radix heap over the seconds).
 #include "access/network.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
-#include <queue>
 
 #include "core/error.hpp"
 
@@ -122,6 +122,41 @@ struct Buckets {
   }
 };
 
+
+// Monotone priority queue for Dijkstra (Ahuja et al.'s radix heap): popped keys never decrease, so
+// an item lives in the bucket of the highest bit in which its key differs from the last popped
+// key, and each item moves down at most 32 times. About twice as fast as a binary heap here.
+class RadixHeap {
+ public:
+  bool empty() const { return size_ == 0; }
+  void push(uint32_t key, uint32_t node) {
+    buckets_[bucket(key)].push_back({key, node});
+    ++size_;
+  }
+  std::pair<uint32_t, uint32_t> pop() {
+    if (buckets_[0].empty()) {
+      std::size_t i = 1;
+      while (buckets_[i].empty()) ++i;
+      auto& b = buckets_[i];
+      last_ = std::min_element(b.begin(), b.end())->first;
+      for (const auto& item : b) buckets_[bucket(item.first)].push_back(item);
+      b.clear();
+    }
+    auto item = buckets_[0].back();
+    buckets_[0].pop_back();
+    --size_;
+    return item;
+  }
+
+ private:
+  std::size_t bucket(uint32_t key) const {
+    return key == last_ ? 0 : 32 - static_cast<std::size_t>(std::countl_zero(key ^ last_));
+  }
+  std::array<std::vector<std::pair<uint32_t, uint32_t>>, 33> buckets_;
+  uint32_t last_ = 0;
+  std::size_t size_ = 0;
+};
+
 }  // namespace
 
 std::vector<Snap> snap(const Graph& g, const std::vector<double>& xs,
@@ -150,15 +185,9 @@ std::vector<float> multi_source(const Graph& g,
     path_metres->assign(n, kUnreachable);
     pm = path_metres->data();
   }
-  // Non-negative floats order like their bit patterns, so (seconds, node) packs into one 64-bit
-  // key whose integer order is the order of the seconds (ties by node id).
-  auto key = [](float s, uint32_t v) {
-    return (static_cast<uint64_t>(std::bit_cast<uint32_t>(s)) << 32) | v;
-  };
-  std::vector<uint64_t> storage;
-  storage.reserve(std::min<std::size_t>(n, 1u << 16) + sources.size());
-  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> heap(
-      std::greater<uint64_t>(), std::move(storage));
+  // Non-negative floats order like their bit patterns, so the queue works on 32-bit keys.
+  auto key = [](float s) { return std::bit_cast<uint32_t>(s); };
+  RadixHeap heap;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const auto [v, s] = sources[i];
     if (v >= n) fail("multi_source: source node {} is not in the graph of {} nodes", v, n);
@@ -167,17 +196,15 @@ std::vector<float> multi_source(const Graph& g,
     if (s0 > max_seconds || s0 >= dist[v]) continue;
     dist[v] = s0;
     if (pm) pm[v] = start_metres && i < start_metres->size() ? (*start_metres)[i] : 0.0f;
-    heap.push(key(s0, v));
+    heap.push(key(s0), v);
   }
   const uint32_t* off = g.offsets.data();
   const uint32_t* tgt = g.targets.data();
   const float* sec = g.seconds.data();
   float* d = dist.data();
   while (!heap.empty()) {
-    uint64_t top = heap.top();
-    heap.pop();
-    uint32_t u = static_cast<uint32_t>(top);
-    float du = std::bit_cast<float>(static_cast<uint32_t>(top >> 32));
+    auto [k, u] = heap.pop();
+    float du = std::bit_cast<float>(k);
     if (du > d[u]) continue;  // stale
     for (uint32_t e = off[u], end = off[u + 1]; e < end; ++e) {
       uint32_t v = tgt[e];
@@ -185,7 +212,7 @@ std::vector<float> multi_source(const Graph& g,
       if (dv < d[v] && dv <= max_seconds) {
         d[v] = dv;
         if (pm) pm[v] = pm[u] + g.metres[e];
-        heap.push(key(dv, v));
+        heap.push(key(dv), v);
       }
     }
   }
