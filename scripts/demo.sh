@@ -8,6 +8,7 @@ OUT="${OUT:-out}"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)" --target casco
 CASCO=build/apps/casco/casco
+scripts/build-web.sh   # the web viewer (casco serve)
 mkdir -p "$OUT"
 
 $CASCO build data/drenthe/model.toml -o "$OUT/drenthe.gpkg"
@@ -35,7 +36,7 @@ for kind in woningbouw zonnepark; do
   echo
 done
 echo "=== Bereikbaarheid: travel times, norms, and what if Assen station closes ==="
-$CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --maps "$OUT"
+$CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --maps "$OUT" --origins "$OUT/herkomst"
 echo
 $CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --without "NL:S:asn" --maps "$OUT"
 echo
@@ -46,3 +47,8 @@ echo "… all places with their reasons: $OUT/kernen.txt"
 echo
 echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
 echo "Maps: $OUT/*.png · plan assessment: $OUT/toetsing.md, $OUT/toetsing_delen.geojson"
+echo "Web viewer: $CASCO serve $OUT/drenthe.gpkg   (then open http://127.0.0.1:8765)"
+echo
+echo "=== Rapport in gewone taal: de provincie en elke gemeente (HTML, en PDF met Chromium) ==="
+$CASCO report "$OUT/drenthe.gpkg" --rules data/drenthe/rules.toml --out "$OUT/rapport"
+echo "Rapport: $OUT/rapport/index.html"

@@ -1,6 +1,131 @@
-// Placeholder until the subcommand lands: registers nothing.
+// casco allocate STORE SCENARIO and casco compare A B: the opgavenkaart (scenarios.hpp).
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
 #include "commands.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "model/store.hpp"
+#include "render/quicklook.hpp"
+#include "scenario/scenario.hpp"
+
 namespace casco::cli {
-void add_allocate(CLI::App&, Commands&) {}
-void add_compare(CLI::App&, Commands&) {}
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  for (std::size_t a = 0, b; a < list.size(); a = b + 1) {
+    b = list.find(',', a);
+    if (b == std::string::npos) b = list.size();
+    if (b > a) out.push_back(list.substr(a, b - a));
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_allocate(CLI::App& app, Commands& commands) {
+  struct Options {
+    fs::path store, scenario, out;
+    std::string variants, by = "gemeenten,regios", format = "text";
+    bool no_store = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "allocate", "Allocate the land claims of a scenario over the grid (opgavenkaart)");
+  cmd->add_option("STORE", o->store, "Model store (.gpkg)")->required();
+  cmd->add_option("SCENARIO", o->scenario, "Scenario file (scenario.toml)")->required();
+  cmd->add_option(
+      "-o,--out", o->out,
+      "Output folder (default: out/scenario_<id>): allocatie.tif/.png, betwist.tif/.png, "
+      "claims.csv, gebieden.csv, allocatie.json");
+  cmd->add_option("--variant", o->variants,
+                  "Apply these variants of the scenario file too, comma-separated");
+  cmd->add_option("--by", o->by, "Zones layers for the tables (default gemeenten,regios)");
+  cmd->add_option("--format", o->format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  cmd->add_flag("--no-store", o->no_store,
+                "Do not add the allocation as layer toewijzing_<id> to the store");
+  commands.push_back(
+      {cmd, [o] {
+         Store s = Store::open(o->store);
+         scenario::ScenarioDef def = scenario::load_scenario(o->scenario);
+         for (const auto& v : split(o->variants)) {
+           if (std::none_of(def.variants.begin(), def.variants.end(),
+                            [&](const scenario::Variant& x) { return x.id == v; }))
+             fail("--variant {}: {} defines no variant '{}'", v, o->scenario.string(), v);
+           if (std::find(def.active.begin(), def.active.end(), v) == def.active.end())
+             def.active.push_back(v);
+         }
+         scenario::ScenarioResult r = scenario::run_scenario(s, def);
+         auto zones = scenario::kind_areas(s, r, split(o->by));
+         std::cout << scenario::format_scenario(r, zones, o->format);
+         for (const auto& w : r.warnings) warn("{}", w);
+         fs::path out = o->out.empty() ? fs::path("out") / ("scenario_" + r.id) : o->out;
+         scenario::write_scenario(s, r, zones, out);
+         info("allocated {} claim(s) in {:.1f} s ({:.1f} s allocating); wrote {}", r.claims.size(),
+              r.seconds, r.allocate_seconds, out.string());
+         if (!o->no_store) {
+           LayerRecord rec;
+           rec.id = "toewijzing_" + r.id;
+           for (auto& c : rec.id)
+             if (c == '-') c = '_';
+           rec.title = "Opgavenkaart: " + r.name;
+           rec.group = "opgaven";
+           rec.unit = "soort (1..n)";
+           rec.derivation = "allocate";
+           rec.description =
+               fmt::format("toewijzing van de claims van {}; 0 = huidig gebruik", r.name);
+           rec.source = o->scenario.string();
+           std::vector<ZoneRecord> labels;
+           for (std::size_t k = 0; k < r.kinds.size(); ++k)
+             labels.push_back({static_cast<int>(k + 1), r.kinds[k], r.kind_titles[k]});
+           s = Store();  // closed before add_layers rewrites the file
+           add_layers(o->store, {{rec, &r.allocation}}, {{rec.id, labels}});
+           info("added layer {} to {}", rec.id, o->store.string());
+         }
+         return 0;  // unmet claims are reported above, the rest is allocated
+       }});
+}
+
+void add_compare(CLI::App& app, Commands& commands) {
+  struct Options {
+    fs::path a, b, store, out;
+    std::string by = "gemeenten,regios", format = "text";
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("compare", "Compare two allocations (folders of casco allocate)");
+  cmd->add_option("A", o->a, "First allocation folder")->required();
+  cmd->add_option("B", o->b, "Second allocation folder")->required();
+  cmd->add_option("--store", o->store, "Model store (default: the one A was made on)");
+  cmd->add_option("-o,--out", o->out, "Change map to write (.png; default: B/verschil.png)");
+  cmd->add_option("--by", o->by, "Zones layers for the table (default gemeenten,regios)");
+  cmd->add_option("--format", o->format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  commands.push_back(
+      {cmd, [o] {
+         fs::path store_path = o->store.empty() ? scenario::allocation_store(o->a) : o->store;
+         Store s = Store::open(store_path);
+         auto c = scenario::compare(s, o->a, o->b, split(o->by));
+         std::cout << scenario::format_comparison(c, o->format);
+         MapSpec spec;
+         spec.title = fmt::format("Verschil: {} → {}", c.a_name, c.b_name);
+         spec.subtitle = "waar de twee opgavenkaarten verschillen";
+         std::size_t counts[4] = {0, 0, 0, 0};
+         for (float v : c.change.values)
+           if (v >= 0 && v <= 3) ++counts[static_cast<int>(v)];
+         const double ha = s.grid().cell_area_ha();
+         spec.classes = {{1, "alleen in A", 0x2c7bb6, static_cast<double>(counts[1]) * ha},
+                         {2, "alleen in B", 0xd7191c, static_cast<double>(counts[2]) * ha},
+                         {3, "andere soort", 0xfdae61, static_cast<double>(counts[3]) * ha}};
+         fs::path png = o->out.empty() ? o->b / "verschil.png" : o->out;
+         write_map(s, c.change, spec, png);
+         info("wrote the change map {}", png.string());
+         return 0;
+       }});
+}
+
 }  // namespace casco::cli

@@ -11,8 +11,8 @@
 
 #include "access/access.hpp"
 #include "access/kernen.hpp"
-#include "commands.hpp"
 #include "casco/version.hpp"
+#include "commands.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/progress.hpp"
@@ -169,6 +169,10 @@ int main(int argc, char** argv) {
   acc->add_option("--maps", maps_dir,
                   "Write PNG maps of the norms (and of a what-if) into this folder");
   acc->add_flag("--no-store", no_store, "Do not add the travel-time layers to the store");
+  fs::path origins_dir;
+  acc->add_option("--origins", origins_dir,
+                  "Write the times of every [[origins]] set (e.g. PC4 centres) as <set>.csv into "
+                  "this folder");
   acc->add_option("--format", format, "text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
 
@@ -331,8 +335,19 @@ int main(int argc, char** argv) {
       s.layer(cfg.population);
       for (const auto& z : cfg.zones) s.zones(z);
       auto facilities = access::load_facilities(cfg, s);
-      access::AccessResult before = access::compute_access(cfg, s, facilities);
-      auto norms = access::evaluate_norms(cfg, s, before);
+      auto origins = access::load_origins(cfg, s);
+      access::AccessResult before = access::compute_access(cfg, s, facilities, {}, origins);
+      auto norms = access::evaluate_norms(cfg, s, before, origins);
+      if (!origins_dir.empty()) {
+        fs::create_directories(origins_dir);
+        for (std::size_t set = 0; set < origins.size(); ++set) {
+          AtomicOutput csv(origins_dir / (cfg.origins[set].id + ".csv"));
+          std::ofstream(csv.temp_path()) << access::format_origins(cfg, before, set, origins[set]);
+          csv.commit();
+          info("wrote the times of {} origins of '{}' to {}", origins[set].size(),
+               cfg.origins[set].id, (origins_dir / (cfg.origins[set].id + ".csv")).string());
+        }
+      }
       auto norm_map = [&](const access::NormTable& n, const Raster& r, const std::string& title,
                           const std::vector<MapClass>& classes, const fs::path& png) {
         MapSpec spec;
@@ -354,9 +369,7 @@ int main(int argc, char** argv) {
           for (const auto& L : before.layers) {
             LayerRecord rec;
             rec.id = access::layer_id(L.kind, L.mode);
-            std::string mode_title = L.mode.rfind("pt_p", 0) == 0
-                                         ? fmt::format("ov, {}e percentiel", L.mode.substr(4))
-                                         : cfg.mode(L.mode).title;
+            std::string mode_title = cfg.mode_title(L.mode);
             rec.title = fmt::format("Reistijd naar {} ({}){}", L.kind, mode_title,
                                     before.estimate ? ", schatting hemelsbreed" : "");
             rec.group = "sociaal-economisch";
@@ -406,8 +419,8 @@ int main(int argc, char** argv) {
               "GTFS feed",
               id, access_file.string());
       }
-      access::AccessResult after = access::compute_access(cfg, s, remaining, cut_routes);
-      auto norms_after = access::evaluate_norms(cfg, s, after);
+      access::AccessResult after = access::compute_access(cfg, s, remaining, cut_routes, origins);
+      auto norms_after = access::evaluate_norms(cfg, s, after, origins);
       std::cout << access::format_what_if(cfg, norms, norms_after, closed, format);
       if (!maps_dir.empty())
         for (std::size_t i = 0; i < norms.size(); ++i) {

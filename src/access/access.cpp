@@ -11,6 +11,7 @@
 #include "access/network.hpp"
 #include "access/transit.hpp"
 #include "core/crs.hpp"
+#include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/toml_reader.hpp"
@@ -43,6 +44,22 @@ const ModeSettings& AccessConfig::mode(const std::string& id) const {
   fail("{}: unknown mode '{}' (modes: {})", file.string(), id, names);
 }
 
+std::string DepartureWindow::mode() const {
+  return first ? "pt" : "pt_" + id;
+}
+
+std::string AccessConfig::mode_title(const std::string& layer_mode) const {
+  if (layer_mode.rfind("pt", 0) != 0) return mode(layer_mode).title;
+  std::string title = "ov";
+  std::string rest = layer_mode.substr(2);  // "", "_p90", "_dal", "_dal_p90"
+  std::string pct = fmt::format("_p{:.0f}", percentile);
+  bool pessimistic = rest.size() >= pct.size() && rest.ends_with(pct);
+  if (pessimistic) rest.resize(rest.size() - pct.size());
+  if (!rest.empty()) title += ", " + rest.substr(1);
+  if (pessimistic) title += fmt::format(", {:.0f}e percentiel", percentile);
+  return title;
+}
+
 std::string layer_id(const std::string& kind, const std::string& mode) {
   return "tijd_" + kind + "_" + mode;
 }
@@ -50,7 +67,7 @@ std::string layer_id(const std::string& kind, const std::string& mode) {
 AccessConfig load_access_config(const std::filesystem::path& file) {
   TomlReader r(file.string());
   toml::table root = r.parse(TomlReader::read_file(file.string(), "access file"));
-  r.check_keys(root, "the access file", {"access", "modes", "facility", "norm"});
+  r.check_keys(root, "the access file", {"access", "modes", "facility", "origins", "norm"});
   AccessConfig c;
   c.file = file;
   const auto base = file.parent_path();
@@ -58,7 +75,7 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
   if (!a) fail("{}: missing [access] (name, population, zones)", file.string());
   r.check_keys(*a, "[access]",
                {"name", "population", "zones", "network", "profile", "gtfs", "date", "window",
-                "percentile"});
+                "windows", "percentile"});
   c.name = r.text(*a, "name", false, "[access]", "Bereikbaarheid");
   c.population = r.text(*a, "population", false, "[access]", "inwoners");
   c.zones = r.texts(*a, "zones", "[access]");
@@ -66,14 +83,44 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
   if (auto p = r.text(*a, "profile", false, "[access]"); !p.empty()) c.profile = base / p;
   if (auto p = r.text(*a, "gtfs", false, "[access]"); !p.empty()) c.gtfs = base / p;
   c.date = r.text(*a, "date", false, "[access]");
+  if (a->get("window") && a->get("windows"))
+    r.error_at(*a->get("windows"),
+               "give either window = [from, to] or windows = [{...}], not both");
   if (const toml::node* w = a->get("window")) {
     auto times = r.texts(*a, "window", "[access]");
     if (times.size() != 2)
       r.error_at(*w, "window = [\"07:00\", \"09:00\"]: a start and an end time");
-    c.window_from_s = parse_clock(r, *w, times[0]);
-    c.window_to_s = parse_clock(r, *w, times[1]);
-    if (c.window_to_s <= c.window_from_s) r.error_at(*w, "the window must end after it starts");
+    c.windows.front().from_s = parse_clock(r, *w, times[0]);
+    c.windows.front().to_s = parse_clock(r, *w, times[1]);
   }
+  if (const toml::node* ws = a->get("windows")) {
+    const toml::array* arr = ws->as_array();
+    if (!arr || arr->empty())
+      r.error_at(*ws,
+                 "windows = [{ id = \"spits\", from = \"07:00\", to = \"09:00\" }, { id = "
+                 "\"dal\", from = \"10:00\", to = \"15:00\" }]");
+    c.windows.clear();
+    for (const auto& node : *arr) {
+      const toml::table* t = node.as_table();
+      if (!t) r.error_at(node, "each window is a table { id, from, to }");
+      r.check_keys(*t, "a window", {"id", "from", "to"});
+      DepartureWindow w;
+      w.id = r.text(*t, "id", true, "a window");
+      w.first = c.windows.empty();
+      w.from_s = parse_clock(r, *t->get("from"), r.text(*t, "from", true, "window " + w.id));
+      w.to_s = parse_clock(r, *t->get("to"), r.text(*t, "to", true, "window " + w.id));
+      for (char ch : w.id)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_')
+          r.error_at(node, fmt::format("window id '{}': use letters, digits and _", w.id));
+      for (const auto& other : c.windows)
+        if (other.id == w.id) r.error_at(node, fmt::format("window '{}' is given twice", w.id));
+      c.windows.push_back(w);
+    }
+  }
+  for (const auto& w : c.windows)
+    if (w.to_s <= w.from_s)
+      r.error_at(*(a->get("windows") ? a->get("windows") : a->get("window")),
+                 fmt::format("window '{}' must end after it starts", w.id));
   c.percentile = r.number(*a, "percentile", 90, "[access]");
   if (!c.gtfs.empty() && c.date.empty())
     r.error_at(*a, "[access]: with a gtfs feed, give the service date = \"YYYYMMDD\"");
@@ -126,6 +173,26 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
     }
   }
   if (c.facilities.empty()) fail("{}: no [[facility]] kinds", file.string());
+  if (const toml::node* on = root.get("origins")) {
+    const toml::array* arr = on->as_array();
+    if (!arr) r.error_at(*on, "origin sets are [[origins]] tables");
+    for (const auto& node : *arr) {
+      const toml::table* t = node.as_table();
+      OriginSet o;
+      o.id = r.text(*t, "id", true, "an [[origins]]");
+      std::string where = fmt::format("origins '{}'", o.id);
+      r.check_keys(*t, where, {"id", "title", "source", "id_field", "weight_field"});
+      o.title = r.text(*t, "title", false, where, o.id);
+      const toml::node* src = t->get("source");
+      if (!src) r.error_at(*t, where + " needs a 'source' (points or polygons)");
+      o.source = parse_source(r, *src, base, where + ".source");
+      o.id_field = r.text(*t, "id_field", false, where);
+      o.weight_field = r.text(*t, "weight_field", false, where);
+      for (const auto& other : c.origins)
+        if (other.id == o.id) r.error_at(*t, fmt::format("origins '{}' is defined twice", o.id));
+      c.origins.push_back(o);
+    }
+  }
   if (const toml::node* nn = root.get("norm")) {
     const toml::array* arr = nn->as_array();
     if (!arr) r.error_at(*nn, "norms are [[norm]] tables");
@@ -143,10 +210,18 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
                        [&](const FacilityKind& f) { return f.kind == n.kind; }))
         r.error_at(*t->get("kind"), fmt::format("{}: unknown facility kind '{}'", where, n.kind));
       if (n.modes.empty()) r.error_at(*t, where + " needs 'modes' (e.g. [\"bike\"])");
-      for (const auto& m : n.modes)
-        if (std::none_of(c.modes.begin(), c.modes.end(),
-                         [&](const ModeSettings& s) { return s.id == m; }))
-          r.error_at(*t->get("modes"), fmt::format("{}: unknown mode '{}'", where, m));
+      const bool has_pt = std::any_of(c.modes.begin(), c.modes.end(),
+                                      [](const ModeSettings& s) { return s.id == "pt"; });
+      for (const auto& m : n.modes) {
+        bool known = std::any_of(c.modes.begin(), c.modes.end(),
+                                 [&](const ModeSettings& s) { return s.id == m; });
+        for (const auto& w : c.windows) known = known || (has_pt && w.mode() == m);
+        if (!known)
+          r.error_at(*t->get("modes"),
+                     fmt::format("{}: unknown mode '{}' (modes: the [modes.*] tables, and "
+                                 "pt_<window id> for a further departure window)",
+                                 where, m));
+      }
       c.norms.push_back(n);
     }
   }
@@ -200,10 +275,100 @@ std::vector<std::string> transit_routes(const AccessConfig& cfg, const Store& st
   return load_gtfs(cfg.gtfs, cfg.date, g.crs_wkt.empty() ? g.crs : g.crs_wkt).route_ids;
 }
 
+std::vector<std::vector<Origin>> load_origins(const AccessConfig& cfg, const Store& store) {
+  const Grid& g = store.grid();
+  OGRSpatialReference srs = make_srs(g.crs_wkt.empty() ? g.crs : g.crs_wkt, "store CRS");
+  std::vector<std::vector<Origin>> out;
+  for (const auto& set : cfg.origins) {
+    VectorData v = read_vector(set.source, srs);
+    std::vector<Origin> origins;
+    std::size_t outside = 0;
+    std::string first_outside;
+    for (const auto& f : v.features) {
+      const OGRGeometry* geom = f->GetGeometryRef();
+      // A polygon's centroid, or a point surely inside it when the centroid falls outside (a
+      // crescent-shaped postcode area).
+      OGRPoint p;
+      if (geom->Centroid(&p) != OGRERR_NONE) continue;
+      if (OGR_GT_Flatten(geom->getGeometryType()) != wkbPoint && !geom->Contains(&p)) {
+        std::unique_ptr<OGRGeometry> inside(OGRGeometry::FromHandle(
+            OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(geom)))));
+        if (inside && inside->getGeometryType() == wkbPoint) p = *inside->toPoint();
+      }
+      Origin o;
+      auto field = [&](const std::string& name) -> std::string {
+        int i = f->GetDefnRef()->GetFieldIndex(name.c_str());
+        if (i < 0)
+          fail("{}: origins '{}': {} has no field '{}'", cfg.file.string(), set.id, v.source_name,
+               name);
+        return f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "";
+      };
+      o.id = set.id_field.empty() ? std::to_string(f->GetFID()) : field(set.id_field);
+      if (!set.weight_field.empty()) {
+        std::string w = field(set.weight_field);
+        char* end = nullptr;
+        o.weight = std::strtod(w.c_str(), &end);
+        if (w.empty() || end == w.c_str() || !(o.weight >= 0))
+          fail("{}: origins '{}': {} in {} has weight '{}' in field '{}': give a number >= 0",
+               cfg.file.string(), set.id, o.id, v.source_name, w, set.weight_field);
+      }
+      o.x = p.getX();
+      o.y = p.getY();
+      if (o.x < g.x0 || o.x >= g.x1() || o.y > g.y0 || o.y <= g.y1()) {
+        if (outside++ == 0) first_outside = o.id;
+        continue;
+      }
+      origins.push_back(o);
+    }
+    if (outside)
+      warn("origins '{}': {} origin(s) lie outside the study area and are left out (first: {})",
+           set.id, outside, first_outside);
+    if (origins.empty())
+      fail("{}: origins '{}': no origin of {} lies in the study area", cfg.file.string(), set.id,
+           v.source_name);
+    out.push_back(std::move(origins));
+  }
+  return out;
+}
+
+namespace {
+
+// Origins sorted by x, to find those within a radius of a point without scanning them all.
+struct OriginIndex {
+  std::vector<std::pair<double, uint32_t>> by_x;
+  explicit OriginIndex(const std::vector<Origin>& origins) {
+    for (uint32_t i = 0; i < origins.size(); ++i) by_x.push_back({origins[i].x, i});
+    std::sort(by_x.begin(), by_x.end());
+  }
+  template <class F>
+  void within(const std::vector<Origin>& origins, double x, double y, double radius, F f) const {
+    auto it =
+        std::lower_bound(by_x.begin(), by_x.end(), std::pair<double, uint32_t>{x - radius, 0});
+    for (; it != by_x.end() && it->first <= x + radius; ++it) {
+      const Origin& o = origins[it->second];
+      double d = std::hypot(o.x - x, o.y - y);
+      if (d <= radius) f(it->second, d);
+    }
+  }
+};
+
+OriginTimes empty_times(const std::string& set, const std::string& kind, const std::string& mode,
+                        std::size_t n, bool metres) {
+  OriginTimes t{set, kind, mode, std::vector<float>(n, kNoData), {}};
+  if (metres) t.metres.assign(n, kNoData);
+  return t;
+}
+
+}  // namespace
+
 AccessResult compute_access(const AccessConfig& cfg, const Store& store,
                             const std::vector<Facility>& facilities,
-                            const std::vector<std::string>& without_routes) {
+                            const std::vector<std::string>& without_routes,
+                            const std::vector<std::vector<Origin>>& origins) {
   const Grid& g = store.grid();
+  if (origins.size() != 0 && origins.size() != cfg.origins.size())
+    fail("compute_access: {} origin sets given for {} in the config", origins.size(),
+         cfg.origins.size());
   AccessResult res;
   res.estimate = cfg.network.empty();
   std::map<std::string, std::vector<const Facility*>> by_kind;
@@ -217,8 +382,9 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
     else
       road_modes.push_back(&m);
   }
-
-  Progress progress("bereikbaarheid", cfg.facilities.size() * cfg.modes.size());
+  std::size_t steps = cfg.facilities.size() * road_modes.size();
+  if (pt) steps += cfg.facilities.size() * cfg.windows.size();
+  Progress progress("bereikbaarheid", steps);
   if (res.estimate) {
     res.method =
         "schatting hemelsbreed: afstand in rechte lijn tussen celmiddens x omrijfactor per "
@@ -232,6 +398,17 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
         mask[static_cast<std::size_t>(r) * g.cols + c] = 1;
       }
       Raster metres = distance(g, mask);
+      // Origins: the exact straight line from the origin to the nearest facility.
+      std::vector<std::vector<float>> origin_m(origins.size());
+      for (std::size_t set = 0; set < origins.size(); ++set) {
+        origin_m[set].assign(origins[set].size(), kNoData);
+        for (std::size_t i = 0; i < origins[set].size(); ++i) {
+          double best = std::numeric_limits<double>::infinity();
+          for (const Facility* f : by_kind[fk.kind])
+            best = std::min(best, std::hypot(f->x - origins[set][i].x, f->y - origins[set][i].y));
+          if (std::isfinite(best)) origin_m[set][i] = static_cast<float>(best);
+        }
+      }
       for (const ModeSettings* m : road_modes) {
         check_interrupted();
         Raster minutes(g, Raster::Uninitialized{}), travelled(g, Raster::Uninitialized{});
@@ -241,6 +418,17 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
           travelled.values[i] = static_cast<float>(metres.values[i] * m->detour);
         }
         res.layers.push_back({fk.kind, m->id, std::move(minutes), std::move(travelled)});
+        for (std::size_t set = 0; set < origins.size(); ++set) {
+          OriginTimes t =
+              empty_times(cfg.origins[set].id, fk.kind, m->id, origins[set].size(), true);
+          for (std::size_t i = 0; i < origins[set].size(); ++i) {
+            float d = origin_m[set][i];
+            if (std::isnan(d)) continue;
+            t.minutes[i] = static_cast<float>(d * per_m + m->extra_minutes);
+            t.metres[i] = static_cast<float>(d * m->detour);
+          }
+          res.origin_times.push_back(std::move(t));
+        }
         progress.advance();
       }
     }
@@ -249,6 +437,7 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
                              cfg.network.filename().string());
     Profile profile = cfg.profile.empty() ? Profile::defaults() : Profile::load(cfg.profile);
     Raster pop = store.read(cfg.population);
+    // Points to snap: the populated cells, then the origins of every set.
     std::vector<std::size_t> cells;
     std::vector<double> xs, ys;
     for (std::size_t i = 0; i < g.size(); ++i)
@@ -257,25 +446,38 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
         xs.push_back(g.cx(static_cast<int>(i % g.cols)));
         ys.push_back(g.cy(static_cast<int>(i / g.cols)));
       }
+    std::vector<std::size_t> set_start;
+    for (const auto& set : origins) {
+      set_start.push_back(xs.size());
+      for (const auto& o : set) {
+        xs.push_back(o.x);
+        ys.push_back(o.y);
+      }
+    }
     for (const ModeSettings* m : road_modes) {
       Graph graph = build_graph(cfg.network, parse_mode(m->id), profile,
                                 g.crs_wkt.empty() ? g.crs : g.crs_wkt);
       Graph back = graph.reversed();  // times *to* the facilities
-      auto origin = snap(back, xs, ys);
+      auto snapped = snap(back, xs, ys);
       const double m_per_s = m->speed_kmh / 3.6;
       // Origins far from any road of this mode: reported, still given the walk to the nearest node.
-      std::size_t far = 0;
-      float furthest = 0;
-      for (const auto& o : origin) {
-        far += o.distance_m > 500;
-        furthest = std::max(furthest, o.distance_m);
-      }
-      if (far)
-        warn(
-            "{}: {} populated cell(s) lie more than 500 m from the {} network (furthest {:.0f} m); "
-            "their times include "
-            "that distance at {} km/h",
-            cfg.network.string(), far, m->id, furthest, m->speed_kmh);
+      auto report_far = [&](std::size_t from, std::size_t to, const std::string& what) {
+        std::size_t far = 0;
+        float furthest = 0;
+        for (std::size_t k = from; k < to; ++k) {
+          far += snapped[k].distance_m > 500;
+          furthest = std::max(furthest, snapped[k].distance_m);
+        }
+        if (far)
+          warn(
+              "{}: {} {} lie more than 500 m from the {} network (furthest {:.0f} m); their times "
+              "include that distance at {} km/h",
+              cfg.network.string(), far, what, m->id, furthest, m->speed_kmh);
+      };
+      report_far(0, cells.size(), "populated cell(s)");
+      for (std::size_t set = 0; set < origins.size(); ++set)
+        report_far(set_start[set], set_start[set] + origins[set].size(),
+                   fmt::format("origin(s) of '{}'", cfg.origins[set].id));
       for (const auto& fk : cfg.facilities) {
         check_interrupted();
         std::vector<double> fx, fy;
@@ -285,21 +487,38 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
         }
         std::vector<std::pair<uint32_t, float>> sources;
         std::vector<float> start_m;
-        for (const auto& s : snap(back, fx, fy)) {
-          sources.push_back({s.node, static_cast<float>(s.distance_m / m_per_s)});
-          start_m.push_back(s.distance_m);
+        for (const auto& sn : snap(back, fx, fy)) {
+          sources.push_back({sn.node, static_cast<float>(sn.distance_m / m_per_s)});
+          start_m.push_back(sn.distance_m);
         }
         std::vector<float> path_m;  // metres along the fastest path
         auto t = multi_source(back, sources, kUnreachable, &path_m, &start_m);
+        auto minutes_at = [&](std::size_t k) {
+          float sec = t[snapped[k].node];
+          return std::isfinite(sec)
+                     ? static_cast<float>((sec + snapped[k].distance_m / m_per_s) / 60.0 +
+                                          m->extra_minutes)
+                     : kNoData;
+        };
+        auto metres_at = [&](std::size_t k) {
+          return std::isfinite(t[snapped[k].node]) ? path_m[snapped[k].node] + snapped[k].distance_m
+                                                   : kNoData;
+        };
         Raster minutes(g, kNoData), travelled(g, kNoData);
         for (std::size_t k = 0; k < cells.size(); ++k) {
-          float s = t[origin[k].node];
-          if (!std::isfinite(s)) continue;
-          minutes.values[cells[k]] =
-              static_cast<float>((s + origin[k].distance_m / m_per_s) / 60.0 + m->extra_minutes);
-          travelled.values[cells[k]] = path_m[origin[k].node] + origin[k].distance_m;
+          minutes.values[cells[k]] = minutes_at(k);
+          travelled.values[cells[k]] = metres_at(k);
         }
         res.layers.push_back({fk.kind, m->id, std::move(minutes), std::move(travelled)});
+        for (std::size_t set = 0; set < origins.size(); ++set) {
+          OriginTimes ot =
+              empty_times(cfg.origins[set].id, fk.kind, m->id, origins[set].size(), true);
+          for (std::size_t i = 0; i < origins[set].size(); ++i) {
+            ot.minutes[i] = minutes_at(set_start[set] + i);
+            ot.metres[i] = metres_at(set_start[set] + i);
+          }
+          res.origin_times.push_back(std::move(ot));
+        }
         progress.advance();
       }
     }
@@ -314,49 +533,72 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       for (const auto& w : feed.warnings) warn("{}", w);
       const double walk = 4.5 / 3.6;  // m/s to and from stops
       const int reach = static_cast<int>(std::ceil(kStopWalkRadius / g.cell));
-      res.method += fmt::format(
-          "; openbaar vervoer: RAPTOR over {:02d}:{:02d}-{:02d}:{:02d}, mediaan en {:.0f}e "
-          "percentiel",
-          cfg.window_from_s / 3600, cfg.window_from_s % 3600 / 60, cfg.window_to_s / 3600,
-          cfg.window_to_s % 3600 / 60, cfg.percentile);
+      std::string windows;
+      for (const auto& w : cfg.windows)
+        windows +=
+            fmt::format("{}{} {:02d}:{:02d}-{:02d}:{:02d}", windows.empty() ? "" : ", ", w.id,
+                        w.from_s / 3600, w.from_s % 3600 / 60, w.to_s / 3600, w.to_s % 3600 / 60);
+      res.method += fmt::format("; openbaar vervoer: RAPTOR over {}, mediaan en {:.0f}e percentiel",
+                                windows, cfg.percentile);
+      std::vector<OriginIndex> index;
+      for (const auto& set : origins) index.emplace_back(set);
       for (const auto& fk : cfg.facilities) {
-        check_interrupted();
         // Facility → stops within walking distance (travel times taken as symmetric).
-        std::vector<std::pair<uint32_t, float>> origins;
-        for (uint32_t s = 0; s < feed.stops.size(); ++s) {
+        std::vector<std::pair<uint32_t, float>> sources;
+        for (uint32_t st = 0; st < feed.stops.size(); ++st) {
           double best = kStopWalkRadius + 1;
           for (const Facility* f : by_kind[fk.kind])
-            best = std::min(best, std::hypot(feed.stops[s].x - f->x, feed.stops[s].y - f->y));
-          if (best <= kStopWalkRadius) origins.push_back({s, static_cast<float>(best / walk)});
+            best = std::min(best, std::hypot(feed.stops[st].x - f->x, feed.stops[st].y - f->y));
+          if (best <= kStopWalkRadius) sources.push_back({st, static_cast<float>(best / walk)});
         }
-        Raster minutes(g, kNoData), pessimistic(g, kNoData);
-        if (!origins.empty()) {
-          TransitTimes tt =
-              raptor_window(feed, origins, cfg.window_from_s, cfg.window_to_s, cfg.percentile);
-          for (uint32_t s = 0; s < feed.stops.size(); ++s) {
-            float ts = tt.median_s[s], tp = tt.pessimistic_s[s];
-            if (!std::isfinite(ts)) continue;
-            int sc = static_cast<int>(std::floor(g.px(feed.stops[s].x))),
-                sr = static_cast<int>(std::floor(g.py(feed.stops[s].y)));
-            for (int r = std::max(0, sr - reach); r <= std::min(g.rows - 1, sr + reach); ++r)
-              for (int c = std::max(0, sc - reach); c <= std::min(g.cols - 1, sc + reach); ++c) {
-                double d = std::hypot(g.cx(c) - feed.stops[s].x, g.cy(r) - feed.stops[s].y);
-                if (d > kStopWalkRadius) continue;
-                float t = static_cast<float>((ts + d / walk) / 60.0 + pt->extra_minutes);
-                float& cell = minutes.at(r, c);
-                if (std::isnan(cell) || t < cell) cell = t;
-                if (std::isfinite(tp)) {
-                  float tq = static_cast<float>((tp + d / walk) / 60.0 + pt->extra_minutes);
-                  float& pc = pessimistic.at(r, c);
-                  if (std::isnan(pc) || tq < pc) pc = tq;
-                }
-              }
+        for (const auto& win : cfg.windows) {
+          check_interrupted();
+          const std::string median_mode = win.mode(),
+                            p_mode = fmt::format("{}_p{:.0f}", win.mode(), cfg.percentile);
+          Raster minutes(g, kNoData), pessimistic(g, kNoData);
+          std::vector<OriginTimes> om, op;
+          for (std::size_t set = 0; set < origins.size(); ++set) {
+            om.push_back(
+                empty_times(cfg.origins[set].id, fk.kind, median_mode, origins[set].size(), false));
+            op.push_back(
+                empty_times(cfg.origins[set].id, fk.kind, p_mode, origins[set].size(), false));
           }
+          auto keep_min = [](float& cell, float t) {
+            if (std::isnan(cell) || t < cell) cell = t;
+          };
+          if (!sources.empty()) {
+            TransitTimes tt = raptor_window(feed, sources, win.from_s, win.to_s, cfg.percentile);
+            for (uint32_t st = 0; st < feed.stops.size(); ++st) {
+              float ts = tt.median_s[st], tp = tt.pessimistic_s[st];
+              if (!std::isfinite(ts)) continue;
+              const double sx = feed.stops[st].x, sy = feed.stops[st].y;
+              auto at = [&](float stop_s, double d) {
+                return static_cast<float>((stop_s + d / walk) / 60.0 + pt->extra_minutes);
+              };
+              int sc = static_cast<int>(std::floor(g.px(sx))),
+                  sr = static_cast<int>(std::floor(g.py(sy)));
+              for (int r = std::max(0, sr - reach); r <= std::min(g.rows - 1, sr + reach); ++r)
+                for (int c = std::max(0, sc - reach); c <= std::min(g.cols - 1, sc + reach); ++c) {
+                  double d = std::hypot(g.cx(c) - sx, g.cy(r) - sy);
+                  if (d > kStopWalkRadius) continue;
+                  keep_min(minutes.at(r, c), at(ts, d));
+                  if (std::isfinite(tp)) keep_min(pessimistic.at(r, c), at(tp, d));
+                }
+              for (std::size_t set = 0; set < origins.size(); ++set)
+                index[set].within(origins[set], sx, sy, kStopWalkRadius, [&](uint32_t i, double d) {
+                  keep_min(om[set].minutes[i], at(ts, d));
+                  if (std::isfinite(tp)) keep_min(op[set].minutes[i], at(tp, d));
+                });
+            }
+          }
+          res.layers.push_back({fk.kind, median_mode, std::move(minutes), Raster()});
+          res.layers.push_back({fk.kind, p_mode, std::move(pessimistic), Raster()});
+          for (std::size_t set = 0; set < origins.size(); ++set) {
+            res.origin_times.push_back(std::move(om[set]));
+            res.origin_times.push_back(std::move(op[set]));
+          }
+          progress.advance();
         }
-        res.layers.push_back({fk.kind, "pt", std::move(minutes), Raster()});
-        res.layers.push_back(
-            {fk.kind, fmt::format("pt_p{:.0f}", cfg.percentile), std::move(pessimistic), Raster()});
-        progress.advance();
       }
     }
   }
@@ -364,7 +606,8 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
 }
 
 std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& store,
-                                      const AccessResult& r) {
+                                      const AccessResult& r,
+                                      const std::vector<std::vector<Origin>>& origins) {
   const Grid& g = store.grid();
   Raster pop = store.read(cfg.population);
   std::vector<NormTable> out;
@@ -406,6 +649,24 @@ std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& stor
       }
       for (auto& [zone, row] : rows) t.rows.push_back(row);
     }
+    for (std::size_t set = 0; set < origins.size() && set < cfg.origins.size(); ++set) {
+      NormRow row{cfg.origins[set].id, "", cfg.origins[set].title, 0, 0};
+      std::vector<float> meets(origins[set].size(), kNoData);
+      for (const auto& ot : r.origin_times) {
+        if (ot.set != cfg.origins[set].id || ot.kind != n.kind ||
+            std::find(n.modes.begin(), n.modes.end(), ot.mode) == n.modes.end())
+          continue;
+        for (std::size_t i = 0; i < meets.size(); ++i)
+          if (!std::isnan(ot.minutes[i]))
+            meets[i] = std::max(std::isnan(meets[i]) ? 0.0f : meets[i],
+                                ot.minutes[i] <= n.max_minutes ? 1.0f : 0.0f);
+      }
+      for (std::size_t i = 0; i < meets.size(); ++i) {
+        row.people += origins[set][i].weight;
+        if (meets[i] == 1) row.people_within += origins[set][i].weight;
+      }
+      t.origin_rows.push_back(row);
+    }
     out.push_back(std::move(t));
   }
   return out;
@@ -413,15 +674,7 @@ std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& stor
 
 namespace {
 std::string nl(double v, int decimals = 0) {
-  std::string s = fmt::format("{:.{}f}", std::abs(v), decimals);
-  auto dot = s.find('.');
-  std::string ip = s.substr(0, dot), fp = dot == std::string::npos ? "" : "," + s.substr(dot + 1);
-  std::string o;
-  for (std::size_t i = 0; i < ip.size(); ++i) {
-    if (i && (ip.size() - i) % 3 == 0) o += '.';
-    o += ip[i];
-  }
-  return (v < 0 ? "-" : "") + o + fp;
+  return dutch_number(v, decimals);
 }
 std::string pct(double a, double b) {
   return b > 0 ? nl(100.0 * a / b, 1) + "%" : "-";
@@ -479,6 +732,12 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
                                {"people", row.people},
                                {"people_within", row.people_within},
                                {"people_below", row.people - row.people_within}});
+      for (const auto& row : n.origin_rows)
+        jn["origins"].push_back({{"origins", row.zone_layer},
+                                 {"title", row.name},
+                                 {"weight", row.people},
+                                 {"weight_within", row.people_within},
+                                 {"weight_below", row.people - row.people_within}});
       j["norms"].push_back(jn);
     }
     return j.dump(2) + "\n";
@@ -486,11 +745,12 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
   if (format == "csv") {
     std::string o = "norm,zones,code,name,people,people_within,people_below,share_within\n";
     for (const auto& n : norms)
-      for (const auto& row : n.rows)
-        o += fmt::format("{},{},{},\"{}\",{:.0f},{:.0f},{:.0f},{:.4f}\n", n.norm->id,
-                         row.zone_layer, row.code, row.name, row.people, row.people_within,
-                         row.people - row.people_within,
-                         row.people > 0 ? row.people_within / row.people : 0.0);
+      for (const auto* rows : {&n.rows, &n.origin_rows})
+        for (const auto& row : *rows)
+          o += fmt::format("{},{},{},\"{}\",{:.0f},{:.0f},{:.0f},{:.4f}\n", n.norm->id,
+                           row.zone_layer, row.code, row.name, row.people, row.people_within,
+                           row.people - row.people_within,
+                           row.people > 0 ? row.people_within / row.people : 0.0);
     return o;
   }
   std::string o = fmt::format("{}\nMethode: {}{}\n", cfg.name, r.method,
@@ -516,6 +776,11 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
       o += fmt::format("  {:<30} {:>10} {:>12} {:>14}\n", row.name.substr(0, 30), nl(row.people),
                        pct(row.people_within, row.people), nl(row.people - row.people_within));
     }
+    for (const auto& row : n.origin_rows)
+      o +=
+          fmt::format("  vanaf '{}' ({}): {} van {} haalt de norm ({}), gewogen per herkomstpunt\n",
+                      row.zone_layer, row.name, nl(row.people_within), nl(row.people),
+                      pct(row.people_within, row.people));
   }
   if (r.estimate)
     o += "\nLet op: zonder wegennet zijn alle reistijden een schatting hemelsbreed (rechte lijn x "
@@ -547,11 +812,53 @@ std::string format_what_if(const AccessConfig& cfg, const std::vector<NormTable>
                              {"name", b.rows[i].name},
                              {"newly_below", d}});
     }
+    for (std::size_t i = 0; i < b.origin_rows.size() && i < a.origin_rows.size(); ++i) {
+      double d = b.origin_rows[i].people_within - a.origin_rows[i].people_within;
+      o += fmt::format("  vanaf '{}': {} (gewicht) nieuw onder de norm\n",
+                       b.origin_rows[i].zone_layer, nl(d));
+      jn["origins"].push_back({{"origins", b.origin_rows[i].zone_layer}, {"newly_below", d}});
+    }
     j["norms"].push_back(jn);
   }
   if (format == "json") {
     j["without"] = without;
     return j.dump(2) + "\n";
+  }
+  return o;
+}
+
+std::string format_origins(const AccessConfig& cfg, const AccessResult& r, std::size_t set,
+                           const std::vector<Origin>& origins) {
+  const std::string& id = cfg.origins.at(set).id;
+  std::vector<const OriginTimes*> cols;
+  for (const auto& t : r.origin_times)
+    if (t.set == id) cols.push_back(&t);
+  std::string o = "id,x,y,weight";
+  for (const OriginTimes* t : cols) {
+    o += fmt::format(",min_{}_{}", t->kind, t->mode);
+    if (!t->metres.empty()) o += fmt::format(",km_{}_{}", t->kind, t->mode);
+  }
+  o += "\n";
+  auto cell = [](float v, int decimals) {
+    return std::isnan(v) ? std::string() : fmt::format("{:.{}f}", v, decimals);
+  };
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    std::string idq = origins[i].id;
+    if (idq.find_first_of(",\"") != std::string::npos) {
+      std::string q = "\"";
+      for (char ch : idq) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      idq = q + "\"";
+    }
+    o += fmt::format("{},{:.1f},{:.1f},{:g}", idq, origins[i].x, origins[i].y, origins[i].weight);
+    for (const OriginTimes* t : cols) {
+      o += ',';
+      o += cell(t->minutes[i], 1);
+      if (!t->metres.empty()) {
+        o += ',';
+        o += cell(t->metres[i] / 1000.0f, 2);
+      }
+    }
+    o += "\n";
   }
   return o;
 }

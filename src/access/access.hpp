@@ -33,6 +33,24 @@ struct Norm {
   double max_minutes = 15;
 };
 
+// A public-transport departure window. The first window of the file gives the layers
+// tijd_<kind>_pt (median) and tijd_<kind>_pt_p<percentile>; every further window `id` gives
+// tijd_<kind>_pt_<id> and tijd_<kind>_pt_<id>_p<percentile> (e.g. an off-peak window "dal").
+struct DepartureWindow {
+  std::string id = "spits";
+  int from_s = 7 * 3600, to_s = 9 * 3600;
+  std::string mode() const;  // "pt" for the first window, else "pt_<id>"
+  bool first = true;
+};
+
+// Origins other than the model's cells: points (or polygons, taken at a point inside them) such as
+// PC4 centres or address points, each with an optional weight (inhabitants).
+struct OriginSet {
+  std::string id, title;
+  SourceDef source;
+  std::string id_field, weight_field;
+};
+
 struct AccessConfig {
   std::filesystem::path file;
   std::string name;
@@ -42,13 +60,16 @@ struct AccessConfig {
   std::filesystem::path profile;        // road speeds; empty: built-in defaults
   std::filesystem::path gtfs;           // GTFS folder; empty: no public transport
   std::string date;                     // service date for the GTFS feed (YYYYMMDD)
-  int window_from_s = 7 * 3600, window_to_s = 9 * 3600;
+  std::vector<DepartureWindow> windows{DepartureWindow{}};  // 07:00-09:00 unless configured
   double percentile = 90;
   std::vector<ModeSettings> modes;
   std::vector<FacilityKind> facilities;
+  std::vector<OriginSet> origins;
   std::vector<Norm> norms;
 
   const ModeSettings& mode(const std::string& id) const;  // throws casco::Error listing modes
+  // "fiets", "ov, dal", "ov, 90e percentiel" … for a layer's mode (including pt_* modes).
+  std::string mode_title(const std::string& layer_mode) const;
 };
 
 AccessConfig load_access_config(const std::filesystem::path& file);
@@ -61,6 +82,20 @@ struct Facility {
 // (warning with their id) and left out.
 std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& store);
 
+struct Origin {
+  std::string id;
+  double x = 0, y = 0, weight = 1;
+};
+// The origins of each set of the config, in the store's CRS (same order as cfg.origins). Origins
+// outside the study area are reported (count and first id) and left out.
+std::vector<std::vector<Origin>> load_origins(const AccessConfig& cfg, const Store& store);
+
+// Travel times from the origins of one set to the nearest facility of a kind, by one mode.
+struct OriginTimes {
+  std::string set, kind, mode;
+  std::vector<float> minutes, metres;  // per origin; NaN where unreachable (metres empty for pt)
+};
+
 struct AccessLayer {
   std::string kind, mode;  // mode "pt" is the median over the window, "pt_p90" the percentile
   Raster minutes;          // travel time per cell; NaN where not computed
@@ -69,15 +104,18 @@ struct AccessLayer {
 
 struct AccessResult {
   std::vector<AccessLayer> layers;
-  bool estimate = true;  // straight-line estimate (no network)
-  std::string method;    // how the times were made, for every output
+  std::vector<OriginTimes> origin_times;  // when origin sets were given
+  bool estimate = true;                   // straight-line estimate (no network)
+  std::string method;                     // how the times were made, for every output
 };
 
 // One multi-source search per kind and mode over the given facilities (leave some out for a
-// what-if); `without_routes` cuts public-transport lines (GTFS route_id).
+// what-if); `without_routes` cuts public-transport lines (GTFS route_id). The same searches also
+// give the times of the `origins` (from load_origins), read off at their own location.
 AccessResult compute_access(const AccessConfig& cfg, const Store& store,
                             const std::vector<Facility>& facilities,
-                            const std::vector<std::string>& without_routes = {});
+                            const std::vector<std::string>& without_routes = {},
+                            const std::vector<std::vector<Origin>>& origins = {});
 
 // The route_ids of the configured GTFS feed (empty without one), to tell lines from facilities.
 std::vector<std::string> transit_routes(const AccessConfig& cfg, const Store& store);
@@ -90,10 +128,18 @@ struct NormTable {
   const Norm* norm = nullptr;
   Raster meets;  // 1 meets the norm, 0 below it (NaN where there is no estimate)
   std::vector<NormRow> rows;
+  // Per origin set (zone_layer = the set's id, name = its title): the origins' weights within and
+  // below the norm.
+  std::vector<NormRow> origin_rows;
   double people = 0, people_within = 0;
 };
 std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& store,
-                                      const AccessResult& r);
+                                      const AccessResult& r,
+                                      const std::vector<std::vector<Origin>>& origins = {});
+
+// One row per origin with its weight and the minutes and km per kind and mode, as CSV.
+std::string format_origins(const AccessConfig& cfg, const AccessResult& r, std::size_t set,
+                           const std::vector<Origin>& origins);
 
 // Text, CSV or JSON: per norm and zone the people within and below the norm; per kind and mode
 // the population-weighted mean minutes and the share within 15 and 30 minutes.

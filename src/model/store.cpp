@@ -386,7 +386,8 @@ GDALDatasetUniquePtr Store::open_vectors() const {
 }
 
 void add_layers(const std::filesystem::path& path,
-                const std::vector<std::pair<LayerRecord, const Raster*>>& layers) {
+                const std::vector<std::pair<LayerRecord, const Raster*>>& layers,
+                const std::map<std::string, std::vector<ZoneRecord>>& zones) {
   Store old = Store::open(path);
   for (const auto& [rec, raster] : layers)
     if (!raster->grid.same_raster(old.grid()))
@@ -443,6 +444,10 @@ void add_layers(const std::filesystem::path& path,
       *it = r;
     else
       m.layers.push_back(r);
+    if (auto z = zones.find(rec.id); z != zones.end())
+      m.zones[rec.id] = z->second;
+    else
+      m.zones.erase(rec.id);  // a replaced class layer may have had labels
   }
   writer.finish(m);
   old = Store();  // close cached datasets before replacing the file

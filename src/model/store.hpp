@@ -69,11 +69,14 @@ class Store {
   mutable std::shared_ptr<std::mutex> open_mutex_ = std::make_shared<std::mutex>();
 };
 
-// Adds derived layers (accessibility, suitability, …) to an existing store, replacing layers of
-// the same id; the store is rewritten through a temporary copy, so a failure leaves it intact.
-// `casco build` keeps only the layers of the model definition.
+// Adds derived layers (accessibility, suitability, allocation …) to an existing store, replacing
+// layers of the same id; the store is rewritten through a temporary copy, so a failure leaves it
+// intact. `zones` gives the labels of class layers (value → code, name; e.g. the kinds of an
+// allocation), read back with Store::zones(id). `casco build` keeps only the layers of the model
+// definition.
 void add_layers(const std::filesystem::path& store,
-                const std::vector<std::pair<LayerRecord, const Raster*>>& layers);
+                const std::vector<std::pair<LayerRecord, const Raster*>>& layers,
+                const std::map<std::string, std::vector<ZoneRecord>>& zones = {});
 
 // Writes a new store file (normally a temporary that the caller renames into place).
 class StoreWriter {

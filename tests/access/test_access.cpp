@@ -6,6 +6,7 @@
 
 #include "access/access.hpp"
 #include "access/kernen.hpp"
+#include "core/crs.hpp"
 #include "core/error.hpp"
 #include "model/build.hpp"
 #include "test_util.hpp"
@@ -137,6 +138,87 @@ TEST_F(AccessHandMade, StraightLineEstimateHasTheHandComputedMinutes) {
   EXPECT_NEAR(people_within, n.people_within, 1e-3);
 }
 
+TEST_F(AccessHandMade, OriginPointsAndPolygonsGetTheirOwnStraightLineTimes) {
+  auto& d = *dir_;
+  // P1: 300 m east and 400 m north of S1 → 500 m; an L-shaped area whose centroid lies outside it
+  // is taken at a point inside; OUT lies outside the study area.
+  test::write_file(
+      d / "origins.geojson",
+      test::rd_collection(
+          test::rd_point(200337.5, 500912.5, R"({"pc":"P1","inw":30})") + "," +
+          R"({"type":"Feature","properties":{"pc":"L","inw":10},"geometry":{"type":"Polygon","coordinates":[[[200000,500000],[200400,500000],[200400,500100],[200100,500100],[200100,500400],[200000,500400],[200000,500000]]]}})" +
+          "," + test::rd_point(100000, 400000, R"({"pc":"OUT","inw":5})")));
+  std::string text = R"([access]
+name = "Proef"
+population = "inwoners"
+zones = ["zones"]
+[modes.bike]
+speed_kmh = 15
+detour = 1.3
+[[facility]]
+kind = "school"
+source = "schools.geojson"
+id_field = "id"
+[[origins]]
+id = "pc"
+title = "Postcodes"
+source = "origins.geojson"
+id_field = "pc"
+weight_field = "inw"
+[[norm]]
+id = "school_fiets_2"
+kind = "school"
+modes = ["bike"]
+max_minutes = 2
+)";
+  test::write_file(d / "access_origins.toml", text);
+  Store s = Store::open(d / "store.gpkg");
+  AccessConfig cfg = load_access_config(d / "access_origins.toml");
+  std::vector<std::string> warnings;
+  auto old = set_warning_sink([&](std::string_view m) { warnings.emplace_back(m); });
+  auto fac = load_facilities(cfg, s);
+  auto origins = load_origins(cfg, s);
+  set_warning_sink(old);
+  ASSERT_EQ(origins.size(), 1u);
+  ASSERT_EQ(origins[0].size(), 2u);
+  EXPECT_NE(warnings.back().find("OUT"), std::string::npos);
+  EXPECT_EQ(origins[0][0].id, "P1");
+  EXPECT_EQ(origins[0][0].weight, 30);
+  // The L's centroid (≈ 200150, 500150) lies outside it: the origin is a point inside the L.
+  OGRPolygon l_shape;
+  const Origin& L = origins[0][1];
+  EXPECT_TRUE((L.x <= 200100 && L.y <= 500400) || (L.y <= 500100 && L.x <= 200400));
+  AccessResult r = compute_access(cfg, s, fac, {}, origins);
+  ASSERT_EQ(r.origin_times.size(), 1u);
+  const OriginTimes& t = r.origin_times[0];
+  EXPECT_EQ(t.set, "pc");
+  EXPECT_EQ(t.mode, "bike");
+  EXPECT_NEAR(t.minutes[0], 500 * 1.3 / 250, 1e-4);  // 2.6 min
+  EXPECT_NEAR(t.metres[0], 650, 1e-2);
+  double dl = std::hypot(L.x - 200037.5, L.y - 500512.5);
+  EXPECT_NEAR(t.minutes[1], dl * 1.3 / 250, 1e-4);
+  // The norm (2 min) per origin set: P1 (weight 30) misses it; the L (10) meets it when close.
+  auto norms = evaluate_norms(cfg, s, r, origins);
+  ASSERT_EQ(norms[0].origin_rows.size(), 1u);
+  EXPECT_EQ(norms[0].origin_rows[0].people, 40);
+  EXPECT_EQ(norms[0].origin_rows[0].people_within, dl * 1.3 / 250 <= 2 ? 10 : 0);
+  std::string csv = format_origins(cfg, r, 0, origins[0]);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "id,x,y,weight,min_school_bike,km_school_bike");
+  EXPECT_NE(csv.find("P1,200337.5,500912.5,30,2.6,0.65"), std::string::npos) << csv;
+  // A weight that is not a number names the origin and the field.
+  test::write_file(d / "access_origins.toml", text.substr(0, text.find("weight_field")) +
+                                                  "weight_field = \"pc\"\n" +
+                                                  text.substr(text.find("[[norm]]")));
+  cfg = load_access_config(d / "access_origins.toml");
+  try {
+    load_origins(cfg, s);
+    ADD_FAILURE() << "no error for a text weight";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("P1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'pc'"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(AccessHandMade, ClosingAFacilityNeverMakesAnyoneFaster) {
   Store s = Store::open(*dir_ / "store.gpkg");
   AccessConfig cfg = load_access_config(*dir_ / "access.toml");
@@ -178,6 +260,22 @@ TEST_F(AccessHandMade, ConfigErrorsNameTheProblem) {
   EXPECT_NE(error_of("[access]\nname = \"x\"\n[modes.teleport]\n").find("unknown mode 'teleport'"),
             std::string::npos);
   EXPECT_NE(error_of(base + "[access.extra]\n").find("bad.toml:"), std::string::npos);
+  // Windows: an off-peak norm needs a window of that id; windows must not be empty or reversed.
+  std::string pt = "[modes.pt]\n";
+  EXPECT_NE(error_of(base + pt + "[[norm]]\nid = \"n\"\nkind = \"school\"\nmodes = [\"pt_dal\"]\n")
+                .find("unknown mode 'pt_dal'"),
+            std::string::npos);
+  std::string windowed =
+      "[access]\nname = \"x\"\nwindows = [{ id = \"spits\", from = \"07:00\", to = \"09:00\" "
+      "}, { id = \"dal\", from = \"10:00\", to = \"09:00\" }]\n[modes.pt]\n[[facility]]\nkind "
+      "= \"school\"\nsource = \"s.geojson\"\n";
+  EXPECT_NE(error_of(windowed).find("window 'dal' must end after it starts"), std::string::npos)
+      << error_of(windowed);
+  auto fixed = windowed.replace(windowed.find("to = \"09:00\" }]"), 15, "to = \"15:00\" }]");
+  EXPECT_EQ(error_of(fixed + "[[norm]]\nid = \"n\"\nkind = \"school\"\nmodes = [\"pt_dal\"]\n"),
+            "");
+  EXPECT_NE(error_of(base + "[[origins]]\nid = \"pc\"\n").find("needs a 'source'"),
+            std::string::npos);
 }
 
 TEST(AccessDrenthe, EveryStationHasTravelTimeZeroAtItsOwnCellAndSharesAddUp) {
@@ -400,4 +498,134 @@ max_minutes = 15
         ASSERT_GE(a, b - 1e-4f);
       }
     }
+}
+
+TEST(AccessNetwork, AnOffPeakWindowWithoutBusesIsNeverFasterAndOriginsMatchTheirCells) {
+  // The same town and bus line as above; the line runs 06:00-09:50 only, so in an off-peak window
+  // (10:00-11:00) the bus gives nothing and only walks to and from stops remain.
+  test::TempDir dir;
+  auto& d = dir;
+  test::write_file(
+      d / "area.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"inwoners":10000},"geometry":{"type":"Polygon","coordinates":[[[6.5486,53.2065],[6.5845,53.2065],[6.5845,53.2280],[6.5486,53.2280],[6.5486,53.2065]]]}}]})");
+  test::write_file(d / "model.toml", R"([model]
+cell_size = 100
+[study_area]
+path = "area.geojson"
+[[layer]]
+id = "inwoners"
+title = "Inwoners"
+group = "sociaal-economisch"
+derivation = "attribute"
+source = "area.geojson"
+field = "inwoners"
+)");
+  build_model(load_model_definition(d / "model.toml"), {d / "store.gpkg", std::nullopt, false});
+  test::write_file(
+      d / "fac.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Point","coordinates":[6.5600,53.2150]}}]})");
+  // Origins (in RD New): one by the school, and one at the centre of the cell of the far stop
+  // S3, so it snaps like that cell.
+  double sx = 6.5835, sy = 53.2262, fx = 6.5601, fy = 53.2151;
+  transform_point("EPSG:4326", "EPSG:28992", sx, sy);
+  transform_point("EPSG:4326", "EPSG:28992", fx, fy);
+  {
+    Store s = Store::open(d / "store.gpkg");
+    const Grid& g = s.grid();
+    int c = static_cast<int>(std::floor(g.px(sx))), r = static_cast<int>(std::floor(g.py(sy)));
+    sx = g.cx(c);
+    sy = g.cy(r);
+  }
+  test::write_file(d / "origins.geojson",
+                   test::rd_collection(test::rd_point(fx, fy, R"({"id":"bij_school"})") + "," +
+                                       test::rd_point(sx, sy, R"({"id":"oost"})")));
+  fs::create_directories(d / "gtfs");
+  test::write_file(d / "gtfs/stops.txt",
+                   "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2150,6.5605\nS2,Midden,53.2200,"
+                   "6.5700\nS3,Oost,53.2262,6.5835\n");
+  test::write_file(d / "gtfs/routes.txt", "route_id,route_short_name,route_type\nR1,1,3\n");
+  test::write_file(d / "gtfs/calendar.txt",
+                   "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,"
+                   "end_date\nALL,1,1,1,1,1,1,1,20260101,20271231\n");
+  std::string trips = "route_id,service_id,trip_id\n",
+              times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
+  for (int k = 0; k < 24; ++k) {
+    int t = 6 * 60 + 10 * k;
+    trips += fmt::format("R1,ALL,T{}\n", k);
+    for (int st = 0; st < 3; ++st) {
+      int m = t + 4 * st;
+      times += fmt::format("T{0},{1:02d}:{2:02d}:00,{1:02d}:{2:02d}:00,S{3},{3}\n", k, m / 60,
+                           m % 60, st + 1);
+    }
+  }
+  test::write_file(d / "gtfs/trips.txt", trips);
+  test::write_file(d / "gtfs/stop_times.txt", times);
+  fs::path pbf = fs::path(CASCO_DATA_DIR) / "sources/osm/groningen-centrum.osm.pbf";
+  test::write_file(d / "access.toml", R"([access]
+population = "inwoners"
+network = ")" + pbf.string() + R"("
+gtfs = "gtfs"
+date = "20261124"
+windows = [{ id = "spits", from = "07:00", to = "08:00" }, { id = "dal", from = "10:00", to = "11:00" }]
+[modes.walk]
+speed_kmh = 4.5
+[modes.pt]
+[[facility]]
+kind = "school"
+source = "fac.geojson"
+id_field = "id"
+[[origins]]
+id = "punten"
+source = "origins.geojson"
+id_field = "id"
+[[norm]]
+id = "school_ov_dal_20"
+kind = "school"
+modes = ["pt_dal"]
+max_minutes = 20
+)");
+  Store s = Store::open(d / "store.gpkg");
+  AccessConfig cfg = load_access_config(d / "access.toml");
+  ASSERT_EQ(cfg.windows.size(), 2u);
+  EXPECT_EQ(cfg.windows[1].mode(), "pt_dal");
+  EXPECT_EQ(cfg.mode_title("pt_dal_p90"), "ov, dal, 90e percentiel");
+  auto fac = load_facilities(cfg, s);
+  auto origins = load_origins(cfg, s);
+  AccessResult r = compute_access(cfg, s, fac, {}, origins);
+  EXPECT_NE(r.method.find("dal 10:00-11:00"), std::string::npos) << r.method;
+  const Raster& peak = layer(r, "school", "pt");
+  const Raster& off = layer(r, "school", "pt_dal");
+  layer(r, "school", "pt_dal_p90");  // exists
+  std::size_t slower = 0, peak_cells = 0;
+  for (std::size_t i = 0; i < peak.values.size(); ++i) {
+    if (!std::isfinite(peak.values[i])) continue;
+    ++peak_cells;
+    if (std::isfinite(off.values[i])) {
+      ASSERT_GE(off.values[i], peak.values[i] - 1e-4f);
+    }
+    slower += !(off.values[i] <= peak.values[i] + 1e-4f);
+  }
+  EXPECT_GT(peak_cells, 0u);
+  EXPECT_GT(slower, 0u);  // around S3: the bus only in the morning
+  // Origins: read off the same searches at their own location; the one at the school is close by
+  // foot, the one at a cell centre has exactly that cell's time.
+  auto origin = [&](const std::string& mode) -> const OriginTimes& {
+    for (const auto& t : r.origin_times)
+      if (t.set == "punten" && t.mode == mode) return t;
+    throw std::runtime_error("no origin times for " + mode);
+  };
+  const OriginTimes& walk = origin("walk");
+  EXPECT_LT(walk.minutes[0], 3.0f);
+  const Raster& walk_cells = layer(r, "school", "walk");
+  int col = static_cast<int>(std::floor(s.grid().px(origins[0][1].x))),
+      row = static_cast<int>(std::floor(s.grid().py(origins[0][1].y)));
+  EXPECT_NEAR(walk.minutes[1], walk_cells.at(row, col), 1e-4);
+  // From S3 by bus in the morning, not off-peak.
+  EXPECT_LT(origin("pt").minutes[1], origin("walk").minutes[1]);
+  EXPECT_FALSE(origin("pt_dal").minutes[1] < origin("pt").minutes[1]);
+  auto norms = evaluate_norms(cfg, s, r, origins);
+  ASSERT_EQ(norms.size(), 1u);
+  ASSERT_EQ(norms[0].origin_rows.size(), 1u);
+  EXPECT_EQ(norms[0].origin_rows[0].people, 2);         // weight 1 each
+  EXPECT_EQ(norms[0].origin_rows[0].people_within, 1);  // only the one at the school, off-peak
 }
