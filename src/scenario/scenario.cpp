@@ -267,9 +267,11 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     fail("{}: regions = \"{}\" is not a layer of {}", file, def.regions, store.path().string());
   const auto& zones = store.zones(def.regions);
   std::vector<int> claim_zone;
+  std::vector<std::string> claim_region;
   for (const auto& c : def.claims) {
     if (c.region.empty()) {
       claim_zone.push_back(-1);
+      claim_region.push_back("heel het gebied");
       continue;
     }
     auto it = std::find_if(zones.begin(), zones.end(), [&](const ZoneRecord& z) {
@@ -282,6 +284,7 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
            def.regions, names);
     }
     claim_zone.push_back(it->zone);
+    claim_region.push_back(it->name);
   }
 
   // Every layer the rules, the conversion table and the variants read.
@@ -313,6 +316,11 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     conversion_exprs.push_back(need(c.when, c.origin));
     for (const auto& k : c.to) set.kind(k);
   }
+  for (const Variant& v : def.variants)  // every variant, applied or not: a typo shows at once
+    for (const auto& c : v.layers)
+      if (!store.find(c.layer))
+        fail("{}: variant '{}' changes layer '{}', which {} does not have", file, v.id, c.layer,
+             store.path().string());
   for (const Variant* v : variants) {
     for (const auto& c : v->layers) {
       if (!store.find(c.layer))
@@ -498,7 +506,7 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     ClaimReport rep;
     rep.id = in.claims[c].id;
     rep.kind = cd.kind;
-    rep.region = cd.region.empty() ? "heel het gebied" : cd.region;
+    rep.region = claim_region[c];
     rep.min_ha = cd.min_ha;
     rep.max_ha = cd.max_ha;
     rep.ha = static_cast<double>(cr.cells) * res.cell_ha;
