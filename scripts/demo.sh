@@ -45,8 +45,16 @@ $CASCO kernen "$OUT/drenthe.gpkg" data/drenthe/kernen.toml -o "$OUT/kernen.geojs
 head -n 30 "$OUT/kernen.txt"
 echo "… all places with their reasons: $OUT/kernen.txt"
 echo
+echo "=== Opgavenkaart: the woondeal claims allocated, as agreed and the high variant ==="
+for sc in woondeals_2030 woondeals_hoog; do
+  $CASCO allocate "$OUT/drenthe.gpkg" "data/drenthe/scenarios/$sc.toml" -o "$OUT/scenario_$sc" --by regios
+  echo
+done
+$CASCO compare "$OUT/scenario_woondeals_2030" "$OUT/scenario_woondeals_hoog" --by regios
+echo
 echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
 echo "Maps: $OUT/*.png · plan assessment: $OUT/toetsing.md, $OUT/toetsing_delen.geojson"
+echo "Opgavenkaart: $OUT/scenario_*/allocatie.png, claims.csv, gebieden.csv; verschil: $OUT/scenario_woondeals_hoog/verschil.png"
 echo "Web viewer: $CASCO serve $OUT/drenthe.gpkg   (then open http://127.0.0.1:8765)"
 echo
 echo "=== Rapport in gewone taal: de provincie en elke gemeente (HTML, en PDF met Chromium) ==="
