@@ -13,20 +13,6 @@
 namespace casco::cli {
 namespace fs = std::filesystem;
 
-namespace {
-
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> out;
-  for (std::size_t a = 0, b; a < list.size(); a = b + 1) {
-    b = list.find(',', a);
-    if (b == std::string::npos) b = list.size();
-    if (b > a) out.push_back(list.substr(a, b - a));
-  }
-  return out;
-}
-
-}  // namespace
-
 void add_allocate(CLI::App& app, Commands& commands) {
   struct Options {
     fs::path store, scenario, out;
@@ -53,7 +39,7 @@ void add_allocate(CLI::App& app, Commands& commands) {
       {cmd, [o] {
          Store s = Store::open(o->store);
          scenario::ScenarioDef def = scenario::load_scenario(o->scenario);
-         for (const auto& v : split(o->variants)) {
+         for (const auto& v : split_list(o->variants)) {
            if (std::none_of(def.variants.begin(), def.variants.end(),
                             [&](const scenario::Variant& x) { return x.id == v; }))
              fail("--variant {}: {} defines no variant '{}'", v, o->scenario.string(), v);
@@ -61,7 +47,7 @@ void add_allocate(CLI::App& app, Commands& commands) {
              def.active.push_back(v);
          }
          scenario::ScenarioResult r = scenario::run_scenario(s, def);
-         auto zones = scenario::kind_areas(s, r, split(o->by));
+         auto zones = scenario::kind_areas(s, r, split_list(o->by));
          std::cout << scenario::format_scenario(r, zones, o->format);
          for (const auto& w : r.warnings) warn("{}", w);
          fs::path out = o->out.empty() ? fs::path("out") / ("scenario_" + r.id) : o->out;
@@ -109,7 +95,7 @@ void add_compare(CLI::App& app, Commands& commands) {
       {cmd, [o] {
          fs::path store_path = o->store.empty() ? scenario::allocation_store(o->a) : o->store;
          Store s = Store::open(store_path);
-         auto c = scenario::compare(s, o->a, o->b, split(o->by));
+         auto c = scenario::compare(s, o->a, o->b, split_list(o->by));
          std::cout << scenario::format_comparison(c, o->format);
          MapSpec spec;
          spec.title = fmt::format("Verschil: {} → {}", c.a_name, c.b_name);

@@ -1,0 +1,177 @@
+// Bereikbaarheid and kernenstructuur: casco access and casco kernen (src/access, docs/access.md).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "access/access.hpp"
+#include "access/kernen.hpp"
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "model/store.hpp"
+#include "render/quicklook.hpp"
+
+namespace casco::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct AccessOptions {
+  fs::path store, access, maps, origins;
+  std::string without, format = "text";
+  bool no_store = false;
+};
+
+int run_access(const AccessOptions& o) {
+  Store s = Store::open(o.store);
+  access::AccessConfig cfg = access::load_access_config(o.access);
+  s.layer(cfg.population);
+  for (const auto& z : cfg.zones) s.zones(z);
+  auto facilities = access::load_facilities(cfg, s);
+  auto origins = access::load_origins(cfg, s);
+  access::AccessResult before = access::compute_access(cfg, s, facilities, {}, origins);
+  auto norms = access::evaluate_norms(cfg, s, before, origins);
+  if (!o.origins.empty()) {
+    fs::create_directories(o.origins);
+    for (std::size_t set = 0; set < origins.size(); ++set) {
+      AtomicOutput csv(o.origins / (cfg.origins[set].id + ".csv"));
+      std::ofstream(csv.temp_path()) << access::format_origins(cfg, before, set, origins[set]);
+      csv.commit();
+      info("wrote the times of {} origins of '{}' to {}", origins[set].size(), cfg.origins[set].id,
+           (o.origins / (cfg.origins[set].id + ".csv")).string());
+    }
+  }
+  auto norm_map = [&](const access::NormTable& n, const Raster& r, const std::string& title,
+                      const std::vector<MapClass>& classes, const fs::path& png) {
+    MapSpec spec;
+    spec.title = title;
+    spec.subtitle = before.estimate ? "schatting hemelsbreed (geen wegennet)" : before.method;
+    spec.classes = classes;
+    (void)n;
+    write_map(s, r, spec, png);
+  };
+  if (o.without.empty()) {
+    std::cout << access::format_access(cfg, s, before, norms, o.format);
+    if (!o.maps.empty())
+      for (const auto& n : norms)
+        norm_map(n, n.meets, n.norm->title,
+                 {{1, "haalt de norm", 0x1a9641, -1}, {0, "onder de norm", 0xd7191c, -1}},
+                 o.maps / ("norm_" + n.norm->id + ".png"));
+    if (!o.no_store) {
+      std::vector<std::pair<LayerRecord, const Raster*>> layers;
+      for (const auto& L : before.layers) {
+        LayerRecord rec;
+        rec.id = access::layer_id(L.kind, L.mode);
+        std::string mode_title = cfg.mode_title(L.mode);
+        rec.title = fmt::format("Reistijd naar {} ({}){}", L.kind, mode_title,
+                                before.estimate ? ", schatting hemelsbreed" : "");
+        rec.group = "sociaal-economisch";
+        rec.unit = "minuten";
+        rec.derivation = "access";
+        rec.description = before.method;
+        rec.source = o.access.string();
+        layers.push_back({rec, &L.minutes});
+      }
+      for (const auto& n : norms) {
+        LayerRecord rec;
+        rec.id = "norm_" + n.norm->id;
+        rec.title = n.norm->title + " (1 = haalt de norm)";
+        rec.group = "sociaal-economisch";
+        rec.unit = "0/1";
+        rec.derivation = "access";
+        rec.description = before.method;
+        rec.source = o.access.string();
+        layers.push_back({rec, &n.meets});
+      }
+      add_layers(o.store, layers);
+      info("added {} layer(s) to {} (tijd_<voorziening>_<wijze> in minutes, norm_<id>)",
+           layers.size(), o.store.string());
+    }
+    return 0;
+  }
+  std::vector<std::string> closed = split_list(o.without);
+  // Each id closes a facility (any kind, e.g. a school or a bus stop) or cuts a GTFS line.
+  std::vector<std::string> routes = access::transit_routes(cfg, s), cut_routes;
+  std::vector<access::Facility> remaining;
+  for (const auto& f : facilities)
+    if (std::find(closed.begin(), closed.end(), f.id) == closed.end()) remaining.push_back(f);
+  for (const auto& id : closed) {
+    bool facility = std::any_of(facilities.begin(), facilities.end(),
+                                [&](const access::Facility& f) { return f.id == id; });
+    bool route = std::find(routes.begin(), routes.end(), id) != routes.end();
+    if (route) cut_routes.push_back(id);
+    if (!facility && !route)
+      fail(
+          "--without: '{}' is neither a facility id (the id_field of a [[facility]] in {}) nor "
+          "a route_id of the "
+          "GTFS feed",
+          id, o.access.string());
+  }
+  access::AccessResult after = access::compute_access(cfg, s, remaining, cut_routes, origins);
+  auto norms_after = access::evaluate_norms(cfg, s, after, origins);
+  std::cout << access::format_what_if(cfg, norms, norms_after, closed, o.format);
+  if (!o.maps.empty())
+    for (std::size_t i = 0; i < norms.size(); ++i) {
+      Raster change(s.grid(), kNoData);
+      for (std::size_t k = 0; k < change.values.size(); ++k) {
+        float b = norms[i].meets.values[k], a = norms_after[i].meets.values[k];
+        if (!std::isnan(b) && !std::isnan(a))
+          change.values[k] = b == 1 && a == 0 ? 2.0f : a == 1 ? 1.0f : 0.0f;
+      }
+      norm_map(norms[i], change, norms[i].norm->title + " — wat als " + o.without + " sluit?",
+               {{2, "nieuw onder de norm", 0xd7191c, -1},
+                {1, "haalt de norm nog", 0x1a9641, -1},
+                {0, "was al onder de norm", 0xfdae61, -1}},
+               o.maps / ("wat_als_" + norms[i].norm->id + ".png"));
+    }
+  return 0;
+}
+
+}  // namespace
+
+void add_access_commands(CLI::App& app, Commands& commands) {
+  auto o = std::make_shared<AccessOptions>();
+  auto* acc = app.add_subcommand(
+      "access", "Travel times to facilities per mode, accessibility norms, what-if closures");
+  acc->add_option("STORE", o->store, "Model store (.gpkg)")->required();
+  acc->add_option("ACCESS", o->access, "Accessibility definition (access.toml)")->required();
+  acc->add_option("--without", o->without,
+                  "What-if: facility ids to close, comma-separated (e.g. a school or a bus stop)");
+  acc->add_option("--maps", o->maps,
+                  "Write PNG maps of the norms (and of a what-if) into this folder");
+  acc->add_flag("--no-store", o->no_store, "Do not add the travel-time layers to the store");
+  acc->add_option("--origins", o->origins,
+                  "Write the times of every [[origins]] set (e.g. PC4 centres) as <set>.csv into "
+                  "this folder");
+  acc->add_option("--format", o->format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  commands.push_back({acc, [o] { return run_access(*o); }});
+
+  struct KernenOptions {
+    fs::path store, kernen, out;
+    std::string format = "text";
+  };
+  auto k = std::make_shared<KernenOptions>();
+  auto* kern = app.add_subcommand(
+      "kernen", "Classify places into the settlement hierarchy (stad, kerndorp, dorp, ...)");
+  kern->add_option("STORE", k->store, "Model store (.gpkg)")->required();
+  kern->add_option("KERNEN", k->kernen, "Hierarchy definition (kernen.toml)")->required();
+  kern->add_option("-o,--out", k->out, "Also write the classified places (.geojson or .gpkg)");
+  kern->add_option("--format", k->format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  commands.push_back({kern, [k] {
+                        Store s = Store::open(k->store);
+                        access::KernenConfig cfg = access::load_kernen_config(k->kernen);
+                        auto places = access::classify_places(cfg, s);
+                        std::cout << access::format_kernen(cfg, places, k->format);
+                        if (!k->out.empty()) {
+                          access::write_places(places, s, k->out);
+                          info("wrote {} places to {}", places.size(), k->out.string());
+                        }
+                        return 0;
+                      }});
+}
+
+}  // namespace casco::cli
