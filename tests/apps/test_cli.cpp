@@ -182,3 +182,40 @@ TEST(Cli, SuitabilityWritesMapsAndAHectareTable) {
   EXPECT_NE(r.out.find("Midden-Drenthe"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Zuidoost-Drenthe"), std::string::npos) << r.out;
 }
+
+TEST(Cli, AllocateWritesTheOpgavenkaartAndCompareTheDifference) {
+  casco::test::TempDir dir;
+  fs::copy_file(store(), dir / "d.gpkg");
+  const std::string sc = std::string(CASCO_DATA_DIR) + "/scenarios/";
+  Result a = run("allocate " + (dir / "d.gpkg").string() + " " + sc + "woondeals_2030.toml -o " +
+                 (dir / "a").string() + " --by regios");
+  ASSERT_EQ(a.code, 0) << a.out;
+  EXPECT_NE(a.out.find("woningbouw Zuidoost-Drenthe"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("schaduwprijs"), std::string::npos) << a.out;
+  for (const char* f : {"allocatie.tif", "allocatie.png", "betwist.tif", "betwist.png",
+                        "claims.csv", "gebieden.csv", "allocatie.json"})
+    EXPECT_TRUE(fs::exists(dir / "a" / f)) << f;
+  // The allocation is a layer of the store now, with the kinds as labelled classes.
+  Result info = run("info " + (dir / "d.gpkg").string());
+  EXPECT_NE(info.out.find("toewijzing_woondeals_2030"), std::string::npos) << info.out;
+  Result b = run("allocate --no-store " + (dir / "d.gpkg").string() + " " + sc +
+                 "woondeals_hoog.toml --variant natter -o " + (dir / "b").string());
+  ASSERT_EQ(b.code, 0) << b.out;
+  EXPECT_NE(b.out.find("Variant: Natter klimaat"), std::string::npos) << b.out;
+  Result c = run("compare " + (dir / "a").string() + " " + (dir / "b").string() +
+                 " --by regios --format csv");
+  ASSERT_EQ(c.code, 0) << c.out;
+  EXPECT_NE(c.out.find("regios,Zuidoost-Drenthe,Zuidoost-Drenthe,woningbouw,"), std::string::npos)
+      << c.out;
+  EXPECT_TRUE(fs::exists(dir / "b" / "verschil.png"));
+  // Bad input: an unknown variant, a scenario that is not there.
+  Result bad = run("allocate " + (dir / "d.gpkg").string() + " " + sc +
+                   "woondeals_2030.toml --variant droger -o " + (dir / "c").string());
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("defines no variant 'droger'"), std::string::npos) << bad.out;
+  Result missing =
+      run("allocate " + (dir / "d.gpkg").string() + " " + (dir / "nope.toml").string());
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.out.find("nope.toml"), std::string::npos) << missing.out;
+  EXPECT_FALSE(fs::exists(dir / "c"));
+}

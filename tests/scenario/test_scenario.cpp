@@ -203,7 +203,9 @@ hectares = 3
   EXPECT_NEAR(c.ha, 25, 1e-9);
   EXPECT_NEAR(c.shortfall_ha, 15, 1e-9);
   EXPECT_NE(c.why.find("15,0 ha tekort"), std::string::npos) << c.why;
-  EXPECT_NE(c.why.find("Van de 50 ha in West is 25 ha geschikt (25 ha verboden)"), std::string::npos) << c.why;
+  EXPECT_NE(c.why.find("Van de 50 ha in West is 25 ha geschikt (25 ha verboden)"),
+            std::string::npos)
+      << c.why;
   EXPECT_NEAR(r.claims[1].ha, 3, 1e-9);  // the other claim is still met
   std::string text = format_scenario(r, kind_areas(s, r, {"zones"}), "text");
   EXPECT_NE(text.find("NIET GEHAALD"), std::string::npos);
@@ -275,8 +277,9 @@ TEST_F(ScenarioHandMade, BadScenariosAreClearErrors) {
   EXPECT_NE(error_of("[[claim]]\nkind = \"wonen\"\nhectares = [5, 2]\n")
                 .find("the minimum 5 is larger than the maximum 2"),
             std::string::npos);
-  EXPECT_NE(error_of("[[claim]]\nkind = \"vliegveld\"\nhectares = 1\n").find("unknown kind 'vliegveld'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[[claim]]\nkind = \"vliegveld\"\nhectares = 1\n").find("unknown kind 'vliegveld'"),
+      std::string::npos);
   EXPECT_NE(error_of(claim + "[[variant]]\nid = \"v\"\n[[variant.layer]]\nlayer = \"grondwater\"\n"
                              "value = \"1\"\n")
                 .find("variant 'v' changes layer 'grondwater'"),
