@@ -6,6 +6,9 @@
 #include <fstream>
 #include <string>
 
+#include "model/build.hpp"
+#include "model/definition.hpp"
+
 namespace casco::test {
 
 // A fresh folder under the system temp dir, removed at the end of the test.
@@ -31,6 +34,17 @@ class TempDir {
   }
   std::filesystem::path path_;
 };
+
+// The bundled Drenthe model at 250 m, built once per build tree and shared read-only by the tests
+// (ctest builds it first, as fixture drenthe_store; a test run on its own builds it when missing
+// and finds it up to date afterwards). A test that changes a store copies it first.
+inline std::filesystem::path drenthe_store_250() {
+  const std::filesystem::path path = std::filesystem::path(CASCO_TEST_STORES) / "drenthe-250.gpkg";
+  std::filesystem::create_directories(path.parent_path());
+  build_model(load_model_definition(std::filesystem::path(CASCO_DATA_DIR) / "model.toml"),
+              {path, 250.0, false});
+  return path;
+}
 
 inline void write_file(const std::filesystem::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);

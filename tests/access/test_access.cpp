@@ -280,8 +280,7 @@ TEST_F(AccessHandMade, ConfigErrorsNameTheProblem) {
 
 TEST(AccessDrenthe, EveryStationHasTravelTimeZeroAtItsOwnCellAndSharesAddUp) {
   test::TempDir dir;
-  build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
-              {dir / "d.gpkg", 250.0, false});
+  fs::copy_file(test::drenthe_store_250(), dir / "d.gpkg");
   Store s = Store::open(dir / "d.gpkg");
   AccessConfig cfg = load_access_config(fs::path(CASCO_DATA_DIR) / "access.toml");
   auto fac = load_facilities(cfg, s);

@@ -504,9 +504,7 @@ TEST_F(Quicklook, MapOnAnotherGridOrWithDuplicateClassesThrowsAndWritesNothing) 
 // The bundled Drenthe model at 250 m: every layer renders; Assen lies in a coloured gemeente.
 TEST_F(Quicklook, DrentheAt250mEveryLayerRenders) {
   TempDir dir;
-  ModelDef def = load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml");
-  build_model(def, BuildOptions{dir / "drenthe.gpkg", 250.0, false});
-  Store s = Store::open(dir / "drenthe.gpkg");
+  Store s = Store::open(casco::test::drenthe_store_250());
   ASSERT_FALSE(s.manifest().layers.empty());
   for (const auto& L : s.manifest().layers) {
     SCOPED_TRACE(L.id);

@@ -230,8 +230,7 @@ class DrentheRules : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     try {
-      build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
-                  {*dir_ / "d.gpkg", 250.0, false});
+      fs::copy_file(test::drenthe_store_250(), *dir_ / "d.gpkg");
     } catch (const std::exception& e) {
       error_ = e.what();
     }

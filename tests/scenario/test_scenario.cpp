@@ -294,10 +294,7 @@ TEST_F(ScenarioHandMade, BadScenariosAreClearErrors) {
 }
 
 TEST(ScenarioDrenthe, TheWoondealScenariosAllocateTheirClaimsOffVerbodenLand) {
-  test::TempDir dir;
-  build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
-              {dir / "d.gpkg", 250.0, false});
-  Store s = Store::open(dir / "d.gpkg");
+  Store s = Store::open(test::drenthe_store_250());
   for (const char* name : {"woondeals_2030.toml", "woondeals_hoog.toml"}) {
     ScenarioDef def = load_scenario(fs::path(CASCO_DATA_DIR) / "scenarios" / name);
     def.active = {"natter"};
