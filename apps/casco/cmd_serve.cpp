@@ -1,5 +1,79 @@
-// Placeholder until the subcommand lands: registers nothing.
+// `casco serve STORE`: the local web map viewer (src/viewer, docs/api.md).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
 #include "commands.hpp"
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "viewer/server.hpp"
+
+#ifndef CASCO_WEB_DIR
+#define CASCO_WEB_DIR "web/dist"
+#endif
+
 namespace casco::cli {
-void add_serve(CLI::App&, Commands&) {}
+namespace {
+
+struct ServeArgs {
+  std::filesystem::path store, rules, web = CASCO_WEB_DIR;
+  std::string host = "127.0.0.1";
+  int port = 8765;
+};
+
+int run_serve(const ServeArgs& a) {
+  viewer::ServerOptions o;
+  o.store = a.store;
+  o.host = a.host;
+  o.port = a.port;
+  o.web_dir = a.web;
+  o.rules = a.rules;
+  // Without --rules, the Drenthe afwegingskader when run from the repository.
+  if (o.rules.empty() && std::filesystem::exists("data/drenthe/rules.toml"))
+    o.rules = "data/drenthe/rules.toml";
+  if (o.rules.empty())
+    warn("no rule file (--rules): the viewer shows the layers but cannot judge plans");
+  if (!std::filesystem::exists(o.web_dir / "index.html"))
+    warn("no viewer bundle in {}: run scripts/build-web.sh (the API works meanwhile)",
+         o.web_dir.string());
+  if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1")
+    warn("listening on {}: other machines can reach the viewer and its API", o.host);
+
+  info("loading the layers of {} …", o.store.string());
+  viewer::Server server(o);
+  server.bind();
+  std::printf("casco viewer: %s  (Ctrl-C stops)\n", server.url().c_str());
+  std::fflush(stdout);
+  // The server runs in its own thread; this one waits for Ctrl-C (the handler only sets a flag).
+  std::thread worker([&] { server.run(); });
+  while (!interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  server.stop();
+  worker.join();
+  std::printf("casco viewer stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Local web map viewer: layers, values per point and plan assessment in a browser");
+  cmd->add_option("STORE", args->store, "Model store (.gpkg)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--rules", args->rules,
+                  "Rule file for plan assessment (default: data/drenthe/rules.toml if present)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--host", args->host,
+                  "Address to listen on (default 127.0.0.1: this machine only)");
+  cmd->add_option("--port", args->port, "Port (default 8765; 0 = any free port)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--web", args->web,
+                  "Viewer bundle folder (default: web/dist of the source tree)");
+  commands.push_back({cmd, [args] { return run_serve(*args); }});
+}
+
 }  // namespace casco::cli
