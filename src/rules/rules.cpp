@@ -10,15 +10,10 @@
 #include "core/toml_reader.hpp"
 
 namespace casco::rules {
-namespace {
-
-// Column of the first character inside the quotes of a one-line TOML string value.
 TextOrigin origin_of(const std::string& file, const toml::node& n) {
   const auto& b = n.source().begin;
   return {file, static_cast<int>(b.line), static_cast<int>(b.column) + 1};
 }
-
-}  // namespace
 
 const char* to_string(Verdict v) {
   switch (v) {

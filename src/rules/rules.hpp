@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "rules/expression.hpp"
 
 namespace casco::rules {
@@ -50,6 +52,10 @@ struct RuleSet {
   // Throws casco::Error listing the kinds when `id` is unknown.
   const Kind& kind(const std::string& id) const;
 };
+
+// Where the text of a one-line TOML string value starts in its file (inside the quotes), so the
+// errors of an expression written there point at line and column.
+TextOrigin origin_of(const std::string& file, const toml::node& value);
 
 // Parses and checks a rule file (syntax of every condition included); errors name file:line:col.
 RuleSet load_rules(const std::filesystem::path& file);

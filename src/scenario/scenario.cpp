@@ -26,11 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-rules::TextOrigin origin_of(const std::string& file, const toml::node& n) {
-  const auto& b = n.source().begin;
-  return {file, static_cast<int>(b.line), static_cast<int>(b.column) + 1};
-}
-
 // [min, max] or one number (min = max).
 std::pair<double, double> range_of(const TomlReader& r, const toml::node& n,
                                    const std::string& what) {
@@ -131,6 +126,14 @@ ScenarioDef load_scenario(const fs::path& file) {
     for (int k = 0; k < 4; ++k) d.weights[k] = r.number(*t, names[k], d.weights[k], "weights");
   }
 
+  // An expression field: its text, where it starts (for errors), its syntax checked now.
+  auto expression = [&](const toml::table& t, const char* key, const std::string& where,
+                        std::string& text, rules::TextOrigin& origin) {
+    text = r.text(t, key, true, where);
+    origin = rules::origin_of(file.string(), *t.get(key));
+    rules::Expression::parse(text, origin);
+  };
+
   const toml::array* claims = root["claim"].as_array();
   if (!claims || claims->empty())
     fail("{}: no [[claim]]: give at least one claim (kind, region, hectares or homes)",
@@ -174,9 +177,7 @@ ScenarioDef load_scenario(const fs::path& file) {
       c.title = r.text(*t, "title", false, "a [[conversion]]");
       std::string where = fmt::format("conversion '{}'", c.title);
       r.check_keys(*t, where, {"title", "when", "to"});
-      c.when = r.text(*t, "when", true, where);
-      c.origin = origin_of(file.string(), *t->get("when"));
-      rules::Expression::parse(c.when, c.origin);  // syntax errors now
+      expression(*t, "when", where, c.when, c.origin);
       c.to = r.texts(*t, "to", where);
       d.conversions.push_back(c);
     }
@@ -193,7 +194,7 @@ ScenarioDef load_scenario(const fs::path& file) {
       auto text = node.value<std::string>();
       if (!text) r.error_at(node, fmt::format("[prefer] {}: give an expression in quotes", p.kind));
       p.value = *text;
-      p.origin = origin_of(file.string(), node);
+      p.origin = rules::origin_of(file.string(), node);
       rules::Expression::parse(p.value, p.origin);
       d.preferences.push_back(p);
     }
@@ -215,9 +216,7 @@ ScenarioDef load_scenario(const fs::path& file) {
           r.check_keys(*lt, where + ".layer", {"layer", "value"});
           LayerChange c;
           c.layer = r.text(*lt, "layer", true, where + ".layer");
-          c.value = r.text(*lt, "value", true, where + ".layer");
-          c.origin = origin_of(file.string(), *lt->get("value"));
-          rules::Expression::parse(c.value, c.origin);
+          expression(*lt, "value", where + ".layer", c.value, c.origin);
           v.layers.push_back(c);
         }
       if (const toml::array* us = (*t)["unsuitable"].as_array())
@@ -226,9 +225,7 @@ ScenarioDef load_scenario(const fs::path& file) {
           r.check_keys(*ut, where + ".unsuitable", {"kinds", "when"});
           Restriction c;
           c.kinds = r.texts(*ut, "kinds", where + ".unsuitable");
-          c.when = r.text(*ut, "when", true, where + ".unsuitable");
-          c.origin = origin_of(file.string(), *ut->get("when"));
-          rules::Expression::parse(c.when, c.origin);
+          expression(*ut, "when", where + ".unsuitable", c.when, c.origin);
           v.unsuitable.push_back(c);
         }
       for (const auto& other : d.variants)
