@@ -10,8 +10,12 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libgeos-dev \
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev \
   libboost-dev libboost-graph-dev libtbb-dev \
-  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev libcpp-httplib-dev libssl-dev \
-  libcairo2-dev fonts-dejavu-core \
-  libgtest-dev libgmock-dev libbenchmark-dev \
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev libcpp-httplib-dev libssl-dev libcurl4-openssl-dev \
+  libcairo2-dev fonts-dejavu-core chromium \
+  libgtest-dev libgmock-dev libbenchmark-dev libglpk-dev \
   clang-format >/dev/null
+# The web viewer is bundled with npm (scripts/build-web.sh); Debian's Node.js when none is present.
+if ! command -v npm >/dev/null; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 echo "casco: dependencies installed"

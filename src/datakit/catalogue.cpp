@@ -1,0 +1,208 @@
+// Reading data/catalogue.toml (the official sources and study areas) and the lock file.
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/toml_reader.hpp"
+#include "datakit/internal.hpp"
+
+namespace casco::data {
+namespace {
+
+std::array<double, 4> read_bbox(const TomlReader& r, const toml::table& t, const char* key,
+                                const std::string& where) {
+  const toml::array* a = t[key].as_array();
+  if (!a || a->size() != 4)
+    r.error_at(a ? static_cast<const toml::node&>(*a) : t,
+               fmt::format("{} needs '{}' = [minx, miny, maxx, maxy]", where, key));
+  std::array<double, 4> b{};
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto v = (*a)[i].value<double>();
+    if (!v) r.error_at((*a)[i], fmt::format("'{}' in {} must hold numbers", key, where));
+    b[i] = *v;
+  }
+  if (b[0] >= b[2] || b[1] >= b[3])
+    r.error_at(*a, fmt::format("'{}' in {}: min must be below max", key, where));
+  return b;
+}
+
+Area read_area(const TomlReader& r, const toml::table& t) {
+  r.check_keys(t, "[[area]]", {"id", "name", "bbox_28992", "bbox_4326"});
+  Area a;
+  a.id = r.text(t, "id", true, "[[area]]");
+  const std::string where = "area '" + a.id + "'";
+  a.name = r.text(t, "name", false, where, a.id);
+  a.bbox_rd = read_bbox(r, t, "bbox_28992", where);
+  a.bbox_wgs84 = read_bbox(r, t, "bbox_4326", where);
+  return a;
+}
+
+void check_choice(const TomlReader& r, const toml::table& t, const char* key,
+                  const std::string& value, std::initializer_list<const char*> allowed,
+                  const std::string& where) {
+  if (std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return value == a; }))
+    return;
+  std::string list;
+  for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+  r.error_at(*t.get(key), fmt::format("'{}' in {} must be one of {}", key, where, list));
+}
+
+Source read_source(const TomlReader& r, const toml::table& t) {
+  r.check_keys(t, "[[source]]",
+               {"id", "title", "producer", "licence", "attribution", "url", "landing", "service",
+                "format", "crs", "cut", "file", "published", "attributes", "notes", "layer"});
+  Source s;
+  s.id = r.text(t, "id", true, "[[source]]");
+  const std::string where = "source '" + s.id + "'";
+  s.title = r.text(t, "title", true, where);
+  s.producer = r.text(t, "producer", true, where);
+  s.licence = r.text(t, "licence", true, where);
+  s.attribution = r.text(t, "attribution", true, where);
+  s.published = t["published"].value_or(true);
+  s.url = r.text(t, "url", s.published, where);
+  s.landing = r.text(t, "landing", false, where);
+  s.service = r.text(t, "service", false, where, "file");
+  s.format = r.text(t, "format", true, where);
+  s.crs = r.text(t, "crs", false, where);
+  s.cut = r.text(t, "cut", false, where, "none");
+  s.file = r.text(t, "file", true, where);
+  s.attributes = r.texts(t, "attributes", where);
+  check_choice(r, t, "service", s.service, {"file", "ogcapi", "wfs", "wcs"}, where);
+  check_choice(r, t, "format", s.format,
+               {"geojson", "gpkg", "gml", "csv", "json", "zip", "pbf", "geotiff"}, where);
+  check_choice(r, t, "cut", s.cut, {"bbox", "clip", "osmium", "none"}, where);
+  if (s.file.find('/') != std::string::npos || s.file.empty() || s.file[0] == '.')
+    r.error_at(*t.get("file"), fmt::format("'file' in {} must be a plain file name", where));
+  if (const toml::node* l = t.get("layer")) {
+    if (!l->is_table()) r.error_at(*l, fmt::format("'layer' in {} must be a table", where));
+    s.layer = *l->as_table();
+  }
+  return s;
+}
+
+}  // namespace
+
+const Area& Catalogue::area(const std::string& id) const {
+  for (const auto& a : areas)
+    if (a.id == id) return a;
+  std::string names;
+  for (const auto& a : areas) names += (names.empty() ? "" : ", ") + a.id;
+  fail("unknown area '{}': {} defines {}", id, path, names.empty() ? "no areas" : names);
+}
+
+Catalogue load_catalogue(const fs::path& path) {
+  TomlReader r(path.string());
+  toml::table root = r.parse(TomlReader::read_file(path.string(), "data catalogue"));
+  r.check_keys(root, "the catalogue", {"catalogue", "area", "source"});
+  Catalogue c;
+  c.path = path.string();
+  if (const toml::array* areas = root["area"].as_array())
+    for (const auto& a : *areas) c.areas.push_back(read_area(r, *a.as_table()));
+  if (const toml::array* sources = root["source"].as_array())
+    for (const auto& s : *sources) {
+      Source src = read_source(r, *s.as_table());
+      for (const auto& other : c.sources)
+        if (other.id == src.id) r.error_at(s, "duplicate source id '" + src.id + "'");
+      c.sources.push_back(std::move(src));
+    }
+  if (c.sources.empty()) fail("{}: the catalogue lists no [[source]]", c.path);
+  return c;
+}
+
+fs::path default_catalogue() {
+  if (fs::exists("data/catalogue.toml")) return "data/catalogue.toml";
+  return fs::path(CASCO_DEFAULT_CATALOGUE);
+}
+
+// ---- lock file (JSON: readable, diffable, and nlohmann keeps it simple) ----
+
+Lock read_lock(const fs::path& dir) {
+  Lock lock;
+  const fs::path p = dir / kLockName;
+  if (!fs::exists(p)) return lock;
+  std::ifstream in(p);
+  nlohmann::json j;
+  try {
+    in >> j;
+    lock.area = j.value("area", "");
+    lock.catalogue = j.value("catalogue", "");
+    if (j.contains("bbox_28992")) lock.bbox_rd = j["bbox_28992"].get<std::array<double, 4>>();
+    for (auto& [id, e] : j["sources"].items()) {
+      LockEntry le;
+      le.title = e.value("title", ""), le.url = e.value("url", "");
+      le.etag = e.value("etag", ""), le.last_modified = e.value("last_modified", "");
+      le.sha256 = e.value("sha256", ""), le.fetched_at = e.value("fetched_at", "");
+      le.licence = e.value("licence", ""), le.attribution = e.value("attribution", "");
+      le.raw = e.value("raw", ""), le.output = e.value("output", ""), le.kind = e.value("kind", "");
+      le.bytes = e.value("bytes", std::uint64_t{0});
+      le.attributes = e.value("attributes", std::vector<std::string>{});
+      lock.entries[id] = le;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: unreadable lock file ({}); delete it to fetch everything again", p.string(),
+         e.what());
+  }
+  return lock;
+}
+
+void write_lock(const fs::path& dir, const Lock& lock) {
+  nlohmann::ordered_json j;
+  j["area"] = lock.area;
+  j["catalogue"] = lock.catalogue;
+  j["bbox_28992"] = lock.bbox_rd;
+  j["sources"] = nlohmann::ordered_json::object();
+  for (const auto& [id, e] : lock.entries)
+    j["sources"][id] = {{"title", e.title},
+                        {"url", e.url},
+                        {"etag", e.etag},
+                        {"last_modified", e.last_modified},
+                        {"sha256", e.sha256},
+                        {"bytes", e.bytes},
+                        {"fetched_at", e.fetched_at},
+                        {"licence", e.licence},
+                        {"attribution", e.attribution},
+                        {"raw", e.raw},
+                        {"output", e.output},
+                        {"kind", e.kind},
+                        {"attributes", e.attributes}};
+  AtomicOutput out(dir / kLockName);
+  {
+    std::ofstream f(out.temp_path());
+    f << j.dump(2) << "\n";
+    if (!f) fail("cannot write '{}'", out.temp_path().string());
+  }
+  out.commit();
+}
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+double age_days(const std::string& iso_utc) {
+  std::tm tm{};
+  std::istringstream in(iso_utc);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) return -1;
+  return std::difftime(std::time(nullptr), timegm(&tm)) / 86400.0;
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, ++u;
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+}  // namespace casco::data
