@@ -1,0 +1,295 @@
+#include "render/window_map.hpp"
+
+#include <cairo.h>
+#include <ogr_api.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+
+#include "core/error.hpp"
+
+namespace casco {
+namespace {
+
+struct Rgb {
+  double r = 0, g = 0, b = 0;
+};
+Rgb rgb(unsigned v) {
+  return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
+}
+Rgb mix(Rgb a, Rgb b, double t) {
+  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
+}
+std::uint32_t pixel(Rgb c) {
+  auto byte = [](double v) {
+    return static_cast<std::uint32_t>(std::lround(std::clamp(v, 0.0, 1.0) * 255));
+  };
+  return 0xff000000u | byte(c.r) << 16 | byte(c.g) << 8 | byte(c.b);
+}
+
+const Rgb kWhite{1, 1, 1}, kProvince = rgb(0xeeeeee), kBorder = rgb(0x4a4a4a),
+                           kHighlight = rgb(0x111111);
+constexpr double kWash = 0.7;  // how far cells outside the highlighted zone fade to white
+
+// The colour of a value; nullopt leaves the cell uncoloured.
+std::optional<Rgb> colour_of(const MapStyle& s, float v) {
+  if (std::isnan(v)) return std::nullopt;
+  if (!s.classes.empty()) {
+    for (const MapClass& c : s.classes)
+      if (std::fabs(v - c.value) <= 1e-4) return rgb(c.rgb);
+    return std::nullopt;
+  }
+  if (s.ramp.empty() || (s.zero_blank && v == 0)) return std::nullopt;
+  double t = s.hi > s.lo ? (v - s.lo) / (s.hi - s.lo) : 0;
+  t = std::clamp(t, 0.0, 1.0) * static_cast<double>(s.ramp.size() - 1);
+  auto i = std::min(static_cast<std::size_t>(t), s.ramp.size() - 1);
+  if (i + 1 == s.ramp.size()) return rgb(s.ramp[i]);
+  return mix(rgb(s.ramp[i]), rgb(s.ramp[i + 1]), t - static_cast<double>(i));
+}
+
+struct SurfaceDel {
+  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct CairoDel {
+  void operator()(cairo_t* c) const { cairo_destroy(c); }
+};
+
+cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// The largest 1, 2 or 5 times a power of ten that is at most `limit`.
+double round_down_125(double limit) {
+  double p = std::pow(10.0, std::floor(std::log10(limit)));
+  for (double m : {5.0, 2.0, 1.0})
+    if (m * p <= limit) return m * p;
+  return p;
+}
+
+void add_rings(const OGRGeometry* g, std::vector<std::vector<std::pair<double, double>>>& out) {
+  if (!g || g->IsEmpty()) return;
+  OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
+  if (t == wkbPolygon) {
+    for (const OGRLinearRing* ring : *g->toPolygon()) {
+      std::vector<std::pair<double, double>> r;
+      for (const OGRPoint& p : *ring) r.emplace_back(p.getX(), p.getY());
+      out.push_back(std::move(r));
+    }
+  } else if (OGR_GT_IsSubClassOf(t, wkbGeometryCollection)) {
+    for (const OGRGeometry* part : *g->toGeometryCollection()) add_rings(part, out);
+  } else if (OGR_GT_IsSurface(t)) {
+    std::unique_ptr<OGRGeometry> linear(g->getLinearGeometry());
+    if (linear && wkbFlatten(linear->getGeometryType()) != t) add_rings(linear.get(), out);
+  }
+}
+
+}  // namespace
+
+WindowMapper::WindowMapper(const Store& store, const std::string& zones_layer, int max_size)
+    : store_(&store), max_size_(max_size) {
+  if (max_size < 16) fail("map size {} px is too small (use at least 16)", max_size);
+  const LayerRecord& L = store.layer(zones_layer);
+  if (L.derivation != "zones" || L.vector_table.empty())
+    fail("layer '{}' of '{}' is not a zones layer with outlines; use one such as gemeenten", L.id,
+         store.path().string());
+  zones_ = store.read(zones_layer);
+  GDALDatasetUniquePtr ds = store.open_vectors();
+  OGRLayer* layer = ds ? ds->GetLayerByName(L.vector_table.c_str()) : nullptr;
+  if (!layer) fail("store '{}' lacks the outlines of '{}'", store.path().string(), L.id);
+  const Grid& g = zones_.grid;
+  for (auto& f : *layer) {
+    const OGRGeometry* geom = f->GetGeometryRef();
+    if (!geom) continue;
+    Outline o;
+    add_rings(geom, o.rings);
+    // The zone of a feature: the raster value at a point inside it.
+    OGRGeometryH inside =
+        OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(geom)));
+    if (inside && !OGR_G_IsEmpty(inside)) {
+      int col = static_cast<int>(std::floor(g.px(OGR_G_GetX(inside, 0))));
+      int row = static_cast<int>(std::floor(g.py(OGR_G_GetY(inside, 0))));
+      if (col >= 0 && row >= 0 && col < g.cols && row < g.rows) {
+        float z = zones_.at(row, col);
+        if (!std::isnan(z)) o.zone = static_cast<int>(std::lround(z));
+      }
+    }
+    if (inside) OGR_G_DestroyGeometry(inside);
+    outlines_.push_back(std::move(o));
+  }
+}
+
+MapWindow WindowMapper::whole() const {
+  const Grid& g = zones_.grid;
+  int c0 = g.cols, r0 = g.rows, c1 = -1, r1 = -1;
+  for (int row = 0; row < g.rows; ++row)
+    for (int col = 0; col < g.cols; ++col)
+      if (float z = zones_.at(row, col); !std::isnan(z) && z > 0) {
+        c0 = std::min(c0, col), c1 = std::max(c1, col);
+        r0 = std::min(r0, row), r1 = std::max(r1, row);
+      }
+  if (c1 < 0) return {0, 0, g.cols, g.rows};
+  return {c0, r0, c1 - c0 + 1, r1 - r0 + 1};
+}
+
+MapWindow WindowMapper::window_of(int zone, double margin) const {
+  const Grid& g = zones_.grid;
+  int c0 = g.cols, r0 = g.rows, c1 = -1, r1 = -1;
+  const float want = static_cast<float>(zone);
+  for (int row = 0; row < g.rows; ++row)
+    for (int col = 0; col < g.cols; ++col)
+      if (zones_.at(row, col) == want) {
+        c0 = std::min(c0, col), c1 = std::max(c1, col);
+        r0 = std::min(r0, row), r1 = std::max(r1, row);
+      }
+  if (c1 < 0) fail("zone {} has no cells in the grid of '{}'", zone, store_->path().string());
+  int pad = static_cast<int>(std::ceil(margin * std::max(c1 - c0 + 1, r1 - r0 + 1)));
+  c0 = std::max(0, c0 - pad), r0 = std::max(0, r0 - pad);
+  c1 = std::min(g.cols - 1, c1 + pad), r1 = std::min(g.rows - 1, r1 + pad);
+  return {c0, r0, c1 - c0 + 1, r1 - r0 + 1};
+}
+
+std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const MapWindow& w,
+                              int highlight) const {
+  const Grid& g = zones_.grid;
+  if (!raster.grid.same_raster(g) || raster.values.size() != g.size())
+    fail("cannot draw a map of a raster that is not on the grid of '{}'", store_->path().string());
+  if (w.cols <= 0 || w.rows <= 0 || w.col0 < 0 || w.row0 < 0 || w.col0 + w.cols > g.cols ||
+      w.row0 + w.rows > g.rows)
+    fail("map window {} x {} at ({}, {}) does not lie inside the grid", w.cols, w.rows, w.col0,
+         w.row0);
+  const double scale = static_cast<double>(max_size_) / std::max(w.cols, w.rows);
+  const int W = std::max(1, static_cast<int>(std::lround(w.cols * scale)));
+  const int H = std::max(1, static_cast<int>(std::lround(w.rows * scale)));
+  std::unique_ptr<cairo_surface_t, SurfaceDel> surface(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H));
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
+    fail("cannot draw a {} x {} px map: cairo: {}", W, H,
+         cairo_status_to_string(cairo_surface_status(surface.get())));
+
+  // Cells: one lookup per pixel (nearest cell), the province grey under uncoloured cells.
+  auto zone_at = [&](int row, int col) {
+    float z = zones_.at(row, col);
+    return std::isnan(z) ? 0 : static_cast<int>(z + 0.5f);  // zone values are whole
+  };
+  auto faded = [&](Rgb c, int zone) {
+    return highlight > 0 && zone != highlight ? mix(c, kWhite, kWash) : c;
+  };
+  cairo_surface_flush(surface.get());
+  unsigned char* data = cairo_image_surface_get_data(surface.get());
+  const int stride = cairo_image_surface_get_stride(surface.get());
+  for (int y = 0; y < H; ++y) {
+    auto* line = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+    const int row = std::min(w.row0 + static_cast<int>((y + 0.5) / scale), w.row0 + w.rows - 1);
+    for (int x = 0; x < W; ++x) {
+      const int col = std::min(w.col0 + static_cast<int>((x + 0.5) / scale), w.col0 + w.cols - 1);
+      const int zone = zone_at(row, col);
+      Rgb c = kWhite;
+      if (zone > 0) {
+        c = kProvince;
+        if (!style.dots)
+          if (auto v = colour_of(style, raster.at(row, col))) c = *v;
+        c = faded(c, zone);
+      }
+      line[x] = pixel(c);
+    }
+  }
+  cairo_surface_mark_dirty(surface.get());
+
+  std::unique_ptr<cairo_t, CairoDel> owner(cairo_create(surface.get()));
+  cairo_t* cr = owner.get();
+  auto set = [&](Rgb c, double alpha = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); };
+  if (style.dots) {
+    const double radius = std::max(3.5, 0.5 * scale);
+    for (int row = w.row0; row < w.row0 + w.rows; ++row)
+      for (int col = w.col0; col < w.col0 + w.cols; ++col) {
+        float v = raster.at(row, col);
+        int zone = zone_at(row, col);
+        if (zone == 0 || std::isnan(v) || v == 0) continue;
+        auto c = colour_of(style, v);
+        if (!c) continue;
+        cairo_arc(cr, (col - w.col0 + 0.5) * scale, (row - w.row0 + 0.5) * scale, radius, 0,
+                  2 * M_PI);
+        set(faded(*c, zone));
+        cairo_fill_preserve(cr);
+        set(faded(rgb(0x333333), zone));
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+      }
+  }
+
+  // Borders: every zone thin, the highlighted one bold on top.
+  auto trace = [&](const Outline& o) {
+    for (const auto& ring : o.rings) {
+      double lx = 1e300, ly = 1e300;
+      for (std::size_t i = 0; i < ring.size(); ++i) {
+        double x = (g.px(ring[i].first) - w.col0) * scale,
+               y = (g.py(ring[i].second) - w.row0) * scale;
+        if (i == 0)
+          cairo_move_to(cr, x, y);
+        else if (std::fabs(x - lx) >= 0.4 || std::fabs(y - ly) >= 0.4 || i + 1 == ring.size())
+          cairo_line_to(cr, x, y);
+        else
+          continue;
+        lx = x, ly = y;
+      }
+      cairo_close_path(cr);
+    }
+  };
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  for (const Outline& o : outlines_) trace(o);
+  set(kBorder, 0.85);
+  cairo_set_line_width(cr, 0.9);
+  cairo_stroke(cr);
+  if (highlight > 0) {
+    for (const Outline& o : outlines_)
+      if (o.zone == highlight) trace(o);
+    set(kHighlight);
+    cairo_set_line_width(cr, 2.4);
+    cairo_stroke(cr);
+  }
+
+  // Scale bar, bottom left on a white box: a round length of about a fifth of the map.
+  const double px_per_m = scale / g.cell;
+  const double metres = round_down_125(W / 5.0 / px_per_m);
+  const double len = metres * px_per_m;
+  const std::string label =
+      metres >= 1000 ? fmt::format("{:g} km", metres / 1000) : fmt::format("{:g} m", metres);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, 12);
+  cairo_text_extents_t te;
+  cairo_text_extents(cr, label.c_str(), &te);
+  const double bx = 10, by = H - 12;
+  cairo_rectangle(cr, bx - 6, by - 22, std::max(len, te.x_advance) + 12, 30);
+  set(kWhite, 0.85);
+  cairo_fill(cr);
+  cairo_rectangle(cr, bx + 0.5, by - 4.5, len, 5);
+  set(rgb(0x202020));
+  cairo_fill(cr);
+  cairo_move_to(cr, bx, by - 9);
+  cairo_show_text(cr, label.c_str());
+  cairo_new_path(cr);
+  // North is up; a small N keeps that unambiguous.
+  cairo_set_font_size(cr, 13);
+  cairo_move_to(cr, W - 22, 22);
+  cairo_show_text(cr, "N↑");
+  cairo_new_path(cr);
+
+  cairo_rectangle(cr, 0.5, 0.5, W - 1, H - 1);
+  set(rgb(0xb0b0b0));
+  cairo_set_line_width(cr, 1);
+  cairo_stroke(cr);
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+    fail("cannot draw a map: cairo: {}", cairo_status_to_string(cairo_status(cr)));
+  cairo_surface_flush(surface.get());
+  std::string bytes;
+  if (cairo_surface_write_to_png_stream(surface.get(), append_bytes, &bytes) !=
+      CAIRO_STATUS_SUCCESS)
+    fail("cannot encode a map as PNG");
+  return bytes;
+}
+
+}  // namespace casco

@@ -1,0 +1,380 @@
+// The plain-Dutch report on the real Drenthe model at 250 m: pages, links, self-contained HTML,
+// figures that match the model, the optional sections, PDFs and errors.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "model/build.hpp"
+#include "model/stats.hpp"
+#include "render/window_map.hpp"
+#include "report/report.hpp"
+#include "test_util.hpp"
+
+using namespace casco;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string decode_base64(const std::string& s) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  unsigned buf = 0;
+  int bits = 0;
+  for (char c : s) {
+    if (c == '=') break;
+    int v = value(c);
+    if (v < 0) return "";  // not base64
+    buf = buf << 6 | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buf >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+// Every value of attribute `attr` (e.g. src=") in the page.
+std::vector<std::string> attributes(const std::string& html, const std::string& attr) {
+  std::vector<std::string> out;
+  for (std::size_t p = html.find(attr); p != std::string::npos; p = html.find(attr, p + 1)) {
+    std::size_t start = p + attr.size(), end = html.find('"', start);
+    out.push_back(html.substr(start, end - start));
+  }
+  return out;
+}
+
+// "1.234" -> 1234 (Dutch notation, whole numbers).
+double parse_nl(std::string s) {
+  std::string digits;
+  for (char c : s)
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      digits += c;
+    else if (c == ',')
+      digits += '.';
+  return std::stod(digits);
+}
+
+// The cells of the rows of class `cls`, as text.
+std::vector<std::vector<std::string>> rows_of(const std::string& html, const std::string& cls) {
+  std::vector<std::vector<std::string>> rows;
+  const std::string open = "<tr class=\"" + cls + "\">";
+  for (std::size_t p = html.find(open); p != std::string::npos; p = html.find(open, p + 1)) {
+    std::size_t end = html.find("</tr>", p);
+    std::vector<std::string> cells;
+    for (std::size_t c = html.find("<td", p); c != std::string::npos && c < end;
+         c = html.find("<td", c + 1)) {
+      std::size_t s = html.find('>', c) + 1, e = html.find("</td>", s);
+      cells.push_back(html.substr(s, e - s));
+    }
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+class Report : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    try {
+      fs::copy_file(test::drenthe_store_250(), *dir_ / "d.gpkg");
+      report::ReportOptions o;
+      o.store = *dir_ / "d.gpkg";
+      o.rules = fs::path(CASCO_DATA_DIR) / "rules.toml";
+      o.out = *dir_ / "rapport";
+      o.pdf = false;
+      o.map_size = 300;
+      report::write_report(o);
+    } catch (const std::exception& e) {
+      error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  void SetUp() override { ASSERT_TRUE(error_.empty()) << error_; }
+
+  static fs::path out() { return *dir_ / "rapport"; }
+  static Store store() { return Store::open(*dir_ / "d.gpkg"); }
+  static inline test::TempDir* dir_ = nullptr;
+  static inline std::string error_;
+};
+
+TEST(ReportText, DutchNumbersAndSlugs) {
+  EXPECT_EQ(report::nl_number(68932.4), "68.932");
+  EXPECT_EQ(report::nl_number(1234567), "1.234.567");
+  EXPECT_EQ(report::nl_number(999), "999");
+  EXPECT_EQ(report::nl_number(1234.56, 1), "1.234,6");
+  EXPECT_EQ(report::nl_number(-1500), "-1.500");
+  EXPECT_EQ(report::nl_number(-0.01, 1), "0,0");
+  EXPECT_EQ(report::slug("Aa en Hunze"), "aa-en-hunze");
+  EXPECT_EQ(report::slug("De Wolden"), "de-wolden");
+  EXPECT_EQ(report::slug("Tynaarlo"), "tynaarlo");
+}
+
+TEST_F(Report, WritesTheProvinceAndTwelveGemeentePages) {
+  std::size_t html = 0;
+  for (const auto& e : fs::directory_iterator(out())) html += e.path().extension() == ".html";
+  EXPECT_TRUE(fs::exists(out() / "index.html"));
+  EXPECT_EQ(html, 13u);
+  EXPECT_EQ(store().zones("gemeenten").size(), 12u);
+  // Written atomically: no temporary folders left next to it.
+  for (const auto& e : fs::directory_iterator(dir_->path()))
+    EXPECT_EQ(e.path().filename().string().find(".rapport."), std::string::npos) << e.path();
+}
+
+TEST_F(Report, IndexLinksToEveryGemeentePageAndBack) {
+  const std::string index = read_text(out() / "index.html");
+  const Store s = store();  // outlives the loop over its zone records
+  for (const auto& z : s.zones("gemeenten")) {
+    const std::string file = report::slug(z.name) + ".html";
+    EXPECT_NE(index.find("href=\"" + file + "\""), std::string::npos) << z.name;
+    ASSERT_TRUE(fs::exists(out() / file)) << file;
+    const std::string page = read_text(out() / file);
+    EXPECT_NE(page.find("href=\"index.html\""), std::string::npos) << file;
+    EXPECT_NE(page.find("<h1>" + z.name), std::string::npos) << file;
+  }
+}
+
+TEST_F(Report, PagesAreSelfContained) {
+  for (const auto& e : fs::directory_iterator(out())) {
+    const std::string html = read_text(e.path());
+    const std::string name = e.path().filename().string();
+    for (const auto& attr : {"src=\"", "href=\""})
+      for (const auto& v : attributes(html, attr)) {
+        EXPECT_NE(v.rfind("http://", 0), 0u) << name << ": " << v;
+        EXPECT_NE(v.rfind("https://", 0), 0u) << name << ": " << v;
+      }
+    EXPECT_EQ(html.find("url("), std::string::npos) << name;
+    EXPECT_EQ(html.find("<link"), std::string::npos) << name;
+    EXPECT_EQ(html.find("<script"), std::string::npos) << name;
+    const auto images = attributes(html, "<img src=\"");
+    EXPECT_GE(images.size(), 3u) << name;
+    for (const auto& src : images) {
+      const std::string prefix = "data:image/png;base64,";
+      ASSERT_EQ(src.rfind(prefix, 0), 0u) << name;
+      const std::string png = decode_base64(src.substr(prefix.size()));
+      EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << name;
+      EXPECT_GT(png.size(), 500u) << name;
+    }
+  }
+}
+
+TEST_F(Report, AssenInhabitantsAreTheZonalSum) {
+  Store s = store();
+  auto rows = zonal_stats(s.read("inwoners"), s.read("gemeenten"), s.zones("gemeenten"));
+  double assen = -1;
+  for (const auto& r : rows)
+    if (r.name == "Assen") assen = r.sum;
+  ASSERT_GT(assen, 50000);
+  const std::string page = read_text(out() / "assen.html");
+  const std::string figure = report::nl_number(assen, 0);
+  EXPECT_NE(figure.find('.'), std::string::npos);  // thousands grouped with a dot
+  EXPECT_NE(page.find("<span class=\"inwoners\">" + figure + "</span>"), std::string::npos)
+      << figure;
+  EXPECT_NE(page.find("In Assen wonen " + figure + " mensen"), std::string::npos);
+}
+
+TEST_F(Report, SuitabilityHectaresAddUpToTheGemeente) {
+  Store s = store();
+  auto rows = zonal_stats(s.read("gemeenten"), s.read("gemeenten"), s.zones("gemeenten"));
+  const double cell_ha = s.grid().cell_area_ha();
+  for (const auto& z : rows) {
+    const std::string page = read_text(out() / (report::slug(z.name) + ".html"));
+    auto classes = rows_of(page, "oordeel");
+    ASSERT_EQ(classes.size(), 10u) << z.name;  // five classes for woningbouw and zonnepark
+    for (std::size_t kind = 0; kind < 2; ++kind) {
+      double sum = 0;
+      for (std::size_t c = 0; c < 5; ++c) sum += parse_nl(classes[kind * 5 + c].at(2));
+      EXPECT_NEAR(sum, z.area_ha, cell_ha) << z.name << " kind " << kind;
+    }
+  }
+  // The province page adds up to the province.
+  const std::string index = read_text(out() / "index.html");
+  double total = 0;
+  for (const auto& z : rows) total += z.area_ha;
+  auto classes = rows_of(index, "oordeel");
+  ASSERT_EQ(classes.size(), 10u);
+  double sum = 0;
+  for (std::size_t c = 0; c < 5; ++c) sum += parse_nl(classes[c].at(2));
+  EXPECT_NEAR(sum, total, cell_ha);
+}
+
+TEST_F(Report, NormSectionOnlyWithAccessLayers) {
+  EXPECT_EQ(read_text(out() / "assen.html").find("id=\"bereikbaarheid\""), std::string::npos);
+  // A copy with accessibility layers, made by the real command.
+  fs::copy_file(*dir_ / "d.gpkg", *dir_ / "a.gpkg");
+  std::string cmd =
+      fmt::format("'{}' access -q '{}' '{}' > /dev/null 2>&1", CASCO_BINARY,
+                  (*dir_ / "a.gpkg").string(), (fs::path(CASCO_DATA_DIR) / "access.toml").string());
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  report::ReportOptions o;
+  o.store = *dir_ / "a.gpkg";
+  o.out = *dir_ / "rapport_access";
+  o.gemeenten = {"Assen"};
+  o.pdf = false;
+  o.map_size = 200;
+  auto r = report::write_report(o);
+  EXPECT_EQ(r.pages.size(), 2u);  // the province and Assen
+  const std::string page = read_text(o.out / "assen.html");
+  EXPECT_NE(page.find("id=\"bereikbaarheid\""), std::string::npos);
+  EXPECT_NE(page.find("Basisschool binnen 15 minuten fietsen"), std::string::npos);
+  EXPECT_NE(page.find("schatting hemelsbreed"), std::string::npos);
+  // Without --rules there is no suitability section.
+  EXPECT_EQ(page.find("id=\"geschiktheid\""), std::string::npos);
+  // The province page links only to the pages that were written.
+  const std::string index = read_text(o.out / "index.html");
+  EXPECT_NE(index.find("href=\"assen.html\""), std::string::npos);
+  EXPECT_EQ(index.find("href=\"emmen.html\""), std::string::npos);
+}
+
+TEST_F(Report, ClearErrors) {
+  report::ReportOptions o;
+  o.store = *dir_ / "nope.gpkg";
+  o.out = *dir_ / "rapport_err";
+  o.pdf = false;
+  try {
+    report::write_report(o);
+    FAIL() << "no error for a missing store";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nope.gpkg"), std::string::npos) << e.what();
+  }
+  test::write_file(*dir_ / "fake.gpkg", "not a store");
+  o.store = *dir_ / "fake.gpkg";
+  EXPECT_THROW(report::write_report(o), Error);
+
+  // An unknown gemeente names the known ones, and the previous report stays.
+  o.store = *dir_ / "d.gpkg";
+  o.out = out();
+  o.gemeenten = {"Atlantis"};
+  try {
+    report::write_report(o);
+    FAIL() << "no error for an unknown gemeente";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Atlantis"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Assen"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::exists(out() / "emmen.html"));
+
+  // The folder is replaced as a whole, so it must be one of its own.
+  o.gemeenten.clear();
+  o.out = ".";
+  EXPECT_THROW(report::write_report(o), Error);
+}
+
+TEST_F(Report, MissingChromiumWarnsOnceAndWritesTheHtml) {
+  ::setenv("CASCO_CHROMIUM", "/nonexistent/chromium", 1);
+  std::vector<std::string> warnings;
+  auto previous = set_warning_sink([&](std::string_view w) { warnings.emplace_back(w); });
+  report::ReportOptions o;
+  o.store = *dir_ / "d.gpkg";
+  o.out = *dir_ / "rapport_nopdf/";  // a trailing slash names the same folder
+  o.gemeenten = {"Assen", "Emmen"};
+  o.map_size = 200;
+  report::ReportResult r;
+  EXPECT_NO_THROW(r = report::write_report(o));
+  set_warning_sink(previous);
+  ::unsetenv("CASCO_CHROMIUM");
+  EXPECT_TRUE(r.chromium_missing);
+  EXPECT_TRUE(fs::exists(*dir_ / "rapport_nopdf" / "emmen.html"));
+  EXPECT_TRUE(r.pdfs.empty());
+  EXPECT_EQ(r.pages.size(), 3u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("chromium"), std::string::npos);
+}
+
+TEST_F(Report, PdfThroughChromium) {
+  if (std::system("command -v chromium > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "chromium is not installed (Debian package chromium); PDFs are not tested";
+  report::ReportOptions o;
+  o.store = *dir_ / "d.gpkg";
+  o.out = *dir_ / "rapport_pdf";
+  o.gemeenten = {"Assen"};
+  o.map_size = 200;
+  auto r = report::write_report(o);
+  ASSERT_EQ(r.pdfs.size(), 2u);
+  for (const auto& pdf : {o.out / "index.pdf", o.out / "assen.pdf"}) {
+    ASSERT_TRUE(fs::exists(pdf)) << pdf;
+    EXPECT_EQ(read_text(pdf).substr(0, 5), "%PDF-") << pdf;
+  }
+  // No Chromium profile is left in the report.
+  EXPECT_FALSE(fs::exists(o.out / ".chromium"));
+}
+
+TEST_F(Report, AllocationLayersGetTheirOwnSection) {
+  fs::copy_file(*dir_ / "d.gpkg", *dir_ / "t.gpkg", fs::copy_options::overwrite_existing);
+  Store s = Store::open(*dir_ / "t.gpkg");
+  Raster zones = s.read("gemeenten");
+  Raster claims(s.grid(), 0.0f);
+  for (std::size_t i = 0; i < claims.values.size(); ++i)
+    if (zones.values[i] >= 1) claims.values[i] = i % 3 == 0 ? 1.0f : 2.0f;
+  LayerRecord rec;
+  rec.id = "toewijzing_proef";
+  rec.title = "Toewijzing (proef)";
+  rec.group = "scenario";
+  rec.derivation = "allocate";
+  add_layers(*dir_ / "t.gpkg", {{rec, &claims}});
+  report::ReportOptions o;
+  o.store = *dir_ / "t.gpkg";
+  o.out = *dir_ / "rapport_t";
+  o.gemeenten = {"Assen"};
+  o.pdf = false;
+  o.map_size = 200;
+  report::write_report(o);
+  const std::string page = read_text(o.out / "assen.html");
+  EXPECT_NE(page.find("id=\"toewijzing\""), std::string::npos);
+  EXPECT_NE(page.find("claim 1"), std::string::npos);
+  EXPECT_NE(page.find("claim 2"), std::string::npos);
+  EXPECT_EQ(read_text(out() / "assen.html").find("id=\"toewijzing\""), std::string::npos);
+}
+
+TEST_F(Report, GemeenteMapsAreCroppedToTheGemeente) {
+  Store s = store();
+  WindowMapper mapper(s, "gemeenten", 400);
+  MapWindow whole = mapper.whole();
+  int assen = 0;
+  for (const auto& z : s.zones("gemeenten"))
+    if (z.name == "Assen") assen = z.zone;
+  MapWindow w = mapper.window_of(assen);
+  EXPECT_LT(w.cols, whole.cols / 2);
+  EXPECT_LT(w.rows, whole.rows / 2);
+  EXPECT_GE(w.col0, whole.col0 - 1);
+  // Every Assen cell lies inside the window.
+  const Raster& z = mapper.zones();
+  for (int row = 0; row < z.grid.rows; ++row)
+    for (int col = 0; col < z.grid.cols; ++col)
+      if (z.at(row, col) == static_cast<float>(assen)) {
+        EXPECT_TRUE(col >= w.col0 && col < w.col0 + w.cols && row >= w.row0 &&
+                    row < w.row0 + w.rows);
+      }
+  std::string png =
+      mapper.png(s.read("natura2000"), MapStyle{{}, {0xffffff, 0x00ff00}, 0, 1}, w, assen);
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  // Width and height from the PNG header: the longest side is the requested size.
+  auto be32 = [&](std::size_t at) {
+    return static_cast<int>(
+        static_cast<unsigned char>(png[at]) << 24 | static_cast<unsigned char>(png[at + 1]) << 16 |
+        static_cast<unsigned char>(png[at + 2]) << 8 | static_cast<unsigned char>(png[at + 3]));
+  };
+  EXPECT_EQ(std::max(be32(16), be32(20)), 400);
+  EXPECT_THROW(mapper.window_of(999), Error);
+  EXPECT_THROW(WindowMapper(s, "inwoners"), Error);
+}
+
+}  // namespace
