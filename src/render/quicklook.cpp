@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "render/colours.hpp"
 
 namespace casco {
 namespace {
@@ -28,106 +29,9 @@ constexpr Rgb hex(unsigned v) {
   return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
 }
 
-// Sequential ramps as evenly spaced stops, low to high.
-using Ramp = std::vector<Rgb>;
-
-const Ramp& viridis() {
-  static const Ramp r = {hex(0x440154), hex(0x472d7b), hex(0x3b528b), hex(0x2c728e), hex(0x21918c),
-                         hex(0x28ae80), hex(0x5ec962), hex(0xaddc30), hex(0xfde725)};
-  return r;
-}
-// ColorBrewer YlGn without its near-white start: 0 is left uncoloured, so the lowest share must
-// still read as "some".
-const Ramp& greens() {
-  static const Ramp r = {hex(0xd9f0a3), hex(0xaddd8e), hex(0x78c679), hex(0x41ab5d),
-                         hex(0x238443), hex(0x006837), hex(0x004529)};
-  return r;
-}
-// ColorBrewer YlOrRd (counts and amounts).
-const Ramp& reds() {
-  static const Ramp r = {hex(0xffeda0), hex(0xfed976), hex(0xfeb24c), hex(0xfd8d3c),
-                         hex(0xfc4e2a), hex(0xe31a1c), hex(0xbd0026), hex(0x800026)};
-  return r;
-}
 // Diverging, for values around 0: ColorBrewer RdBu's red half, white, PRGn's green half.
-const Ramp& red_white_green() {
-  static const Ramp r = {hex(0xb2182b), hex(0xd6604d), hex(0xf4a582), hex(0xfddbc7), hex(0xf7f7f7),
-                         hex(0xd9f0d3), hex(0xa6dba0), hex(0x5aae61), hex(0x1b7837)};
-  return r;
-}
-constexpr Rgb kPresence = hex(0xd7191c);
-// Categorical colours for zones (ColorBrewer Set3 without its grey, plus light Paired colours);
-// light enough for the dark border lines to stay visible on top.
-const std::vector<Rgb>& zone_palette() {
-  static const std::vector<Rgb> p = {hex(0x8dd3c7), hex(0xffffb3), hex(0xbebada), hex(0xfb8072),
-                                     hex(0x80b1d3), hex(0xfdb462), hex(0xb3de69), hex(0xfccde5),
-                                     hex(0xbc80bd), hex(0xccebc5), hex(0xffed6f), hex(0xa6cee3),
-                                     hex(0xfb9a99), hex(0xcab2d6), hex(0xb2df8a), hex(0xfdbf6f)};
-  return p;
-}
-Rgb zone_colour(int zone) {
-  const auto& p = zone_palette();
-  return p[static_cast<std::size_t>(zone - 1) % p.size()];
-}
-
-// Colours per zone value such that zones that touch in the raster differ (greedy colouring; the
-// palette has more colours than a map of zones needs in practice).
-std::vector<Rgb> colour_zones(const Raster& r) {
-  const Grid& g = r.grid;
-  auto zone_at = [&](int row, int col) {
-    float v = r.at(row, col);
-    return std::isnan(v) ? 0 : static_cast<int>(std::lround(v));
-  };
-  int max_zone = 0;
-  for (float v : r.values)
-    if (!std::isnan(v)) max_zone = std::max(max_zone, static_cast<int>(std::lround(v)));
-  max_zone = std::min(max_zone, 1 << 20);  // zone values are 1..n; guard against a damaged raster
-  std::vector<std::vector<int>> neighbours(static_cast<std::size_t>(max_zone) + 1);
-  auto link = [&](int a, int b) {
-    if (a <= 0 || b <= 0 || a == b || a > max_zone || b > max_zone) return;
-    auto& na = neighbours[static_cast<std::size_t>(a)];
-    if (std::find(na.begin(), na.end(), b) != na.end()) return;
-    na.push_back(b);
-    neighbours[static_cast<std::size_t>(b)].push_back(a);
-  };
-  for (int row = 0; row < g.rows; ++row)
-    for (int col = 0; col < g.cols; ++col) {
-      int z = zone_at(row, col);
-      if (z <= 0) continue;
-      if (col + 1 < g.cols) link(z, zone_at(row, col + 1));
-      if (row + 1 < g.rows) link(z, zone_at(row + 1, col));
-    }
-  const auto& pal = zone_palette();
-  const std::size_t n = pal.size();
-  std::vector<int> index(static_cast<std::size_t>(max_zone) + 1, -1);
-  std::vector<Rgb> colours(static_cast<std::size_t>(max_zone) + 1);
-  for (int z = 1; z <= max_zone; ++z) {
-    std::vector<bool> taken(n, false);
-    for (int nb : neighbours[static_cast<std::size_t>(z)])
-      if (int i = index[static_cast<std::size_t>(nb)]; i >= 0)
-        taken[static_cast<std::size_t>(i)] = true;
-    // Start where the plain cycle would be, so unrelated zones still spread over the palette.
-    std::size_t pick = static_cast<std::size_t>(z - 1) % n;
-    for (std::size_t k = 0; k < n; ++k)
-      if (!taken[(static_cast<std::size_t>(z - 1) + k) % n]) {
-        pick = (static_cast<std::size_t>(z - 1) + k) % n;
-        break;
-      }
-    index[static_cast<std::size_t>(z)] = static_cast<int>(pick);
-    colours[static_cast<std::size_t>(z)] = pal[pick];
-  }
-  return colours;
-}
-
-Rgb ramp_at(const Ramp& ramp, double t) {
-  if (!(t > 0)) return ramp.front();
-  if (t >= 1) return ramp.back();
-  double x = t * static_cast<double>(ramp.size() - 1);
-  auto i = static_cast<std::size_t>(x);
-  double f = x - static_cast<double>(i);
-  const Rgb &a = ramp[i], &b = ramp[i + 1];
-  return {a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f};
-}
+const std::vector<unsigned> kRedWhiteGreen = {0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7,
+                                              0xd9f0d3, 0xa6dba0, 0x5aae61, 0x1b7837};
 
 constexpr Rgb kText = hex(0x202020), kMuted = hex(0x606060), kStudyFill = hex(0xe6e6e6),
               kStudyLine = hex(0x505050), kBorder = hex(0x2a2a2a);
@@ -356,8 +260,9 @@ void stroke_lines(cairo_t* cr, const Shapes& s, Rgb c, double alpha, double widt
   cairo_stroke(cr);
 }
 
-// ---------------------------------------------------------------- the map's colours
+// ---------------------------------------------------------------- the map's legend
 
+// How the legend and the map draw a layer; the colours themselves come from LayerColours.
 enum class Scheme { Zones, Classes, Presence, Coverage, Distance, Amount };
 
 // A legend swatch: zones and classes. `note` (e.g. an area) is never shortened; the label is.
@@ -366,40 +271,17 @@ struct Entry {
   std::string label, note;
 };
 
-// A class of a class map: cells of this value (give or take rounding) get this colour.
-constexpr double kClassTolerance = 1e-4;
-struct ClassColour {
-  float value;
-  Rgb colour;
-};
-
 struct Legend {
   Scheme scheme = Scheme::Amount;
-  const Ramp* ramp = &viridis();
-  double lo = 0, hi = 1;          // ramp range in layer units
-  bool clipped = false;           // values above hi exist and show in the top colour
-  bool clipped_low = false;       // values below lo exist and show in the bottom colour
-  bool robust = false;            // hi is the 99th percentile, not the maximum
-  bool zero_blank = false;        // 0 is left uncoloured
-  double divisor = 1;             // legend values are shown in unit / divisor (m -> km)
-  std::string unit;               // legend unit label
-  std::size_t set_cells = 0;      // non-zero cells
-  bool markers = false;           // sparse layer drawn as enlarged dots
-  std::vector<Rgb> zone_colours;  // by zone value
-  std::vector<ClassColour> classes;
+  LayerColours colours;            // the colour of every value, ramp, range and classes
+  bool clipped_low = false;        // values below colours.lo exist and show in the bottom colour
+  double divisor = 1;              // legend values are shown in unit / divisor (m -> km)
+  std::string unit;                // legend unit label
+  std::size_t set_cells = 0;       // non-zero cells
+  bool markers = false;            // sparse layer drawn as enlarged dots
   std::vector<Entry> entries;      // zones and classes: the swatches, in order
   std::string entries_more;        // muted line under the swatches ("… en nog 3 zones")
   std::vector<std::string> notes;  // muted lines under the colour bar
-  Rgb zone(int z) const {
-    return z > 0 && static_cast<std::size_t>(z) < zone_colours.size()
-               ? zone_colours[static_cast<std::size_t>(z)]
-               : zone_colour(z);
-  }
-  std::optional<Rgb> class_colour(double v) const {
-    for (const ClassColour& c : classes)
-      if (std::fabs(v - static_cast<double>(c.value)) <= kClassTolerance) return c.colour;
-    return std::nullopt;
-  }
 };
 
 Scheme scheme_of(const std::string& derivation) {
@@ -414,131 +296,59 @@ Scheme scheme_of(const std::string& derivation) {
 // at quick-look scale a single 25 m cell would be smaller than a pixel.
 constexpr std::size_t kMaxMarkers = 5000;
 
-// Two significant digits: a legend bound of "≥ 2" reads better than "≥ 2,01".
-double round_2sig(double v) {
-  if (!(v > 0)) return v;
-  double f = std::pow(10.0, std::floor(std::log10(v)) - 1);
-  return std::round(v / f) * f;
-}
-
-// The value range of a raster. The colour range comes from the cells inside the study area
-// (`inside`, one flag per cell; empty = every cell): outside it the map is only context, and
-// far-off corners of the grid would otherwise stretch ramps.
-struct Range {
-  double min = 0, max = 0;          // inside the study area (every cell if none is inside)
-  double all_min = 0, all_max = 0;  // every cell
-  std::size_t set_cells = 0;        // non-zero cells anywhere
-  bool masked = false;              // min and max are over the study area only
-  bool outside = false;             // cells with data lie outside the study area
-};
-
-Range value_range(const Raster& r, const std::vector<std::uint8_t>& inside) {
-  Range out;
-  double mn = INFINITY, mx = -INFINITY, all_mn = INFINITY, all_mx = -INFINITY;
-  std::size_t n_inside = 0;
-  for (std::size_t i = 0; i < r.values.size(); ++i) {
-    float v = r.values[i];
-    if (std::isnan(v)) continue;
-    if (v != 0) ++out.set_cells;
-    all_mn = std::min(all_mn, static_cast<double>(v));
-    all_mx = std::max(all_mx, static_cast<double>(v));
-    if (!inside.empty() && !inside[i]) {
-      out.outside = true;
-      continue;
-    }
-    ++n_inside;
-    mn = std::min(mn, static_cast<double>(v));
-    mx = std::max(mx, static_cast<double>(v));
-  }
-  if (!inside.empty() && n_inside == 0) return value_range(r, {});
-  out.masked = !inside.empty();
-  if (!(mn <= mx)) mn = mx = all_mn = all_mx = 0;
-  out.min = mn, out.max = mx, out.all_min = all_mn, out.all_max = all_mx;
-  return out;
-}
-
-// A store layer, coloured by its derivation.
+// A store layer, coloured by layer_colours; the colour range comes from the cells inside the
+// study area (`inside`, one flag per cell; empty = every cell): outside it the map is only
+// context, and far-off corners of the grid would otherwise stretch ramps.
 Legend layer_legend(const Store& store, const LayerRecord& L, const Raster& r,
                     const std::vector<std::uint8_t>& inside) {
   Legend lg;
+  lg.colours = layer_colours(store, L, r, inside);
+  const LayerColours& c = lg.colours;
   lg.scheme = scheme_of(L.derivation);
+  // Few-valued layers that layer_colours shows as classes get swatches, not a colour bar.
+  if (c.kind == LayerColours::Kind::Classes && lg.scheme != Scheme::Zones &&
+      lg.scheme != Scheme::Presence)
+    lg.scheme = Scheme::Classes;
   lg.unit = L.unit;
-  const Range rg = value_range(r, inside);
-  const bool masked = rg.masked;
-  const double mn = rg.min, mx = rg.max;
-  lg.set_cells = rg.set_cells;
+  lg.set_cells = value_range(r, inside).set_cells;
   switch (lg.scheme) {
     case Scheme::Zones: {
-      lg.zone_colours = colour_zones(r);
       const auto& zones = store.zones(L.id);
       constexpr std::size_t kShown = 15;
-      for (std::size_t i = 0; i < zones.size() && i < kShown; ++i) {
+      for (std::size_t i = 0; i < zones.size() && i < kShown && i < c.classes.size(); ++i) {
         const ZoneRecord& z = zones[i];
-        std::string name = z.name.empty() ? z.code : z.name;
+        std::string name = c.classes[i].label;
         if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones.size() <= kShown)
           name += " (" + z.code + ")";
-        lg.entries.push_back({lg.zone(z.zone), name, ""});
+        lg.entries.push_back({hex(c.classes[i].rgb), name, ""});
       }
       // The zone count heads the swatches, in place of the unit.
-      std::string count = fmt::format("{} zones", zones.size());
-      lg.unit.swap(count);
+      lg.unit = c.label;
       if (zones.size() > kShown)
         lg.entries_more = fmt::format("… en nog {} zones", zones.size() - kShown);
       break;
     }
-    case Scheme::Classes:  // only for maps given by the caller
+    case Scheme::Classes:
+      for (const LegendClass& k : c.classes) lg.entries.push_back({hex(k.rgb), k.label, ""});
       break;
     case Scheme::Presence:
-      lg.zero_blank = true;
       lg.markers = lg.set_cells <= kMaxMarkers;
       break;
     case Scheme::Coverage:
-      lg.ramp = &greens();
-      lg.lo = 0, lg.hi = 1;
-      lg.zero_blank = true;
       break;
     case Scheme::Distance: {
-      lg.ramp = &viridis();
-      lg.lo = mn, lg.hi = mx;
-      lg.clipped = rg.all_max > mx;
-      if (mx > 5000) lg.divisor = 1000;
+      if (c.hi > 5000) lg.divisor = 1000;
       // (swap, not assignment from a literal: GCC 12 reports a bogus -Wrestrict for that)
-      std::string unit(mx > 5000 ? "afstand in km" : "afstand in m");
+      std::string unit(c.hi > 5000 ? "afstand in km" : "afstand in m");
       lg.unit.swap(unit);
       break;
     }
-    case Scheme::Amount: {
-      const bool attribute = L.derivation == "attribute";
-      lg.ramp = attribute ? &reds() : &viridis();
-      lg.zero_blank = attribute && mn >= 0;  // no feature there
-      lg.markers = attribute && lg.set_cells <= kMaxMarkers;
-      lg.lo = lg.zero_blank ? 0 : mn;
-      lg.hi = mx;
-      lg.clipped = rg.all_max > mx;
-      // A robust top: the 99th percentile of the non-zero cells, so a few very large values do
-      // not wash out the rest of the map; larger values show in the top colour ("≥ ...").
-      std::vector<float> nonzero;
-      for (std::size_t i = 0; i < r.values.size(); ++i) {
-        float v = r.values[i];
-        if (!std::isnan(v) && v != 0 && (!masked || inside[i])) nonzero.push_back(v);
-      }
-      if (nonzero.size() >= 20) {
-        auto k = static_cast<std::size_t>(0.99 * static_cast<double>(nonzero.size() - 1));
-        std::nth_element(nonzero.begin(), nonzero.begin() + static_cast<std::ptrdiff_t>(k),
-                         nonzero.end());
-        double p99 = nonzero[k];
-        if (p99 > lg.lo && mx > 1.25 * p99) {
-          double rounded = round_2sig(p99);
-          lg.hi = rounded > lg.lo && rounded < mx ? rounded : p99;
-          lg.clipped = lg.robust = true;
-        }
-      }
-      if (lg.robust) lg.notes.emplace_back("bovengrens: 99e percentiel");
+    case Scheme::Amount:
+      lg.markers = L.derivation == "attribute" && lg.set_cells <= kMaxMarkers;
+      if (c.robust) lg.notes.emplace_back("bovengrens: 99e percentiel");
       break;
-    }
   }
   if (lg.markers) lg.notes.emplace_back("punten vergroot weergegeven");
-  if (!(lg.hi > lg.lo)) lg.hi = lg.lo + 1;
   return lg;
 }
 
@@ -550,16 +360,18 @@ std::string nl_area(double ha) {
 // A raster given by the caller: classes with their own colours, or a continuous ramp.
 Legend map_legend(const MapSpec& spec, const Raster& r, const std::vector<std::uint8_t>& inside) {
   Legend lg;
+  LayerColours& c = lg.colours;
   lg.unit = spec.unit;
-  const Range rg = value_range(r, inside);
+  const ValueRange rg = value_range(r, inside);
   lg.set_cells = rg.set_cells;
   // The page washes out the surroundings; say so, lest pale classes read as other classes.
   const bool pale = rg.masked && rg.outside;
   if (!spec.classes.empty()) {
     lg.scheme = Scheme::Classes;
-    for (const MapClass& c : spec.classes) {
-      lg.classes.push_back({c.value, hex(c.rgb)});
-      lg.entries.push_back({hex(c.rgb), c.label, c.area_ha >= 0 ? nl_area(c.area_ha) : ""});
+    c.kind = LayerColours::Kind::Classes;
+    for (const MapClass& k : spec.classes) {
+      c.classes.push_back({k.value, k.label, k.rgb});
+      lg.entries.push_back({hex(k.rgb), k.label, k.area_ha >= 0 ? nl_area(k.area_ha) : ""});
     }
     if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
     return lg;
@@ -569,40 +381,27 @@ Legend map_legend(const MapSpec& spec, const Raster& r, const std::vector<std::u
     // Symmetric around 0, so white means 0 and equal distances from it equal shades.
     double m = std::max(std::fabs(rg.min), std::fabs(rg.max));
     if (!(m > 0)) m = 1;
-    lg.ramp = &red_white_green();
-    lg.lo = -m, lg.hi = m;
+    c.ramp = kRedWhiteGreen;
+    c.lo = -m, c.hi = m;
     lg.notes.push_back(fmt::format("min {} · max {}", nl_auto(rg.min), nl_auto(rg.max)));
   } else {
-    lg.ramp = &viridis();
-    lg.lo = rg.min, lg.hi = rg.max;
+    c.ramp = viridis_ramp();
+    c.lo = rg.min, c.hi = rg.max;
   }
-  lg.clipped = rg.all_max > lg.hi;
-  lg.clipped_low = rg.all_min < lg.lo;
-  if (rg.masked && (lg.clipped || lg.clipped_low))
+  c.clipped = rg.all_max > c.hi;
+  lg.clipped_low = rg.all_min < c.lo;
+  if (rg.masked && (c.clipped || lg.clipped_low))
     lg.notes.emplace_back("bereik: binnen het studiegebied");
   if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
-  if (!(lg.hi > lg.lo)) lg.hi = lg.lo + 1;
+  if (!(c.hi > c.lo)) c.hi = c.lo + 1;
   return lg;
 }
 
+// The colour of a value; nullopt leaves it uncoloured.
 std::optional<Rgb> colour_of(const Legend& lg, double v) {
-  if (std::isnan(v)) return std::nullopt;
-  switch (lg.scheme) {
-    case Scheme::Zones: {
-      int z = static_cast<int>(std::lround(v));
-      if (z <= 0) return std::nullopt;
-      return lg.zone(z);
-    }
-    case Scheme::Classes:
-      return lg.class_colour(v);
-    case Scheme::Presence:
-      if (v > 0) return kPresence;
-      return std::nullopt;
-    default:
-      if (lg.zero_blank && v == 0) return std::nullopt;
-      if (lg.scheme == Scheme::Coverage && v <= 0) return std::nullopt;
-      return ramp_at(*lg.ramp, (v - lg.lo) / (lg.hi - lg.lo));
-  }
+  const std::uint32_t argb = lg.colours.argb(v);
+  if (!(argb >> 24)) return std::nullopt;
+  return hex(argb & 0xffffffu);
 }
 
 // Page pixels per cell as a fraction: small grids are enlarged by a whole factor (crisp cells),
@@ -659,14 +458,8 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
           }
         if (n > 0) v = use_max ? acc : acc / n;
       }
-      std::uint32_t px = 0;
-      if (auto c = colour_of(lg, v)) {
-        auto ch = [](double x) {
-          return static_cast<std::uint32_t>(std::lround(std::clamp(x, 0.0, 1.0) * 255));
-        };
-        px = 0xff000000u | ch(c->r) << 16 | ch(c->g) << 8 | ch(c->b);
-      }
-      row[i] = px;
+      // Opaque or fully transparent: premultiplied ARGB32 is plain ARGB.
+      row[i] = lg.colours.argb(v);
     }
   }
   cairo_surface_mark_dirty(img.get());
@@ -732,6 +525,7 @@ void draw_marker(cairo_t* cr, double x, double y, double radius, Rgb fill) {
 // The legend, scale bar and north arrow, top-left at (x, y); returns the bottom.
 double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
   const Legend& lg = p.lg;
+  const LayerColours& col = lg.colours;
   const double w = kPanelW;
   set_font(cr, 15, true);
   y += 15;
@@ -760,7 +554,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     if (!lg.entries_more.empty()) line(lg.entries_more, kMuted);
   } else if (lg.scheme == Scheme::Presence) {
     y += 20;
-    draw_marker(cr, x + 11, y - 5, 5, kPresence);
+    draw_marker(cr, x + 11, y - 5, 5, hex(col.classes.empty() ? 0 : col.classes.front().rgb));
     draw_text(
         cr, x + 32, y,
         ellipsize(cr, fmt::format("aanwezig ({} cellen)", nl_number(lg.set_cells, 0)), w - 32),
@@ -770,11 +564,13 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     // A vertical colour bar, low at the bottom.
     const double bar_w = 22, bar_h = 200, top = y + 14, bx = x + 0.5;
     cairo_pattern_t* grad = cairo_pattern_create_linear(0, top + bar_h, 0, top);
-    const Ramp& ramp = *lg.ramp;
-    for (std::size_t i = 0; i < ramp.size(); ++i)
+    const std::vector<unsigned>& ramp = col.ramp;
+    for (std::size_t i = 0; i < ramp.size(); ++i) {
+      const Rgb stop = hex(ramp[i]);
       cairo_pattern_add_color_stop_rgb(
-          grad, static_cast<double>(i) / static_cast<double>(ramp.size() - 1), ramp[i].r, ramp[i].g,
-          ramp[i].b);
+          grad, static_cast<double>(i) / static_cast<double>(ramp.size() - 1), stop.r, stop.g,
+          stop.b);
+    }
     cairo_rectangle(cr, bx, top, bar_w, bar_h);
     cairo_set_source(cr, grad);
     cairo_fill_preserve(cr);
@@ -783,7 +579,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     set_colour(cr, hex(0x808080));
     cairo_stroke(cr);
     auto label_at = [&](double value, const std::string& text) {
-      double t = (value - lg.lo) / (lg.hi - lg.lo);
+      double t = (value - col.lo) / (col.hi - col.lo);
       double ty = top + bar_h - t * bar_h;
       cairo_move_to(cr, bx + bar_w, ty);
       cairo_line_to(cr, bx + bar_w + 5, ty);
@@ -792,25 +588,25 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       draw_text(cr, bx + bar_w + 9, ty + 4, text, kText);
     };
     auto fmt_value = [&](double v) { return nl_auto(v / lg.divisor); };
-    std::string low = lg.zero_blank    ? "> " + fmt_value(lg.lo)
-                      : lg.clipped_low ? "≤ " + fmt_value(lg.lo)
-                                       : fmt_value(lg.lo);
-    std::string high = (lg.clipped ? "≥ " : "") + fmt_value(lg.hi);
-    label_at(lg.lo, low);
-    label_at(lg.hi, high);
+    std::string low = col.zero_blank   ? "> " + fmt_value(col.lo)
+                      : lg.clipped_low ? "≤ " + fmt_value(col.lo)
+                                       : fmt_value(col.lo);
+    std::string high = (col.clipped ? "≥ " : "") + fmt_value(col.hi);
+    label_at(col.lo, low);
+    label_at(col.hi, high);
     // Round values in between, where they do not crowd the end labels.
-    double span = (lg.hi - lg.lo) / lg.divisor;
+    double span = (col.hi - col.lo) / lg.divisor;
     double step = round_down_125(span / 3);
     if (step > 0) {
-      for (double v = std::ceil(lg.lo / lg.divisor / step) * step; v < lg.hi / lg.divisor;
+      for (double v = std::ceil(col.lo / lg.divisor / step) * step; v < col.hi / lg.divisor;
            v += step) {
-        double t = (v * lg.divisor - lg.lo) / (lg.hi - lg.lo);
+        double t = (v * lg.divisor - col.lo) / (col.hi - col.lo);
         if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
         label_at(v * lg.divisor, nl_auto(std::fabs(v) < step * 1e-9 ? 0.0 : v));
       }
     }
     y = top + bar_h + 6;
-    if (lg.zero_blank) swatch(hex(0xffffff), "0: niet gekleurd");
+    if (col.zero_blank) swatch(hex(0xffffff), "0: niet gekleurd");
   }
   for (const std::string& note : lg.notes) line(note, kMuted);
 
@@ -824,7 +620,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
   if (p.source_areas) {
     y += 21;
     cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
-    set_colour(cr, viridis().front());
+    set_colour(cr, hex(viridis_ramp().front()));  // distance 0
     cairo_fill_preserve(cr);
     set_colour(cr, hex(0xffffff));
     cairo_set_line_width(cr, 1.2);
@@ -1059,8 +855,9 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
     // Amounts also grow the dot (by area), so large places stand out without reading colours.
     const double radius = std::max(3.5, 0.6 * cell_px);
     for (const Dot& d : dots) {
-      double t =
-          lg.scheme == Scheme::Amount ? std::clamp((d.v - lg.lo) / (lg.hi - lg.lo), 0.0, 1.0) : 0.0;
+      double t = lg.scheme == Scheme::Amount
+                     ? std::clamp((d.v - lg.colours.lo) / (lg.colours.hi - lg.colours.lo), 0.0, 1.0)
+                     : 0.0;
       if (auto c = colour_of(lg, d.v)) draw_marker(cr, d.x, d.y, radius * std::sqrt(1 + 3 * t), *c);
     }
   }
