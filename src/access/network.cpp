@@ -122,7 +122,6 @@ struct Buckets {
   }
 };
 
-
 // Monotone priority queue for Dijkstra (Ahuja et al.'s radix heap): popped keys never decrease, so
 // an item lives in the bucket of the highest bit in which its key differs from the last popped
 // key, and each item moves down at most 32 times. About twice as fast as a binary heap here.

@@ -9,9 +9,10 @@
 namespace casco {
 
 void parallel_fill(float* data, std::size_t n, float value) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 18), [&](const tbb::blocked_range<std::size_t>& r) {
-    std::fill(data + r.begin(), data + r.end(), value);
-  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 18),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      std::fill(data + r.begin(), data + r.end(), value);
+                    });
 }
 
 RasterStats compute_stats(const Raster& r) {

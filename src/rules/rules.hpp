@@ -1,12 +1,12 @@
 #pragma once
 // The afwegingskader: a declarative rule file (rules.toml, docs/rules.md) that judges a plan —
 // a polygon and a kind of development — rule by rule, and maps where each kind fits.
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "rules/expression.hpp"
 
