@@ -154,6 +154,7 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
     if (!arr) r.error_at(*fac, "facilities are [[facility]] tables");
     for (const auto& node : *arr) {
       const toml::table* t = node.as_table();
+      if (!t) r.error_at(node, "each facility is a [[facility]] table");
       FacilityKind f;
       f.kind = r.text(*t, "kind", true, "a [[facility]]");
       std::string where = fmt::format("facility '{}'", f.kind);
@@ -178,6 +179,7 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
     if (!arr) r.error_at(*on, "origin sets are [[origins]] tables");
     for (const auto& node : *arr) {
       const toml::table* t = node.as_table();
+      if (!t) r.error_at(node, "each origin set is an [[origins]] table");
       OriginSet o;
       o.id = r.text(*t, "id", true, "an [[origins]]");
       std::string where = fmt::format("origins '{}'", o.id);
@@ -198,6 +200,7 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
     if (!arr) r.error_at(*nn, "norms are [[norm]] tables");
     for (const auto& node : *arr) {
       const toml::table* t = node.as_table();
+      if (!t) r.error_at(node, "each norm is a [[norm]] table");
       Norm n;
       n.id = r.text(*t, "id", true, "a [[norm]]");
       std::string where = fmt::format("norm '{}'", n.id);

@@ -134,6 +134,20 @@ ScenarioDef load_scenario(const fs::path& file) {
     rules::Expression::parse(text, origin);
   };
 
+  // The tables of an array of tables ([[claim]], [[variant.layer]], …); anything else is an error.
+  auto tables = [&](const toml::table& parent, const char* key, const std::string& what) {
+    std::vector<const toml::table*> out;
+    const toml::node* n = parent.get(key);
+    if (!n) return out;
+    const toml::array* arr = n->as_array();
+    if (!arr) r.error_at(*n, fmt::format("{} must be [[{}]] tables", what, key));
+    for (const auto& e : *arr) {
+      if (!e.as_table()) r.error_at(e, fmt::format("each {} is a [[{}]] table", what, key));
+      out.push_back(e.as_table());
+    }
+    return out;
+  };
+
   const toml::array* claims = root["claim"].as_array();
   if (!claims || claims->empty())
     fail("{}: no [[claim]]: give at least one claim (kind, region, hectares or homes)",
@@ -168,19 +182,14 @@ ScenarioDef load_scenario(const fs::path& file) {
     d.claims.push_back(c);
   }
 
-  if (const toml::node* cn = root.get("conversion")) {
-    const toml::array* arr = cn->as_array();
-    if (!arr) r.error_at(*cn, "the conversion table is [[conversion]] rows");
-    for (const auto& node : *arr) {
-      const toml::table* t = node.as_table();
-      Conversion c;
-      c.title = r.text(*t, "title", false, "a [[conversion]]");
-      std::string where = fmt::format("conversion '{}'", c.title);
-      r.check_keys(*t, where, {"title", "when", "to"});
-      expression(*t, "when", where, c.when, c.origin);
-      c.to = r.texts(*t, "to", where);
-      d.conversions.push_back(c);
-    }
+  for (const toml::table* t : tables(root, "conversion", "the conversion table")) {
+    Conversion c;
+    c.title = r.text(*t, "title", false, "a [[conversion]]");
+    std::string where = fmt::format("conversion '{}'", c.title);
+    r.check_keys(*t, where, {"title", "when", "to"});
+    expression(*t, "when", where, c.when, c.origin);
+    c.to = r.texts(*t, "to", where);
+    d.conversions.push_back(c);
   }
 
   if (const toml::node* pn = root.get("prefer")) {
@@ -200,38 +209,29 @@ ScenarioDef load_scenario(const fs::path& file) {
     }
   }
 
-  if (const toml::node* vn = root.get("variant")) {
-    const toml::array* arr = vn->as_array();
-    if (!arr) r.error_at(*vn, "variants are [[variant]] tables");
-    for (const auto& node : *arr) {
-      const toml::table* t = node.as_table();
-      Variant v;
-      v.id = r.text(*t, "id", true, "a [[variant]]");
-      std::string where = fmt::format("variant '{}'", v.id);
-      r.check_keys(*t, where, {"id", "title", "layer", "unsuitable"});
-      v.title = r.text(*t, "title", false, where, v.id);
-      if (const toml::array* ls = (*t)["layer"].as_array())
-        for (const auto& ln : *ls) {
-          const toml::table* lt = ln.as_table();
-          r.check_keys(*lt, where + ".layer", {"layer", "value"});
-          LayerChange c;
-          c.layer = r.text(*lt, "layer", true, where + ".layer");
-          expression(*lt, "value", where + ".layer", c.value, c.origin);
-          v.layers.push_back(c);
-        }
-      if (const toml::array* us = (*t)["unsuitable"].as_array())
-        for (const auto& un : *us) {
-          const toml::table* ut = un.as_table();
-          r.check_keys(*ut, where + ".unsuitable", {"kinds", "when"});
-          Restriction c;
-          c.kinds = r.texts(*ut, "kinds", where + ".unsuitable");
-          expression(*ut, "when", where + ".unsuitable", c.when, c.origin);
-          v.unsuitable.push_back(c);
-        }
-      for (const auto& other : d.variants)
-        if (other.id == v.id) r.error_at(node, fmt::format("variant '{}' is defined twice", v.id));
-      d.variants.push_back(v);
+  for (const toml::table* t : tables(root, "variant", "a variant")) {
+    Variant v;
+    v.id = r.text(*t, "id", true, "a [[variant]]");
+    std::string where = fmt::format("variant '{}'", v.id);
+    r.check_keys(*t, where, {"id", "title", "layer", "unsuitable"});
+    v.title = r.text(*t, "title", false, where, v.id);
+    for (const toml::table* lt : tables(*t, "layer", where + ".layer")) {
+      r.check_keys(*lt, where + ".layer", {"layer", "value"});
+      LayerChange c;
+      c.layer = r.text(*lt, "layer", true, where + ".layer");
+      expression(*lt, "value", where + ".layer", c.value, c.origin);
+      v.layers.push_back(c);
     }
+    for (const toml::table* ut : tables(*t, "unsuitable", where + ".unsuitable")) {
+      r.check_keys(*ut, where + ".unsuitable", {"kinds", "when"});
+      Restriction c;
+      c.kinds = r.texts(*ut, "kinds", where + ".unsuitable");
+      expression(*ut, "when", where + ".unsuitable", c.when, c.origin);
+      v.unsuitable.push_back(c);
+    }
+    for (const auto& other : d.variants)
+      if (other.id == v.id) r.error_at(*t, fmt::format("variant '{}' is defined twice", v.id));
+    d.variants.push_back(v);
   }
   for (const auto& a : d.active)
     if (std::none_of(d.variants.begin(), d.variants.end(),

@@ -276,6 +276,8 @@ TEST_F(AccessHandMade, ConfigErrorsNameTheProblem) {
             "");
   EXPECT_NE(error_of(base + "[[origins]]\nid = \"pc\"\n").find("needs a 'source'"),
             std::string::npos);
+  EXPECT_NE(error_of("origins = [1]\n" + base).find("each origin set is an [[origins]] table"),
+            std::string::npos);
 }
 
 TEST(AccessDrenthe, EveryStationHasTravelTimeZeroAtItsOwnCellAndSharesAddUp) {

@@ -291,6 +291,11 @@ TEST_F(ScenarioHandMade, BadScenariosAreClearErrors) {
   EXPECT_NE(error_of("[[claim]]\nkind = \"wonen\"\nhomes = [10, 20]\n").find("density"),
             std::string::npos);
   EXPECT_NE(error_of("").find("no [[claim]]"), std::string::npos);
+  // Arrays that should hold tables: a clear error, not a crash.
+  EXPECT_NE(error_of(claim + "[conversion]\nwhen = \"1\"\n").find("must be [[conversion]] tables"),
+            std::string::npos);
+  EXPECT_NE(error_of(claim + "[[variant]]\nid = \"v\"\nlayer = \"x\"\n").find("must be [[layer]]"),
+            std::string::npos);
 }
 
 TEST(ScenarioDrenthe, TheWoondealScenariosAllocateTheirClaimsOffVerbodenLand) {
