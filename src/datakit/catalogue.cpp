@@ -56,7 +56,8 @@ void check_choice(const TomlReader& r, const toml::table& t, const char* key,
 Source read_source(const TomlReader& r, const toml::table& t) {
   r.check_keys(t, "[[source]]",
                {"id", "title", "producer", "licence", "attribution", "url", "landing", "service",
-                "format", "crs", "cut", "file", "published", "attributes", "notes", "layer"});
+                "format", "crs", "cut", "file", "published", "attributes", "notes", "layer",
+                "paging", "page_size", "tiles"});
   Source s;
   s.id = r.text(t, "id", true, "[[source]]");
   const std::string where = "source '" + s.id + "'";
@@ -77,6 +78,42 @@ Source read_source(const TomlReader& r, const toml::table& t) {
   check_choice(r, t, "format", s.format,
                {"geojson", "gpkg", "gml", "csv", "json", "zip", "pbf", "geotiff"}, where);
   check_choice(r, t, "cut", s.cut, {"bbox", "clip", "osmium", "none"}, where);
+  // Paged services by default: WFS with GeoJSON output pages with startIndex, OGC API Features
+  // follows rel="next" links.
+  const bool geojson = s.format == "geojson";
+  const char* paging_default = !geojson                ? "none"
+                               : s.service == "wfs"    ? "wfs"
+                               : s.service == "ogcapi" ? "next"
+                                                       : "none";
+  s.paging = r.text(t, "paging", false, where, paging_default);
+  check_choice(r, t, "paging", s.paging, {"none", "wfs", "next", "odata"}, where);
+  if ((s.paging == "wfs" || s.paging == "next") && !geojson)
+    r.error_at(*t.get("paging"),
+               fmt::format("paging = \"{}\" in {} needs format = \"geojson\" (pages are merged "
+                           "as GeoJSON)",
+                           s.paging, where));
+  if (s.paging == "odata" && s.format != "json")
+    r.error_at(*t.get("paging"),
+               fmt::format("paging = \"odata\" in {} needs format = \"json\"", where));
+  if (const toml::node* n = t.get("tiles")) {
+    auto v = n->value<std::int64_t>();
+    if (!v || *v < 1 || *v > 32)
+      r.error_at(*n, fmt::format("tiles in {} must be a whole number from 1 to 32", where));
+    s.tiles = static_cast<int>(*v);
+    const bool has_box = s.url.find("{bbox_28992}") != std::string::npos ||
+                         s.url.find("{bbox_4326}") != std::string::npos;
+    if (s.tiles > 1 && (s.paging == "none" || !has_box))
+      r.error_at(*n, fmt::format("tiles in {} needs a paged service whose url holds {{bbox_28992}} "
+                                 "or {{bbox_4326}}",
+                                 where));
+  }
+  if (const toml::node* n = t.get("page_size")) {
+    auto v = n->value<std::int64_t>();
+    if (!v || *v < 1 || *v > 1000000)
+      r.error_at(*n,
+                 fmt::format("page_size in {} must be a whole number from 1 to 1000000", where));
+    s.page_size = static_cast<long>(*v);
+  }
   if (s.file.find('/') != std::string::npos || s.file.empty() || s.file[0] == '.')
     r.error_at(*t.get("file"), fmt::format("'file' in {} must be a plain file name", where));
   if (const toml::node* l = t.get("layer")) {

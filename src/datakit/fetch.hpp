@@ -30,6 +30,9 @@ struct Source {
   std::string cut;      // bbox | clip | osmium | none
   std::string file;     // name of the raw download under DIR/raw/
   bool published = true;
+  std::string paging;     // none | wfs (count/startIndex) | next (rel="next" links)
+  long page_size = 1000;  // features per page request
+  int tiles = 1;          // split the area into tiles x tiles requests (services that cap paging)
   std::vector<std::string> attributes;  // fields `data check` expects
   toml::table layer;                    // model.toml [[layer]] fragment (may be empty)
 };

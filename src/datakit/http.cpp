@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -49,8 +51,37 @@ struct Transfer {
   std::unique_ptr<Progress> progress;
   curl_off_t shown = 0;  // bytes already passed to the progress bar
   std::string label;
+  bool show_progress = true;
   bool write_failed = false;
+  int write_errno = 0;
+  std::string resumed_validator;  // the If-Range value sent with a resume; empty on a fresh request
 };
+
+// The validator of the response a .part was started from, for If-Range on resume. Only a strong
+// ETag or a Last-Modified date may be used (RFC 9110, 13.1.5).
+fs::path validator_path(const fs::path& part) {
+  return fs::path(part.string() + ".validator");
+}
+
+std::string read_validator(const fs::path& part) {
+  std::ifstream in(validator_path(part));
+  std::string v;
+  std::getline(in, v);
+  return trim(v);
+}
+
+void save_validator(const Transfer& t) {
+  std::string v;
+  if (!t.etag.empty() && t.etag.rfind("W/", 0) != 0)
+    v = t.etag;
+  else if (!t.last_modified.empty())
+    v = t.last_modified;
+  std::error_code ec;
+  if (v.empty())
+    fs::remove(validator_path(t.part), ec);
+  else
+    std::ofstream(validator_path(t.part), std::ios::trunc) << v << "\n";
+}
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -75,11 +106,17 @@ bool open_part(Transfer* t) {
     // The server must continue exactly where we stopped.
     std::string expect = "bytes " + std::to_string(t->offset) + "-";
     if (t->content_range.rfind(expect, 0) != 0) return false;
+    // A server that ignores If-Range sends the rest of a file that changed: its ETag tells.
+    if (!t->resumed_validator.empty() && t->resumed_validator.front() == '"' && !t->etag.empty() &&
+        t->etag != t->resumed_validator)
+      return false;
     t->file = std::fopen(t->part.c_str(), "ab");
   } else {
     t->offset = 0;
     t->file = std::fopen(t->part.c_str(), "wb");
+    if (t->file) save_validator(*t);
   }
+  if (!t->file) t->write_errno = errno;
   return t->file != nullptr;
 }
 
@@ -97,6 +134,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   }
   if (std::fwrite(data, 1, bytes, t->file) != bytes) {
     t->write_failed = true;
+    t->write_errno = errno;
     return 0;
   }
   t->received += bytes;
@@ -106,7 +144,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
 int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
   if (interrupted()) return 1;  // Ctrl-C: stop; the .part stays for a later resume
-  if (total > 0 && !t->progress)
+  if (total > 0 && !t->progress && t->show_progress)
     t->progress = std::make_unique<Progress>(t->label, static_cast<std::size_t>(total));
   if (t->progress && now > t->shown) {
     t->progress->advance(static_cast<std::size_t>(now - t->shown));
@@ -136,16 +174,25 @@ std::string short_body(const std::string& body) {
 
 // Sorts the outcome of one exchange into done / retry / give up.
 Attempt judge(const Download& d, Transfer& t, CURLcode rc) {
-  if (t.file) std::fclose(t.file), t.file = nullptr;
+  if (t.file) {
+    // The last buffered bytes reach the disk here: a full disk may only show now.
+    if (std::fclose(t.file) != 0 && !t.write_failed) t.write_failed = true, t.write_errno = errno;
+    t.file = nullptr;
+  }
   if (rc == CURLE_ABORTED_BY_CALLBACK && interrupted())
     fail("{}: interrupted; run the same command again to resume {}", d.what, d.url);
   if (t.write_failed && t.status == 206) {
     std::error_code ec;
     fs::remove(t.part, ec);  // cannot continue this .part: start over on the retry
-    return {Verdict::Retry, "the server resumed at the wrong offset (" + t.content_range + ")"};
+    fs::remove(validator_path(t.part), ec);
+    return {Verdict::Retry, "the server resumed at the wrong offset (" + t.content_range +
+                                ") or from a file that changed (ETag " + t.etag + ")"};
   }
   if (t.write_failed)
-    fail("{}: cannot write '{}': check the disk and permissions", d.what, t.part.string());
+    fail(
+        "{}: cannot write '{}': {}; free disk space or fix the folder's permissions, then run "
+        "again (the data already there is left as it was)",
+        d.what, t.part.string(), t.write_errno ? std::strerror(t.write_errno) : "write error");
   if (rc != CURLE_OK) {
     const bool transient = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
                            rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR ||
@@ -160,6 +207,7 @@ Attempt judge(const Download& d, Transfer& t, CURLcode rc) {
   if (t.status == 416) {  // our .part is longer than the file: start again
     std::error_code ec;
     fs::remove(t.part, ec);
+    fs::remove(validator_path(t.part), ec);
     return {Verdict::Retry, "HTTP 416 (range not satisfiable)"};
   }
   if (t.status != 200 && t.status != 206) {
@@ -206,6 +254,10 @@ Attempt attempt_once(const Download& d, Transfer& t) {
     // A plain Range header (not RESUME_FROM): a server that answers 200 simply starts over.
     range = std::to_string(t.offset) + "-";
     curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
+    // If the file changed since the .part was started, the server sends it whole (200).
+    t.resumed_validator = read_validator(t.part);
+    if (!t.resumed_validator.empty())
+      headers = curl_slist_append(headers, ("If-Range: " + t.resumed_validator).c_str());
   } else {  // only a fresh request may be conditional: a 304 says nothing about a half .part
     if (!d.etag.empty()) headers = curl_slist_append(headers, ("If-None-Match: " + d.etag).c_str());
     if (!d.last_modified.empty())
@@ -236,6 +288,7 @@ Downloaded download(const Download& d) {
     Transfer t;
     t.part = d.part;
     t.label = d.what;
+    t.show_progress = d.show_progress;
     Attempt a = attempt_once(d, t);
     Downloaded out;
     out.attempts = attempt + 1;
@@ -247,6 +300,8 @@ Downloaded download(const Download& d) {
       return out;
     }
     if (a.verdict == Verdict::Done) {
+      std::error_code ec;
+      fs::remove(validator_path(d.part), ec);
       out.bytes = file_size_or_zero(d.part);
       return out;
     }

@@ -19,6 +19,7 @@ struct Download {
   long connect_timeout_s = 30, low_speed_time_s = 60, total_timeout_s = 0;
   int retries = 4;
   double backoff_s = 2.0;
+  bool show_progress = true;  // off for the pages of a paged download (one bar for them all)
 };
 
 struct Downloaded {
@@ -29,8 +30,31 @@ struct Downloaded {
 };
 
 // Throws casco::Error naming the source and URL: HTTP errors (no retry on 4xx), timeouts and
-// broken connections after the retries, truncated bodies.
+// broken connections after the retries, truncated bodies. A .part is resumed with If-Range set to
+// the validator of the response that started it (kept beside it in <part>.validator), so a file
+// that changed on the server meanwhile is downloaded whole instead of spliced.
 Downloaded download(const Download& d);
+
+// Paged services (WFS 2.0 startIndex/count, OGC API Features rel="next" links, OData nextLink):
+// every page is downloaded like a file (retries, content checks) into `pages_dir`, and the pages
+// of all tiles are merged into one GeoJSON FeatureCollection (OData: one "value" array) at `out`,
+// features with the same id kept once. Completed pages survive an interruption: the next run
+// continues after the last one.
+struct PagedDownload {
+  Download base;                  // timeouts and retries for every page; url and part unused
+  std::vector<std::string> urls;  // first pages: one per tile of the area
+  std::string paging;             // "wfs" | "next" | "odata" (odata.nextLink, "value" arrays)
+  long page_size = 1000;    // features per request (WFS count; OGC API limit when not in the URL)
+  long max_pages = 100000;  // a service that never ends is an error
+  fs::path pages_dir;
+  fs::path out;
+  std::string format;  // for content-check messages
+};
+struct PagedResult {
+  std::uint64_t features = 0, pages = 0, duplicates = 0, bytes = 0;
+  std::uint64_t matched = 0;  // numberMatched when the service said so, else 0
+};
+PagedResult download_pages(const PagedDownload& d);
 
 // Throws casco::Error when `file` holds an HTML page, an OGC exception report or a JSON error
 // where `format` data was expected.

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -50,12 +52,91 @@ std::string parcels(bool with_fourth) {
   return R"({"type":"FeatureCollection","features":[)" + f + "]}";
 }
 
-// The fixture server: /data/NAME serves a file with an ETag (304 on If-None-Match, 206 on Range);
-// /drop/NAME breaks off halfway the first time; /slow answers too late; /html and /exception
+// `n` point features with ids inside Drenthe, as a GeoJSON FeatureCollection.
+std::string points(int n) {
+  nlohmann::json fc = {{"type", "FeatureCollection"}, {"features", nlohmann::json::array()}};
+  for (int i = 0; i < n; ++i)
+    fc["features"].push_back(
+        {{"type", "Feature"},
+         {"id", "pt." + std::to_string(i)},
+         {"properties", {{"naam", "punt " + std::to_string(i)}}},
+         {"geometry", {{"type", "Point"}, {"coordinates", {6.3 + 0.05 * i, 52.8 + 0.02 * i}}}}});
+  return fc.dump();
+}
+
+// The fixture server: /data/NAME serves a file with an ETag (304 on If-None-Match, 206 on Range,
+// If-Range honoured); /drop/NAME breaks off halfway the first time; /dropchange/NAME too, and then
+// the file changes to NAME.next; /wfs/NAME pages a FeatureCollection with count/startIndex and
+// /ogc/NAME with limit/offset and rel="next" links; /slow answers too late; /html and /exception
 // answer with the wrong kind of body; anything else is 404.
 class Server {
  public:
+  // Paging behaviour of /wfs and /ogc.
+  struct Paging {
+    long cap = 1000000;         // the server's own maximum page size
+    bool matched = false;       // send numberMatched
+    bool ignore_start = false;  // a WFS without paging: always the first page
+    long fail_once_at = -1;     // 503 once for this startIndex
+    long gone_from = -1;        // 404 from this startIndex on
+    bool overlap = false;       // OGC: each next page starts one feature early
+  };
+  Paging paging;
+  bool honour_if_range = true;
+
   Server() {
+    svr_.Get(R"(/wfs/(.+))", [this](const httplib::Request& q, httplib::Response& r) {
+      count(q);
+      const long start = param(q, "startindex", 0), n = std::min(param(q, "count", 10), paging.cap);
+      {
+        std::lock_guard lock(mutex_);
+        seen_["startIndex"].push_back(std::to_string(start));
+        seen_["count"].push_back(std::to_string(param(q, "count", -1)));
+      }
+      if (paging.gone_from >= 0 && start >= paging.gone_from) return void(r.status = 404);
+      if (start == paging.fail_once_at) {
+        paging.fail_once_at = -1;
+        return void(r.status = 503);
+      }
+      r.set_content(
+          page(q.matches[1], paging.ignore_start ? 0 : start, n, "", q.get_param_value("bbox"))
+              .dump(),
+          "application/geo+json");
+    });
+    svr_.Get("/odata/rows", [this](const httplib::Request& q, httplib::Response& r) {
+      count(q);
+      const long skip = q.has_param("$skiptoken") ? std::stol(q.get_param_value("$skiptoken")) : 0;
+      nlohmann::json out = {{"odata.metadata", "x"}, {"value", nlohmann::json::array()}};
+      for (long i = skip; i < std::min(skip + 4, 10L); ++i)
+        out["value"].push_back({{"ID", i}, {"WijkenEnBuurten", fmt::format("BU{:08}", i)}});
+      if (skip + 4 < 10)
+        out["odata.nextLink"] = fmt::format(
+            "http://127.0.0.1:{}/odata/rows?$format=json&$skiptoken={}", port_, skip + 4);
+      r.set_content(out.dump(), "application/json");
+    });
+    svr_.Get(R"(/ogc/(.+))", [this](const httplib::Request& q, httplib::Response& r) {
+      count(q);
+      const long offset = param(q, "offset", 0),
+                 limit = std::min(param(q, "limit", 10), paging.cap);
+      const long next = offset + limit - (paging.overlap ? 1 : 0);
+      r.set_content(
+          page(q.matches[1], offset, limit, fmt::format("?f=json&limit={}&offset={}", limit, next))
+              .dump(),
+          "application/geo+json");
+    });
+    svr_.Get(R"(/dropchange/(.+))", [this](const httplib::Request& q, httplib::Response& r) {
+      if (count(q) == 1) {
+        const std::string name = q.matches[1], body = file(name);
+        r.set_header("ETag", etag_of(body));
+        r.set_content_provider(body.size(), "application/zip",
+                               [body](std::size_t, std::size_t, httplib::DataSink& sink) {
+                                 sink.write(body.data(), body.size() / 2);
+                                 return false;
+                               });
+        put(name, file(name + ".next"));  // the file changes on the server meanwhile
+        return;
+      }
+      serve(q, r, q.matches[1], false);
+    });
     svr_.Get(R"(/data/(.+))", [this](const httplib::Request& q, httplib::Response& r) {
       serve(q, r, q.matches[1]);
     });
@@ -100,6 +181,9 @@ class Server {
     thread_.join();
   }
   int port() const { return port_; }
+  static std::string etag_of(const std::string& body) {
+    return fmt::format("\"{}\"", sha256_hex(body).substr(0, 16));
+  }
   void put(const std::string& name, const std::string& body) {
     std::lock_guard lock(mutex_);
     files_[name] = body;
@@ -121,7 +205,7 @@ class Server {
   }
   int count(const httplib::Request& q) {
     std::lock_guard lock(mutex_);
-    for (const char* key : {"If-None-Match", "Range"})
+    for (const char* key : {"If-None-Match", "Range", "If-Range"})
       if (q.has_header(key)) seen_[key].push_back(q.get_header_value(key));
     return ++hits_[q.path];
   }
@@ -133,14 +217,52 @@ class Server {
       r.status = 404;
       return;
     }
-    const std::string etag = "\"" + sha256_hex(body).substr(0, 16) + "\"";
+    const std::string etag = etag_of(body);
     r.set_header("ETag", etag);
     if (q.get_header_value("If-None-Match") == etag) {
       r.status = 304;
       return;
     }
     ++full_bodies_;
-    r.set_content(body, "application/octet-stream");  // httplib answers a Range with a 206
+    // httplib answers a Range with a 206 but knows no If-Range (RFC 9110 13.1.5): when the file
+    // changed since the part the client has, drop the parsed range so the whole file goes out.
+    // The Request object itself is not const; httplib only hands it to handlers as const.
+    if (honour_if_range && q.has_header("If-Range") && q.get_header_value("If-Range") != etag)
+      const_cast<httplib::Request&>(q).ranges.clear();
+    r.set_content(body, "application/octet-stream");
+  }
+  static long param(const httplib::Request& q, const std::string& key, long fallback) {
+    for (const auto& [k, v] : q.params) {  // WFS keys are case-insensitive
+      std::string lk = k;
+      for (auto& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lk == key) return std::stol(v);
+    }
+    return fallback;
+  }
+  // Features [start, start + n) of a stored FeatureCollection (within `bbox` lon/lat when given,
+  // plus the feature "big", which every box overlaps); a next link while more remain.
+  nlohmann::json page(const std::string& name, long start, long n, const std::string& next,
+                      const std::string& bbox = "") {
+    nlohmann::json all = nlohmann::json::parse(file(name));
+    if (!bbox.empty()) {
+      double b[4];
+      std::sscanf(bbox.c_str(), "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3]);
+      nlohmann::json kept = nlohmann::json::array();
+      for (const auto& f : all["features"]) {
+        const auto& c = f["geometry"]["coordinates"];
+        if (f["id"] == "big" || (c[0] >= b[0] && c[0] < b[2] && c[1] >= b[1] && c[1] < b[3]))
+          kept.push_back(f);
+      }
+      all["features"] = kept;
+    }
+    const long total = static_cast<long>(all["features"].size());
+    nlohmann::json out = {{"type", "FeatureCollection"}, {"features", nlohmann::json::array()}};
+    for (long i = start; i < std::min(total, start + n); ++i)
+      out["features"].push_back(all["features"][static_cast<std::size_t>(i)]);
+    if (paging.matched) out["numberMatched"] = total;
+    if (!next.empty() && start + n < total)
+      out["links"] = {{{"rel", "self"}, {"href", "?f=json"}}, {{"rel", "next"}, {"href", next}}};
+    return out;
   }
 
   httplib::Server svr_;
@@ -177,7 +299,22 @@ std::string catalogue(int port, const std::string& parcels_path = "/data/parcels
          "\"https://example.org/byhand\"\nformat = \"geojson\"\ncut = \"clip\"\nfile = "
          "\"byhand.geojson\"\n\n" +
          source("slow", "/slow", "geojson", "") + source("html", "/html", "geojson", "") +
-         source("exception", "/exception", "geojson", "");
+         source("exception", "/exception", "geojson", "") +
+         source("changing", "/dropchange/changing.zip", "zip", "") +
+         source("wfs",
+                "/wfs/pts.geojson?service=WFS&request=GetFeature&typeNames=t:pts&"
+                "outputFormat=application/json",
+                "geojson",
+                "service = \"wfs\"\ncrs = \"EPSG:4326\"\ncut = \"clip\"\npage_size = 3") +
+         source(
+             "tiled",
+             "/wfs/pts.geojson?service=WFS&request=GetFeature&typeNames=t:pts&"
+             "outputFormat=application/json&bbox={bbox_4326}",
+             "geojson",
+             "service = \"wfs\"\ncrs = \"EPSG:4326\"\ncut = \"clip\"\npage_size = 2\ntiles = 2") +
+         source("odata", "/odata/rows?$format=json", "json", "paging = \"odata\"") +
+         source("ogc", "/ogc/pts.geojson?f=json&limit=2", "geojson",
+                "service = \"ogcapi\"\ncrs = \"EPSG:4326\"\ncut = \"clip\"");
 }
 
 class DataTest : public ::testing::Test {
@@ -461,4 +598,200 @@ TEST(DataCatalogue, BundledCatalogueLoadsAndNamesErrors) {
     EXPECT_NE(std::string(e.what()).find("bad.toml:3"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("titel"), std::string::npos) << e.what();
   }
+}
+
+// ---- resume when the file changed meanwhile (If-Range), full disk ----
+
+std::string bytes(std::size_t n, int seed) {
+  std::string b(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<char>((i * 7919 + seed) % 251);
+  return b;
+}
+
+TEST_F(DataTest, ResumeOfAFileThatChangedDownloadsItWhole) {
+  const std::string v1 = bytes(200000, 1), v2 = bytes(260000, 2);
+  server.put("changing.zip", v1);
+  server.put("changing.zip.next", v2);
+  auto r = run({"changing"});
+  EXPECT_EQ(only_outcome(r).status, "downloaded") << only_outcome(r).message;
+  // The resume carried If-Range with v1's ETag; the server sent v2 whole, not v2's tail after
+  // v1's head.
+  ASSERT_EQ(server.headers("If-Range").size(), 1u);
+  EXPECT_EQ(server.headers("If-Range")[0], Server::etag_of(v1));
+  EXPECT_EQ(sha256_file(options.into / "raw" / "changing.zip"), sha256_hex(v2));
+  EXPECT_FALSE(fs::exists(options.into / "raw" / "changing.zip.part.validator"));
+}
+
+TEST_F(DataTest, ResumeFromServerIgnoringIfRangeIsCaughtByItsETag) {
+  server.honour_if_range = false;  // answers 206 with the tail of the new file
+  const std::string v1 = bytes(200000, 3), v2 = bytes(260000, 4);
+  server.put("changing.zip", v1);
+  server.put("changing.zip.next", v2);
+  auto r = run({"changing"});
+  EXPECT_EQ(only_outcome(r).status, "downloaded") << only_outcome(r).message;
+  EXPECT_EQ(sha256_file(options.into / "raw" / "changing.zip"), sha256_hex(v2));
+  EXPECT_EQ(server.hits("/dropchange/changing.zip"), 3);  // broken, refused 206, whole again
+}
+
+TEST_F(DataTest, FullDiskIsAClearErrorAndKeepsPreviousData) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this machine";
+  ASSERT_TRUE(run({"parcels"}).ok());
+  const std::string lock_before = lock_text(options.into);
+  server.put("parcels.geojson", parcels(true));
+  // Every write to the download lands on a device that is always full.
+  fs::create_symlink("/dev/full", options.into / "raw" / "parcels.geojson.part");
+  auto r = run({"parcels"});
+  const auto& o = only_outcome(r);
+  EXPECT_EQ(o.status, "failed");
+  EXPECT_NE(o.message.find("No space left on device"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("free disk space"), std::string::npos) << o.message;
+  EXPECT_EQ(read(options.into / "raw" / "parcels.geojson"), parcels(false));
+  EXPECT_EQ(gpkg_facts(options.into / "parcels.gpkg", "parcels").features, 3);
+  EXPECT_EQ(lock_text(options.into), lock_before);
+  fs::remove(options.into / "raw" / "parcels.geojson.part");
+  EXPECT_EQ(only_outcome(run({"parcels"})).status, "downloaded");
+  EXPECT_EQ(gpkg_facts(options.into / "parcels.gpkg", "parcels").features, 4);
+}
+
+// ---- paged services ----
+
+int merged_features(const fs::path& geojson) {
+  return static_cast<int>(nlohmann::json::parse(read(geojson))["features"].size());
+}
+
+TEST_F(DataTest, WfsIsPagedWithStartIndexEvenWhenTheServerCapsThePage) {
+  server.put("pts.geojson", points(7));
+  server.paging.cap = 2;  // asks for 3 per page, gets 2
+  auto r = run({"wfs"});
+  const auto& o = only_outcome(r);
+  ASSERT_EQ(o.status, "downloaded") << o.message;
+  EXPECT_NE(o.message.find("7 features in 5 pages"), std::string::npos) << o.message;
+  // Without numberMatched it stops on the first empty page.
+  EXPECT_EQ(server.headers("startIndex"), (std::vector<std::string>{"0", "2", "4", "6", "7"}));
+  for (const auto& c : server.headers("count")) EXPECT_EQ(c, "3");
+  EXPECT_EQ(merged_features(options.into / "raw" / "wfs.geojson"), 7);
+  EXPECT_EQ(gpkg_facts(options.into / "wfs.gpkg", "wfs").features, 7);
+  EXPECT_EQ(gpkg_facts(options.into / "wfs.gpkg", "wfs").epsg, "28992");
+  EXPECT_FALSE(fs::exists(options.into / "raw" / "wfs.geojson.pages"));
+  // Same pages again: unchanged by checksum, nothing reprocessed.
+  const auto before = fs::last_write_time(options.into / "wfs.gpkg");
+  auto again = run({"wfs"});
+  EXPECT_EQ(only_outcome(again).status, "unchanged") << only_outcome(again).message;
+  EXPECT_EQ(fs::last_write_time(options.into / "wfs.gpkg"), before);
+}
+
+TEST_F(DataTest, WfsStopsAtNumberMatchedAndRetriesAFailedPage) {
+  server.put("pts.geojson", points(6));
+  server.paging.matched = true;
+  server.paging.fail_once_at = 3;
+  auto r = run({"wfs"});
+  ASSERT_EQ(only_outcome(r).status, "downloaded") << only_outcome(r).message;
+  EXPECT_EQ(server.headers("startIndex"), (std::vector<std::string>{"0", "3", "3"}));
+  EXPECT_EQ(merged_features(options.into / "raw" / "wfs.geojson"), 6);
+}
+
+TEST_F(DataTest, WfsThatIgnoresStartIndexIsAClearError) {
+  server.put("pts.geojson", points(7));
+  server.paging.ignore_start = true;
+  auto r = run({"wfs"});
+  const auto& o = only_outcome(r);
+  EXPECT_EQ(o.status, "failed");
+  EXPECT_NE(o.message.find("ignores startIndex"), std::string::npos) << o.message;
+  EXPECT_EQ(server.hits("/wfs/pts.geojson"), 2);
+  EXPECT_FALSE(fs::exists(options.into / "raw" / "wfs.geojson"));
+}
+
+TEST_F(DataTest, InterruptedPagingResumesAfterTheLastCompletePage) {
+  server.put("pts.geojson", points(8));
+  server.paging.gone_from = 6;  // the third page fails for good (404)
+  auto first = run({"wfs"});
+  EXPECT_EQ(only_outcome(first).status, "failed");
+  EXPECT_NE(only_outcome(first).message.find("404"), std::string::npos);
+  EXPECT_TRUE(fs::exists(options.into / "raw" / "wfs.geojson.pages" / "tile-001-page-000002.json"));
+  server.paging.gone_from = -1;
+  auto second = run({"wfs"});
+  ASSERT_EQ(only_outcome(second).status, "downloaded") << only_outcome(second).message;
+  // Pages 1 and 2 were kept; the second run asked from startIndex 6 on.
+  EXPECT_EQ(server.headers("startIndex"), (std::vector<std::string>{"0", "3", "6", "6", "8"}));
+  EXPECT_EQ(merged_features(options.into / "raw" / "wfs.geojson"), 8);
+}
+
+TEST_F(DataTest, OgcApiFollowsNextLinksAndDropsRepeatedFeatures) {
+  server.put("pts.geojson", points(5));
+  server.paging.matched = true;
+  auto r = run({"ogc"});
+  ASSERT_EQ(only_outcome(r).status, "downloaded") << only_outcome(r).message;
+  EXPECT_NE(only_outcome(r).message.find("5 features in 3 pages"), std::string::npos)
+      << only_outcome(r).message;
+  EXPECT_EQ(gpkg_facts(options.into / "ogc.gpkg", "ogc").features, 5);
+
+  server.paging.overlap = true;  // each page repeats the last feature of the one before
+  server.put("pts.geojson", points(6));
+  r = run({"ogc"});
+  ASSERT_EQ(only_outcome(r).status, "downloaded") << only_outcome(r).message;
+  EXPECT_NE(only_outcome(r).message.find("6 features in 5 pages (4 repeated"), std::string::npos)
+      << only_outcome(r).message;
+  EXPECT_EQ(merged_features(options.into / "raw" / "ogc.geojson"), 6);
+}
+
+TEST(DataCatalogue, PagingSettingsAreChecked) {
+  test::TempDir dir;
+  const std::string head =
+      "[[source]]\nid = \"x\"\ntitle = \"X\"\nproducer = \"P\"\nlicence = \"L\"\n"
+      "attribution = \"A\"\nurl = \"http://127.0.0.1/x\"\nfile = \"x.csv\"\n";
+  test::write_file(dir / "a.toml", head + "format = \"csv\"\npaging = \"wfs\"\n");
+  test::write_file(dir / "b.toml", head + "format = \"geojson\"\npage_size = 0\n");
+  for (const char* f : {"a.toml", "b.toml"}) {
+    try {
+      data::load_catalogue(dir / f);
+      ADD_FAILURE() << f << ": expected an error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string(f) + ":10"), std::string::npos) << e.what();
+    }
+  }
+  // Defaults: WFS and OGC API GeoJSON are paged; plain files are not.
+  auto c = data::load_catalogue(fs::path(CASCO_SOURCE_DIR) / "data" / "catalogue.toml");
+  for (const auto& s : c.sources) {
+    if (s.id == "natura2000") {
+      EXPECT_EQ(s.paging, "wfs");
+    }
+    if (s.id == "bag_pand") {
+      EXPECT_EQ(s.paging, "next");
+    }
+    if (s.id == "osm_drenthe") {
+      EXPECT_EQ(s.paging, "none");
+    }
+  }
+}
+
+TEST_F(DataTest, TiledRequestsCoverTheAreaAndKeepCrossingFeaturesOnce) {
+  nlohmann::json fc = nlohmann::json::parse(points(9));
+  fc["features"].push_back({{"type", "Feature"},
+                            {"id", "big"},
+                            {"properties", {{"naam", "groot"}}},
+                            {"geometry", {{"type", "Point"}, {"coordinates", {6.6, 52.9}}}}});
+  server.put("pts.geojson", fc.dump());
+  auto r = run({"tiled"});
+  const auto& o = only_outcome(r);
+  ASSERT_EQ(o.status, "downloaded") << o.message;
+  EXPECT_NE(o.message.find("10 features in"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("over 4 tiles"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("(3 repeated"), std::string::npos) << o.message;
+  EXPECT_EQ(merged_features(options.into / "raw" / "tiled.geojson"), 10);
+  // Every point lies in exactly one of the four boxes: nothing lost at the tile borders.
+  std::set<std::string> ids;
+  const auto merged = nlohmann::json::parse(read(options.into / "raw" / "tiled.geojson"));
+  for (const auto& f : merged["features"]) ids.insert(f["id"].get<std::string>());
+  EXPECT_EQ(ids.size(), 10u);
+}
+
+TEST_F(DataTest, ODataFollowsNextLinkIntoOneTable) {
+  auto r = run({"odata"});
+  const auto& o = only_outcome(r);
+  ASSERT_EQ(o.status, "downloaded") << o.message;
+  EXPECT_NE(o.message.find("10 rows in 3 pages"), std::string::npos) << o.message;
+  const auto table = nlohmann::json::parse(read(options.into / "raw" / "odata.json"));
+  ASSERT_EQ(table["value"].size(), 10u);
+  EXPECT_EQ(table["value"][9]["WijkenEnBuurten"], "BU00000009");
+  EXPECT_EQ(server.hits("/odata/rows"), 3);
 }
