@@ -322,6 +322,8 @@ Outcome fetch_one(const Source& s, const Area& a, const FetchOptions& o, Lock& l
   return out;
 }
 
+}  // namespace
+
 // A model.toml fragment: the catalogue's [source.layer] with `source` pointing at the file.
 void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& dir) {
   toml::array layers;
@@ -343,11 +345,14 @@ void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& d
   {
     std::ofstream f(out.temp_path());
     f << "# Written by `casco data fetch` from " << c.path << " (area " << lock.area << ").\n"
-      << "# Copy these [[layer]] entries into a model.toml; paths are absolute.\n\n"
+      << "# Use them in a model.toml with  [model] include = [\"<this file>\"]  (paths are\n"
+      << "# absolute), or copy the [[layer]] entries you want.\n\n"
       << root << "\n";
   }
   out.commit();
 }
+
+namespace {
 
 void write_attribution(const Lock& lock, const fs::path& dir) {
   AtomicOutput out(dir / "ATTRIBUTION.txt");

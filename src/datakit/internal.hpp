@@ -75,6 +75,9 @@ struct Lock {
 };
 
 constexpr const char* kLockName = "casco-data.lock";
+// DIR/model-sources.toml: one [[layer]] per fetched source that defines one, for
+// `include = [...]` in a model.toml.
+void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& dir);
 Lock read_lock(const fs::path& dir);  // empty lock when the file does not exist
 void write_lock(const fs::path& dir, const Lock& lock);
 std::string now_utc();

@@ -217,7 +217,7 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
   m.file = file;
   const toml::table* model = root["model"].as_table();
   if (!model) fail("{}: missing [model] table (name, crs, cell_size)", file.string());
-  ctx.check_keys(*model, "[model]", {"name", "crs", "cell_size", "margin", "borders"});
+  ctx.check_keys(*model, "[model]", {"name", "crs", "cell_size", "margin", "borders", "include"});
   m.name = ctx.text(*model, "name", false, "[model]", "model");
   m.crs = ctx.text(*model, "crs", false, "[model]", "EPSG:28992");
   m.cell_size = ctx.number(*model, "cell_size", 25.0, "[model]");
@@ -233,18 +233,34 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
     fail("{}: missing [study_area] (the polygon layer that bounds the model)", file.string());
   m.study_area = parse_source(ctx, *sa, ctx.base, "[study_area]");
 
-  if (const toml::node* layers = root.get("layer")) {
+  std::set<std::string> ids;
+  auto add_layers = [&](const Ctx& c, const toml::table& r) {
+    const toml::node* layers = r.get("layer");
+    if (!layers) return;
     const toml::array* arr = layers->as_array();
-    if (!arr) ctx.error_at(*layers, "layers are written as [[layer]] tables");
-    std::set<std::string> ids;
+    if (!arr) c.error_at(*layers, "layers are written as [[layer]] tables");
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const toml::table* t = (*arr)[i].as_table();
-      if (!t) ctx.error_at((*arr)[i], "each [[layer]] must be a table");
-      LayerDef L = parse_layer(ctx, *t, i);
+      if (!t) c.error_at((*arr)[i], "each [[layer]] must be a table");
+      LayerDef L = parse_layer(c, *t, m.layers.size());
       if (!ids.insert(L.id).second)
-        ctx.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));
+        c.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));
       m.layers.push_back(std::move(L));
     }
+  };
+  add_layers(ctx, root);
+  // Layers from other files, e.g. the model-sources.toml that `casco data fetch` writes.
+  for (const std::string& inc : ctx.texts(*model, "include", "[model]")) {
+    const std::filesystem::path path = ctx.base / inc;
+    if (!std::filesystem::exists(path))
+      ctx.error_at(*model->get("include"),
+                   fmt::format("include '{}' does not exist ({}); run `casco data fetch` to make "
+                               "it, or remove it from include",
+                               inc, path.string()));
+    Ctx inner{path.string(), path.parent_path()};
+    toml::table r = inner.parse(TomlReader::read_file(path.string(), "included layer file"));
+    inner.check_keys(r, "an included layer file", {"layer"});
+    add_layers(inner, r);
   }
   if (!m.borders.empty()) {
     const LayerDef* b = m.find(m.borders);

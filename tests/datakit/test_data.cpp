@@ -21,6 +21,8 @@
 #include "core/hash.hpp"
 #include "core/progress.hpp"
 #include "datakit/fetch.hpp"
+#include "datakit/internal.hpp"
+#include "model/definition.hpp"
 #include "test_util.hpp"
 
 using namespace casco;
@@ -794,4 +796,65 @@ TEST_F(DataTest, ODataFollowsNextLinkIntoOneTable) {
   ASSERT_EQ(table["value"].size(), 10u);
   EXPECT_EQ(table["value"][9]["WijkenEnBuurten"], "BU00000009");
   EXPECT_EQ(server.hits("/odata/rows"), 3);
+}
+
+// The fragment `casco data fetch` writes for the bundled catalogue is a valid model.toml include,
+// and it provides the layers that Drenthe's disabled rules wait for.
+TEST(DataCatalogue, BundledCatalogueLayersAreAValidModelInclude) {
+  const fs::path root(CASCO_SOURCE_DIR);
+  auto c = data::load_catalogue(root / "data" / "catalogue.toml");
+  test::TempDir dir;
+  data::Lock lock;
+  lock.area = "drenthe";
+  for (const auto& s : c.sources) {
+    data::LockEntry e;
+    e.kind = s.format == "geotiff" ? "raster" : "vector";
+    e.output = s.id + (e.kind == "raster" ? ".tif" : ".gpkg");
+    lock.entries[s.id] = e;
+  }
+  data::write_model_sources(c, lock, dir.path());
+  test::write_file(
+      dir / "model.toml",
+      "[model]\nname = \"t\"\ninclude = [\"model-sources.toml\"]\n[study_area]\n"
+      "path = \"" +
+          (root / "data/drenthe/sources/base/boundaries/provincie_2024.geojson").string() + "\"\n");
+  ModelDef m = load_model_definition(dir / "model.toml");
+  for (const char* needed :
+       {"beekdalen", "grondwaterbeschermingsgebieden", "lofar_zones", "nnn", "bodemgebruik"})
+    EXPECT_NE(m.find(needed), nullptr) << needed;
+  const LayerDef* zones = m.find("bodemgebruik");
+  ASSERT_NE(zones, nullptr);
+  EXPECT_EQ(zones->zone_code, "bg2017");
+  EXPECT_EQ(m.find("nnn")->source.path, fs::absolute(dir / "nnn.gpkg").lexically_normal());
+  EXPECT_EQ(m.find("nnn")->source.layer, "nnn");
+  // Every `needs` of a disabled Drenthe rule that the catalogue can provide is named the same.
+  const std::string rules = read(root / "data/drenthe/rules.toml");
+  for (const char* id : {"beekdalen", "grondwaterbeschermingsgebieden", "lofar_zones", "nnn"})
+    EXPECT_NE(rules.find(fmt::format("needs = [\"{}\"]", id)), std::string::npos) << id;
+}
+
+TEST(DataCatalogue, MissingIncludeIsAClearModelError) {
+  test::TempDir dir;
+  test::write_file(dir / "model.toml",
+                   "[model]\nname = \"t\"\ninclude = [\"official/model-sources.toml\"]\n"
+                   "[study_area]\npath = \"x.geojson\"\n");
+  try {
+    load_model_definition(dir / "model.toml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("model.toml:3"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("casco data fetch"), std::string::npos) << msg;
+  }
+  // An included file may hold only layers; its own line numbers are reported.
+  fs::create_directories(dir / "official");
+  test::write_file(dir / "official" / "model-sources.toml",
+                   "[[layer]]\nid = \"a\"\ntitle = \"A\"\ngroup = \"natuur\"\nunit = \"0/1\"\n"
+                   "derivation = \"presense\"\nsource = \"a.gpkg\"\n");
+  try {
+    load_model_definition(dir / "model.toml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model-sources.toml:6"), std::string::npos) << e.what();
+  }
 }
