@@ -92,7 +92,12 @@ void add_model_commands(CLI::App& app, Commands& commands) {
                         if (ext == ".tif" || ext == ".tiff") {
                           Raster r = s.read(o->layer);
                           AtomicOutput out(o->out);
-                          write_geotiff(r, out.temp_path());
+                          const std::string& credit = s.layer(o->layer).attribution;
+                          write_geotiff(
+                              r, out.temp_path(),
+                              credit.empty()
+                                  ? QuicklookOptions{}.attribution
+                                  : fmt::format("{} · {}", credit, QuicklookOptions{}.attribution));
                           out.commit();
                         } else if (ext == ".png") {
                           QuicklookOptions q;

@@ -23,6 +23,7 @@ void Progress::set_enabled(bool enabled) {
 Progress::Progress(std::string label, std::size_t total)
     : label_(std::move(label)),
       total_(total == 0 ? 1 : total),
+      unknown_total_(total == 0),
       enabled_(g_enabled < 0 ? isatty(2) != 0 : g_enabled == 1) {
   draw(true);
 }
@@ -57,6 +58,11 @@ void Progress::draw(bool force) {
   auto now = std::chrono::steady_clock::now();
   if (!force && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
+  if (unknown_total_) {
+    std::fprintf(stderr, "\r\x1b[K%s: %zu", label_.c_str(), done_.load());
+    std::fflush(stderr);
+    return;
+  }
   std::size_t done = std::min(done_.load(), total_);
   constexpr int kWidth = 30;
   int filled = static_cast<int>(kWidth * done / total_);

@@ -11,6 +11,7 @@ namespace casco {
 
 class Progress {
  public:
+  // total = 0: the amount of work is not known; the label and the count so far are shown.
   Progress(std::string label, std::size_t total);
   ~Progress();
   Progress(const Progress&) = delete;
@@ -27,6 +28,7 @@ class Progress {
   void draw(bool force);
   std::string label_;
   std::size_t total_;
+  bool unknown_total_;
   std::atomic<std::size_t> done_{0};
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_draw_{};

@@ -331,6 +331,7 @@ void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& d
     auto it = lock.entries.find(s.id);
     if (it == lock.entries.end() || s.layer.empty()) continue;
     toml::table layer = s.layer;
+    if (!layer.contains("attribution")) layer.insert("attribution", s.attribution);  // CC BY
     toml::table source;
     if (const toml::table* extra = s.layer["source"].as_table()) source = *extra;
     source.insert_or_assign("path",

@@ -267,9 +267,10 @@ PagedResult download_pages(const PagedDownload& d) {
       ++pages;
       r.bytes += fs::file_size(file);
       if (p.matched) matched = *p.matched;
-      if (!progress && matched > 0) progress = std::make_unique<Progress>(label, matched);
+      // Features so far against numberMatched when the service gives it, else a running count.
+      if (!progress) progress = std::make_unique<Progress>(label + " (features)", matched);
       merged.add(p, r);
-      if (progress) progress->advance(p.items.size());
+      progress->advance(p.items.size());
       // The same page twice in a row: the server ignores the paging parameters. (A page of only
       // features seen before is fine: large polygons come back from every tile they cross.)
       if (!p.items.empty() && p.items == previous)

@@ -417,6 +417,7 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
     rec.unit = L.unit;
     rec.derivation = to_string(L.derivation);
     rec.description = L.description;
+    rec.attribution = L.attribution;
     rec.source = std::filesystem::relative(L.source.path, def.file.parent_path()).string();
     if (!std::filesystem::exists(L.source.path))
       fail("{}:{}: layer '{}': source file '{}' does not exist", model_file, L.line, L.id,

@@ -78,9 +78,10 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
                              "only a-z, 0-9 and _ (it becomes a table name)",
                              L.id));
   where = fmt::format("layer '{}'", L.id);
-  ctx.check_keys(t, where,
-                 {"id", "title", "group", "unit", "description", "derivation", "source", "field",
-                  "mode", "resampling", "band", "zone_code", "zone_name", "dissolve"});
+  ctx.check_keys(
+      t, where,
+      {"id", "title", "group", "unit", "description", "attribution", "derivation", "source",
+       "field", "mode", "resampling", "band", "zone_code", "zone_name", "dissolve"});
   L.title = ctx.text(t, "title", true, where);
   L.group = ctx.text(t, "group", true, where);
   const auto& groups = layer_groups();
@@ -92,6 +93,7 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   }
   L.unit = ctx.text(t, "unit", false, where, "");
   L.description = ctx.text(t, "description", false, where, "");
+  L.attribution = ctx.text(t, "attribution", false, where, "");
   const toml::node* d = t.get("derivation");
   if (!d)
     ctx.error_at(

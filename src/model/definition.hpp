@@ -35,6 +35,7 @@ struct ZoneGroup {
 
 struct LayerDef {
   std::string id, title, group, unit, description;
+  std::string attribution;  // credit line its source's licence asks for (CC BY), shown with maps
   Derivation derivation = Derivation::Presence;
   SourceDef source;
   // attribute

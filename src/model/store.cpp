@@ -169,6 +169,7 @@ void StoreWriter::finish(const StoreManifest& m) {
                                    {"unit", OFTString},
                                    {"derivation", OFTString},
                                    {"description", OFTString},
+                                   {"attribution", OFTString},
                                    {"source", OFTString},
                                    {"source_sha256", OFTString},
                                    {"definition_sha256", OFTString},
@@ -191,6 +192,7 @@ void StoreWriter::finish(const StoreManifest& m) {
       f.SetField("unit", L.unit.c_str());
       f.SetField("derivation", L.derivation.c_str());
       f.SetField("description", L.description.c_str());
+      f.SetField("attribution", L.attribution.c_str());
       f.SetField("source", L.source.c_str());
       f.SetField("source_sha256", L.source_sha256.c_str());
       f.SetField("definition_sha256", L.definition_sha256.c_str());
@@ -269,6 +271,7 @@ Store Store::open(const std::filesystem::path& path) {
       L.unit = get(*f, "unit");
       L.derivation = get(*f, "derivation");
       L.description = get(*f, "description");
+      L.attribution = get(*f, "attribution");  // "" in stores from before it existed
       L.source = get(*f, "source");
       L.source_sha256 = get(*f, "source_sha256");
       L.definition_sha256 = get(*f, "definition_sha256");
@@ -454,8 +457,10 @@ void add_layers(const std::filesystem::path& path,
   out.commit();
 }
 
-void write_geotiff(const Raster& raster, const std::filesystem::path& path) {
+void write_geotiff(const Raster& raster, const std::filesystem::path& path,
+                   const std::string& credit) {
   auto mem = to_mem(raster, std::numeric_limits<double>::quiet_NaN());
+  if (!credit.empty()) mem->SetMetadataItem("TIFFTAG_COPYRIGHT", credit.c_str());
   char** opts = nullptr;
   opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
   opts = CSLSetNameValue(opts, "PREDICTOR", "3");

@@ -17,6 +17,7 @@ namespace casco {
 
 struct LayerRecord {
   std::string id, title, group, unit, derivation, description;
+  std::string attribution;        // the source's credit line ("" = covered by the model's own)
   std::string source;             // path as written in the definition
   std::string source_sha256;      // checksum of the source file's bytes
   std::string definition_sha256;  // checksum of the layer definition + grid + study area
@@ -101,8 +102,10 @@ class StoreWriter {
   bool has_raster_ = false;
 };
 
-// Reads and writes raster files other than the store (export).
-void write_geotiff(const Raster& raster, const std::filesystem::path& path);
+// Reads and writes raster files other than the store (export). `credit` goes into the GeoTIFF's
+// copyright tag (TIFFTAG_COPYRIGHT), so the attribution travels with the file.
+void write_geotiff(const Raster& raster, const std::filesystem::path& path,
+                   const std::string& credit = "");
 
 std::string utc_now_iso();
 

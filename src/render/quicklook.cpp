@@ -913,7 +913,10 @@ void write_quicklook(const Store& store, const std::string& layer, const std::fi
   job.legend = [&](const std::vector<std::uint8_t>& inside) {
     return layer_legend(store, L, raster, inside);
   };
-  render_map(store, job, borders, png, options);
+  if (L.attribution.empty()) return render_map(store, job, borders, png, options);
+  QuicklookOptions credited = options;  // the layer's own source asks to be named (CC BY)
+  credited.attribution = fmt::format("{} · {}", L.attribution, options.attribution);
+  render_map(store, job, borders, png, credited);
 }
 
 void write_map(const Store& store, const Raster& raster, const MapSpec& spec,

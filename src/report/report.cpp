@@ -1115,6 +1115,13 @@ class Report {
     for (const auto& [file, titles] : sources)
       t.rows.push_back({"<code>" + esc(file) + "</code>", esc(join_and(titles))});
     const std::string attribution = QuicklookOptions{}.attribution;
+    // Sources with their own credit line (official data from `casco data fetch`; CC BY).
+    std::vector<std::string> credits;
+    for (const auto& L : m.layers)
+      if (std::string c = L.attribution; !c.empty()) {
+        while (!c.empty() && (c.back() == '.' || c.back() == ' ')) c.pop_back();
+        if (std::find(credits.begin(), credits.end(), c) == credits.end()) credits.push_back(c);
+      }
     each_page([&](Area&, Page& p, std::size_t) {
       p.section("methode", "Hoe is dit gemaakt?");
       p.para(
@@ -1140,6 +1147,7 @@ class Report {
       p.body += "<h3>Bronnen</h3>\n";
       p.para({attribution + ". Licenties en beperkingen van elke bron staan in "
                             "data/drenthe/sources/README.md."});
+      if (!credits.empty()) p.para({"Verder gebruikt dit model: " + esc(join_and(credits)) + "."});
       p.body += t.html();
     });
   }

@@ -471,6 +471,7 @@ struct Server::Impl {
                           {"unit", L.unit},
                           {"derivation", L.derivation},
                           {"description", L.description},
+                          {"attribution", L.attribution},
                           {"zones", L.derivation == "zones"},
                           {"borders", L.derivation == "zones" && !L.vector_table.empty()},
                           {"stats",

@@ -827,6 +827,7 @@ TEST(DataCatalogue, BundledCatalogueLayersAreAValidModelInclude) {
   EXPECT_EQ(zones->zone_code, "bg2017");
   EXPECT_EQ(m.find("nnn")->source.path, fs::absolute(dir / "nnn.gpkg").lexically_normal());
   EXPECT_EQ(m.find("nnn")->source.layer, "nnn");
+  EXPECT_EQ(m.find("nnn")->attribution, "Natuurnetwerk Nederland: provincies / PDOK.");
   // Every `needs` of a disabled Drenthe rule that the catalogue can provide is named the same.
   const std::string rules = read(root / "data/drenthe/rules.toml");
   for (const char* id : {"beekdalen", "grondwaterbeschermingsgebieden", "lofar_zones", "nnn"})

@@ -2,7 +2,9 @@
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "core/crs.hpp"
@@ -447,4 +449,39 @@ TEST(Build, DerivedLayersAreAddedToAndReplacedInTheStore) {
   // A rebuild from the definition keeps only the defined layers.
   f.build(true);
   EXPECT_EQ(Store::open(f.store).find("extra"), nullptr);
+}
+
+// Layers from an included file (as `casco data fetch` writes them) are built like the model's own;
+// their credit line is kept in the store and travels with a GeoTIFF export and the quick-look.
+TEST(Build, IncludedLayersCarryTheirAttribution) {
+  Fixture f;
+  fs::create_directories(f.dir / "official");
+  test::write_file(f.dir / "official" / "model-sources.toml",
+                   "[[layer]]\nid = \"officieel\"\ntitle = \"Officieel vierkant\"\n"
+                   "group = \"natuur\"\nunit = \"aandeel\"\nderivation = \"coverage\"\n"
+                   "attribution = \"Vierkant: Kadaster / PDOK (CC BY 4.0).\"\n"
+                   "source = \"../square.geojson\"\n");
+  std::string text = slurp(f.model);
+  test::write_file(f.model, text.replace(text.find("borders = \"zones\""), 17,
+                                         "borders = \"zones\"\ninclude = "
+                                         "[\"official/model-sources.toml\"]"));
+  BuildReport r = f.build();
+  ASSERT_EQ(r.layers.size(), 6u);
+  Store s = Store::open(f.store);
+  const LayerRecord& L = s.layer("officieel");
+  EXPECT_EQ(L.attribution, "Vierkant: Kadaster / PDOK (CC BY 4.0).");
+  EXPECT_TRUE(s.layer("sq").attribution.empty());
+  // Same source as "sq", resolved relative to the included file: the same cells.
+  EXPECT_NEAR(sum(s.read("officieel")), sum(s.read("sq")), 1e-6);
+
+  const fs::path tif = f.dir / "officieel.tif";
+  ASSERT_EQ(std::system((std::string(CASCO_BINARY) + " export " + f.store.string() + " officieel " +
+                         tif.string() + " > /dev/null 2>&1")
+                            .c_str()),
+            0);
+  std::unique_ptr<GDALDataset> ds(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(ds);
+  const char* credit = ds->GetMetadataItem("TIFFTAG_COPYRIGHT");
+  ASSERT_NE(credit, nullptr);
+  EXPECT_NE(std::string(credit).find("Kadaster / PDOK (CC BY 4.0)"), std::string::npos) << credit;
 }

@@ -140,6 +140,7 @@ function renderLayers(model) {
         <div class="layer-body" hidden>
           <label class="opacity small">dekking <input type="range" min="0" max="100" value="80" data-role="opacity"></label>
           ${legendHtml(layer.legend)}
+          ${layer.attribution ? `<div class="small layer-credit">Bron: ${esc(layer.attribution)}</div>` : ''}
         </div>`;
       const toggle = row.querySelector('[data-role=toggle]');
       const slider = row.querySelector('[data-role=opacity]');
@@ -148,6 +149,11 @@ function renderLayers(model) {
         body.hidden = !toggle.checked;
         row.classList.toggle('on', toggle.checked);
         setLayerVisible(layer, toggle.checked, slider.value / 100);
+        if (layer.attribution) {
+          if (toggle.checked) shownCredits.set(layer.id, layer.attribution);
+          else shownCredits.delete(layer.id);
+          showCredits();
+        }
       };
       toggle.addEventListener('change', apply);
       slider.addEventListener('input', apply);
@@ -156,6 +162,16 @@ function renderLayers(model) {
     }
     root.appendChild(details);
   }
+}
+
+// The map's credit line names the sources of the layers on the map that ask for it (CC BY).
+const shownCredits = new Map();
+const baseCredit = document.querySelector('.attribution')?.textContent ?? '';
+function showCredits() {
+  const el = document.querySelector('.attribution');
+  if (!el) return;
+  const extra = [...new Set(shownCredits.values())];
+  el.textContent = extra.length ? `${baseCredit} · ${extra.join(' · ')}` : baseCredit;
 }
 
 async function loadBorders(model) {
