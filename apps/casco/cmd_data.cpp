@@ -15,11 +15,18 @@ void add_fetch(CLI::App& data, Commands& commands) {
     data::FetchOptions fetch;
     fs::path catalogue;
     std::string only;
+    std::vector<double> bbox;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = data.add_subcommand(
       "fetch", "Download what is missing or changed, cut it to the area in EPSG:28992");
-  cmd->add_option("--area", o->fetch.area, "Study area from the catalogue (default drenthe)");
+  auto* area = cmd->add_option(
+      "--area", o->fetch.area,
+      "Study area from the catalogue: drenthe (default), any other province, nederland");
+  cmd->add_option("--bbox", o->bbox, "Or a box in RD New metres: minx,miny,maxx,maxy")
+      ->delimiter(',')
+      ->expected(4)
+      ->excludes(area);
   cmd->add_option("--into", o->fetch.into, "Folder for the data, lock file and model-sources.toml")
       ->required();
   cmd->add_option("--catalogue", o->catalogue, "Catalogue (default data/catalogue.toml)");
@@ -35,6 +42,7 @@ void add_fetch(CLI::App& data, Commands& commands) {
          auto c =
              data::load_catalogue(o->catalogue.empty() ? data::default_catalogue() : o->catalogue);
          o->fetch.only = split_list(o->only);
+         if (o->bbox.size() == 4) o->fetch.bbox = {o->bbox[0], o->bbox[1], o->bbox[2], o->bbox[3]};
          data::FetchReport r = data::fetch(c, o->fetch);
          std::cout << r.text();
          if (!r.ok())

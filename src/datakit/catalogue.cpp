@@ -1,12 +1,14 @@
 // Reading data/catalogue.toml (the official sources and study areas) and the lock file.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/toml_reader.hpp"
@@ -32,14 +34,34 @@ std::array<double, 4> read_bbox(const TomlReader& r, const toml::table& t, const
   return b;
 }
 
+// The WGS84 envelope of an RD New box: its edges sampled, since a box in one CRS is curved in the
+// other.
+std::array<double, 4> wgs84_envelope(const std::array<double, 4>& b) {
+  std::array<double, 4> e{1e9, 1e9, -1e9, -1e9};
+  constexpr int kSteps = 16;
+  for (int i = 0; i <= kSteps; ++i)
+    for (int side = 0; side < 4; ++side) {
+      const double f = static_cast<double>(i) / kSteps;
+      double x = side < 2 ? b[0] + f * (b[2] - b[0]) : (side == 2 ? b[0] : b[2]);
+      double y = side < 2 ? (side == 0 ? b[1] : b[3]) : b[1] + f * (b[3] - b[1]);
+      transform_point("EPSG:28992", "EPSG:4326", x, y);  // x: longitude, y: latitude
+      e = {std::min(e[0], x), std::min(e[1], y), std::max(e[2], x), std::max(e[3], y)};
+    }
+  // Rounded outward to 0.001 degree (about 100 m): the box asks for a little more, never less.
+  return {std::floor(e[0] * 1000) / 1000, std::floor(e[1] * 1000) / 1000,
+          std::ceil(e[2] * 1000) / 1000, std::ceil(e[3] * 1000) / 1000};
+}
+
 Area read_area(const TomlReader& r, const toml::table& t) {
-  r.check_keys(t, "[[area]]", {"id", "name", "bbox_28992", "bbox_4326"});
+  r.check_keys(t, "[[area]]", {"id", "name", "bbox_28992", "bbox_4326", "osm_extract"});
   Area a;
   a.id = r.text(t, "id", true, "[[area]]");
   const std::string where = "area '" + a.id + "'";
   a.name = r.text(t, "name", false, where, a.id);
   a.bbox_rd = read_bbox(r, t, "bbox_28992", where);
-  a.bbox_wgs84 = read_bbox(r, t, "bbox_4326", where);
+  a.bbox_wgs84 =
+      t.contains("bbox_4326") ? read_bbox(r, t, "bbox_4326", where) : wgs84_envelope(a.bbox_rd);
+  a.osm_extract = r.text(t, "osm_extract", false, where, a.osm_extract);
   return a;
 }
 
@@ -54,10 +76,10 @@ void check_choice(const TomlReader& r, const toml::table& t, const char* key,
 }
 
 Source read_source(const TomlReader& r, const toml::table& t) {
-  r.check_keys(t, "[[source]]",
-               {"id", "title", "producer", "licence", "attribution", "url", "landing", "service",
-                "format", "crs", "cut", "file", "published", "attributes", "notes", "layer",
-                "paging", "page_size", "tiles"});
+  r.check_keys(t, "[[source]]", {"id",    "title",   "producer",  "licence",    "attribution",
+                                 "url",   "landing", "service",   "format",     "crs",
+                                 "cut",   "file",    "published", "attributes", "notes",
+                                 "layer", "paging",  "page_size", "tiles",      "areas"});
   Source s;
   s.id = r.text(t, "id", true, "[[source]]");
   const std::string where = "source '" + s.id + "'";
@@ -74,6 +96,7 @@ Source read_source(const TomlReader& r, const toml::table& t) {
   s.cut = r.text(t, "cut", false, where, "none");
   s.file = r.text(t, "file", true, where);
   s.attributes = r.texts(t, "attributes", where);
+  s.areas = r.texts(t, "areas", where);
   check_choice(r, t, "service", s.service, {"file", "ogcapi", "wfs", "wcs"}, where);
   check_choice(r, t, "format", s.format,
                {"geojson", "gpkg", "gml", "csv", "json", "zip", "pbf", "geotiff"}, where);
@@ -124,6 +147,25 @@ Source read_source(const TomlReader& r, const toml::table& t) {
 }
 
 }  // namespace
+
+Area area_from_bbox(const std::array<double, 4>& b) {
+  if (!(b[0] < b[2] && b[1] < b[3]))
+    fail(
+        "--bbox {},{},{},{}: give minx,miny,maxx,maxy in RD New (EPSG:28992) metres, min below "
+        "max",
+        b[0], b[1], b[2], b[3]);
+  if (b[0] < -10000 || b[2] > 310000 || b[1] < 280000 || b[3] > 640000)
+    fail(
+        "--bbox {},{},{},{} lies (partly) outside the Netherlands in RD New (x -7,000 to "
+        "300,000, y 289,000 to 629,000 m); give metres in EPSG:28992, not degrees",
+        b[0], b[1], b[2], b[3]);
+  Area a;
+  a.id = fmt::format("bbox-{}-{}-{}-{}", b[0], b[1], b[2], b[3]);
+  a.name = fmt::format("box {:.0f}, {:.0f} – {:.0f}, {:.0f} (RD New)", b[0], b[1], b[2], b[3]);
+  a.bbox_rd = b;
+  a.bbox_wgs84 = wgs84_envelope(b);
+  return a;  // OSM: the Netherlands extract, cut to the box with osmium
+}
 
 const Area& Catalogue::area(const std::string& id) const {
   for (const auto& a : areas)

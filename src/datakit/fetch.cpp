@@ -31,6 +31,7 @@ std::string expand_url(const Source& s, const Area& a) {
   std::string url = s.url;
   replace_all(url, "{bbox_28992}", join(a.bbox_rd));
   replace_all(url, "{bbox_4326}", join(a.bbox_wgs84));
+  replace_all(url, "{osm_extract}", a.osm_extract);
   return url;
 }
 
@@ -388,7 +389,7 @@ std::string FetchReport::text() const {
 
 FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
   ensure_gdal_registered();
-  const Area& area = c.area(o.area);
+  const Area area = o.bbox ? area_from_bbox(*o.bbox) : c.area(o.area);
   for (const auto& id : o.only)
     if (std::none_of(c.sources.begin(), c.sources.end(),
                      [&](const Source& s) { return s.id == id; }))
@@ -409,6 +410,12 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
   for (const auto& s : c.sources) {
     if (!wanted(s, o)) continue;
     check_interrupted();
+    if (!s.areas.empty() && std::find(s.areas.begin(), s.areas.end(), area.id) == s.areas.end()) {
+      std::string list;
+      for (const auto& id : s.areas) list += (list.empty() ? "" : ", ") + id;
+      report.outcomes.push_back({s.id, "skipped", "only for area " + list, 0});
+      continue;
+    }
     try {
       report.outcomes.push_back(fetch_one(s, area, o, lock));
     } catch (const Error& e) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,13 @@ namespace fs = std::filesystem;
 
 struct Area {
   std::string id, name;
-  std::array<double, 4> bbox_rd{};     // minx, miny, maxx, maxy in EPSG:28992
-  std::array<double, 4> bbox_wgs84{};  // min lon, min lat, max lon, max lat
+  std::array<double, 4> bbox_rd{};                 // minx, miny, maxx, maxy in EPSG:28992
+  std::array<double, 4> bbox_wgs84{};              // min lon, min lat, max lon, max lat
+  std::string osm_extract = "europe/netherlands";  // Geofabrik path, {osm_extract} in URLs
 };
+
+// An area given as a box in RD New (`--bbox`); the WGS84 box is its envelope through PROJ.
+Area area_from_bbox(const std::array<double, 4>& bbox_rd);
 
 struct Source {
   std::string id, title, producer, licence, attribution;
@@ -34,6 +39,7 @@ struct Source {
   long page_size = 1000;  // features per page request
   int tiles = 1;          // split the area into tiles x tiles requests (services that cap paging)
   std::vector<std::string> attributes;  // fields `data check` expects
+  std::vector<std::string> areas;       // only for these areas (e.g. provincial data); empty = all
   toml::table layer;                    // model.toml [[layer]] fragment (may be empty)
 };
 
@@ -51,7 +57,8 @@ fs::path default_catalogue();  // data/catalogue.toml of this checkout
 struct FetchOptions {
   fs::path into;
   std::string area = "drenthe";
-  std::vector<std::string> only;  // source ids; empty = all published sources
+  std::optional<std::array<double, 4>> bbox;  // an ad-hoc area in RD New instead of `area`
+  std::vector<std::string> only;              // source ids; empty = all published sources
   long connect_timeout_s = 30;
   long low_speed_time_s = 60;  // abort when under 1 byte/s for this long
   long total_timeout_s = 0;    // 0 = no limit on a whole transfer

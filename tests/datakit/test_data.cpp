@@ -315,6 +315,9 @@ std::string catalogue(int port, const std::string& parcels_path = "/data/parcels
              "geojson",
              "service = \"wfs\"\ncrs = \"EPSG:4326\"\ncut = \"clip\"\npage_size = 2\ntiles = 2") +
          source("odata", "/odata/rows?$format=json", "json", "paging = \"odata\"") +
+         source("osm", "/data/{osm_extract}-latest.osm.pbf", "pbf", "cut = \"none\"") +
+         source("provinciaal", "/data/parcels.geojson", "geojson",
+                "crs = \"EPSG:4326\"\ncut = \"clip\"\nareas = [\"drenthe\"]") +
          source("ogc", "/ogc/pts.geojson?f=json&limit=2", "geojson",
                 "service = \"ogcapi\"\ncrs = \"EPSG:4326\"\ncut = \"clip\"");
 }
@@ -590,7 +593,7 @@ TEST(DataCatalogue, BundledCatalogueLoadsAndNamesErrors) {
   auto c = data::load_catalogue(fs::path(CASCO_SOURCE_DIR) / "data" / "catalogue.toml");
   EXPECT_GE(c.sources.size(), 13u);
   EXPECT_EQ(c.area("drenthe").bbox_rd[0], 204000);
-  EXPECT_THROW(c.area("utrecht"), Error);
+  EXPECT_THROW(c.area("atlantis"), Error);
   test::TempDir dir;
   test::write_file(dir / "bad.toml", "[[source]]\nid = \"x\"\ntitel = \"typo\"\n");
   try {
@@ -760,7 +763,7 @@ TEST(DataCatalogue, PagingSettingsAreChecked) {
     if (s.id == "bag_pand") {
       EXPECT_EQ(s.paging, "next");
     }
-    if (s.id == "osm_drenthe") {
+    if (s.id == "osm") {
       EXPECT_EQ(s.paging, "none");
     }
   }
@@ -858,4 +861,48 @@ TEST(DataCatalogue, MissingIncludeIsAClearModelError) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("model-sources.toml:6"), std::string::npos) << e.what();
   }
+}
+
+// ---- areas: every province, ad-hoc boxes, area-bound sources ----
+
+TEST(DataCatalogue, EveryProvinceIsAnAreaWithAComputedWgs84Box) {
+  auto c = data::load_catalogue(fs::path(CASCO_SOURCE_DIR) / "data" / "catalogue.toml");
+  EXPECT_EQ(c.areas.size(), 13u);  // 12 provinces and the Netherlands
+  for (const auto& a : c.areas) {
+    EXPECT_GT(a.bbox_wgs84[0], 3.0) << a.id;
+    EXPECT_LT(a.bbox_wgs84[2], 7.3) << a.id;
+    EXPECT_GT(a.bbox_wgs84[1], 50.6) << a.id;
+    EXPECT_LT(a.bbox_wgs84[3], 53.7) << a.id;
+    EXPECT_NE(a.osm_extract.find("europe/netherlands"), std::string::npos) << a.id;
+  }
+  // Drenthe's hand-written WGS84 box and the one PROJ gives for its RD box agree within ~1 km.
+  const data::Area& d = c.area("drenthe");
+  const data::Area computed = data::area_from_bbox(d.bbox_rd);
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(computed.bbox_wgs84[i], d.bbox_wgs84[i], 0.015) << i;
+  EXPECT_EQ(c.area("limburg").osm_extract, "europe/netherlands/limburg");
+  // Degrees where metres belong are caught.
+  EXPECT_THROW(data::area_from_bbox({6.1, 52.6, 7.1, 53.2}), Error);
+}
+
+TEST_F(DataTest, BoxAreaOsmExtractAndAreaBoundSources) {
+  server.put("europe/netherlands-latest.osm.pbf", bytes(5000, 9));
+  options.bbox = std::array<double, 4>{230000, 550000, 250000, 570000};  // around Assen
+  auto r = run({"osm", "parcels", "provinciaal"});
+  ASSERT_EQ(r.outcomes.size(), 3u);
+  // No extract named for a box: the Netherlands extract.
+  EXPECT_EQ(r.outcomes[0].status, "downloaded") << r.outcomes[0].message;
+  EXPECT_EQ(sha256_file(options.into / "raw" / "osm.pbf"), sha256_hex(bytes(5000, 9)));
+  // Only the Assen parcel lies in this box.
+  EXPECT_EQ(r.outcomes[1].status, "downloaded") << r.outcomes[1].message;
+  EXPECT_EQ(gpkg_facts(options.into / "parcels.gpkg", "parcels").features, 1);
+  EXPECT_EQ(r.outcomes[2].status, "skipped");
+  EXPECT_NE(r.outcomes[2].message.find("only for area drenthe"), std::string::npos);
+  EXPECT_NE(lock_text(options.into).find("bbox-230000-550000-250000-570000"), std::string::npos);
+  // The same folder cannot take another area.
+  options.bbox.reset();
+  EXPECT_THROW(run({"parcels"}), Error);
+  EXPECT_NE(cli("fetch --catalogue " + (dir / "catalogue.toml").string() + " --into " +
+                options.into.string() + " --bbox 6.1,52.6,7.1,53.2"),
+            0);
+  EXPECT_NE(output.find("not degrees"), std::string::npos) << output;
 }
