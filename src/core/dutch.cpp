@@ -6,8 +6,12 @@
 
 namespace casco {
 
-std::string dutch_number(double v, int decimals) {
-  std::string s = fmt::format("{:.{}f}", std::abs(v), decimals);
+std::string dutch_number(double v, int decimals, bool trim_zeros) {
+  std::string s = fmt::format("{:.{}f}", std::abs(v), decimals < 0 ? 0 : decimals);
+  if (trim_zeros && s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
   const auto dot = s.find('.');
   const std::string digits = s.substr(0, dot);
   std::string out;

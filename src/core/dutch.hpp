@@ -4,6 +4,7 @@
 
 namespace casco {
 
-std::string dutch_number(double v, int decimals = 0);
+// trim_zeros drops trailing decimal zeros (legends: "2,5" rather than "2,50").
+std::string dutch_number(double v, int decimals = 0, bool trim_zeros = false);
 
 }  // namespace casco

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "render/colours.hpp"
@@ -40,20 +41,7 @@ constexpr Rgb kText = hex(0x202020), kMuted = hex(0x606060), kStudyFill = hex(0x
 
 // 1234.5 -> "1.234,5": dots group thousands, a comma marks decimals, trailing zeros dropped.
 std::string nl_number(double v, int decimals) {
-  std::string s = fmt::format("{:.{}f}", std::fabs(v), std::max(0, decimals));
-  std::string frac;
-  if (auto dot = s.find('.'); dot != std::string::npos) {
-    frac = s.substr(dot + 1);
-    s.resize(dot);
-    while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  }
-  std::string grouped;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) grouped += '.';
-    grouped += s[i];
-  }
-  bool zero = grouped.find_first_not_of("0.") == std::string::npos && frac.empty();
-  return (v < 0 && !zero ? "-" : "") + grouped + (frac.empty() ? "" : "," + frac);
+  return dutch_number(v, decimals, true);
 }
 
 // Enough decimals to tell legend values apart (about three significant digits).

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "casco/version.hpp"
+#include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "model/store.hpp"
@@ -30,20 +31,7 @@ namespace fs = std::filesystem;
 namespace casco::report {
 
 std::string nl_number(double v, int decimals) {
-  std::string s = fmt::format("{:.{}f}", std::fabs(v), std::max(0, decimals));
-  std::string frac;
-  if (auto dot = s.find('.'); dot != std::string::npos) {
-    frac = s.substr(dot + 1);
-    s.resize(dot);
-  }
-  std::string grouped;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) grouped += '.';
-    grouped += s[i];
-  }
-  bool zero = grouped.find_first_not_of("0.") == std::string::npos &&
-              frac.find_first_not_of('0') == std::string::npos;
-  return (v < 0 && !zero ? "-" : "") + grouped + (frac.empty() ? "" : "," + frac);
+  return dutch_number(v, decimals);
 }
 
 std::string slug(const std::string& name) {

@@ -360,11 +360,11 @@ TEST(Kernen, AnUnknownVariableIsNamedWithItsPosition) {
   }
 }
 
-// The whole path over real networks: the Groningen city-centre extract (roads) and a tiny GTFS
-// line through it (public transport).
-TEST(AccessNetwork, RoadGraphsAndTransitGiveTimesForEveryPopulatedCell) {
-  test::TempDir dir;
-  auto& d = dir;
+namespace {
+
+// A town in the Groningen city centre (the OSM extract in data/drenthe/sources/osm): one zone
+// "stad" of 10,000 inhabitants on a 100 m grid, built into d/store.gpkg.
+void write_town(const fs::path& d) {
   test::write_file(
       d / "area.geojson",
       R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"inwoners":10000},"geometry":{"type":"Polygon","coordinates":[[[6.5486,53.2065],[6.5845,53.2065],[6.5845,53.2280],[6.5486,53.2280],[6.5486,53.2065]]]}}]})");
@@ -388,32 +388,46 @@ source = "area.geojson"
 field = "inwoners"
 )");
   build_model(load_model_definition(d / "model.toml"), {d / "store.gpkg", std::nullopt, false});
-  test::write_file(
-      d / "fac.geojson",
-      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Point","coordinates":[6.5600,53.2150]}},{"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Point","coordinates":[6.5750,53.2200]}}]})");
-  fs::create_directories(d / "gtfs");
-  test::write_file(
-      d / "gtfs/stops.txt",
-      // S1 by school A, S3 beyond walking distance of both schools: reached by bus only.
-      "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2150,6.5605\nS2,Midden,53.2200,6.5700\n"
-      "S3,Oost,53.2262,6.5835\n");
-  test::write_file(d / "gtfs/routes.txt", "route_id,route_short_name,route_type\nR1,1,3\n");
-  test::write_file(d / "gtfs/calendar.txt",
+}
+
+// One bus line through the town, S1 (by school A) - S2 - S3 (beyond walking distance of the
+// schools), every 10 minutes from 06:00 to 09:50, 4 minutes between stops.
+void write_bus_line(const fs::path& gtfs) {
+  fs::create_directories(gtfs);
+  test::write_file(gtfs / "stops.txt",
+                   "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2150,6.5605\nS2,Midden,53.2200,"
+                   "6.5700\nS3,Oost,53.2262,6.5835\n");
+  test::write_file(gtfs / "routes.txt", "route_id,route_short_name,route_type\nR1,1,3\n");
+  test::write_file(gtfs / "calendar.txt",
                    "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,"
                    "end_date\nALL,1,1,1,1,1,1,1,20260101,20271231\n");
   std::string trips = "route_id,service_id,trip_id\n",
               times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
   for (int k = 0; k < 24; ++k) {
-    int t = 6 * 60 + 10 * k;  // every 10 minutes from 06:00
+    int t = 6 * 60 + 10 * k;
     trips += fmt::format("R1,ALL,T{}\n", k);
-    for (int s = 0; s < 3; ++s) {
-      int m = t + 4 * s;
+    for (int st = 0; st < 3; ++st) {
+      int m = t + 4 * st;
       times += fmt::format("T{0},{1:02d}:{2:02d}:00,{1:02d}:{2:02d}:00,S{3},{3}\n", k, m / 60,
-                           m % 60, s + 1);
+                           m % 60, st + 1);
     }
   }
-  test::write_file(d / "gtfs/trips.txt", trips);
-  test::write_file(d / "gtfs/stop_times.txt", times);
+  test::write_file(gtfs / "trips.txt", trips);
+  test::write_file(gtfs / "stop_times.txt", times);
+}
+
+}  // namespace
+
+// The whole path over real networks: the Groningen city-centre extract (roads) and a tiny GTFS
+// line through it (public transport).
+TEST(AccessNetwork, RoadGraphsAndTransitGiveTimesForEveryPopulatedCell) {
+  test::TempDir dir;
+  auto& d = dir;
+  write_town(d.path());
+  test::write_file(
+      d / "fac.geojson",
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Point","coordinates":[6.5600,53.2150]}},{"type":"Feature","properties":{"id":"B"},"geometry":{"type":"Point","coordinates":[6.5750,53.2200]}}]})");
+  write_bus_line(d / "gtfs");
   fs::path pbf = fs::path(CASCO_DATA_DIR) / "sources/osm/groningen-centrum.osm.pbf";
   test::write_file(d / "access.toml", R"([access]
 population = "inwoners"
@@ -506,22 +520,7 @@ TEST(AccessNetwork, AnOffPeakWindowWithoutBusesIsNeverFasterAndOriginsMatchTheir
   // (10:00-11:00) the bus gives nothing and only walks to and from stops remain.
   test::TempDir dir;
   auto& d = dir;
-  test::write_file(
-      d / "area.geojson",
-      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"inwoners":10000},"geometry":{"type":"Polygon","coordinates":[[[6.5486,53.2065],[6.5845,53.2065],[6.5845,53.2280],[6.5486,53.2280],[6.5486,53.2065]]]}}]})");
-  test::write_file(d / "model.toml", R"([model]
-cell_size = 100
-[study_area]
-path = "area.geojson"
-[[layer]]
-id = "inwoners"
-title = "Inwoners"
-group = "sociaal-economisch"
-derivation = "attribute"
-source = "area.geojson"
-field = "inwoners"
-)");
-  build_model(load_model_definition(d / "model.toml"), {d / "store.gpkg", std::nullopt, false});
+  write_town(d.path());
   test::write_file(
       d / "fac.geojson",
       R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Point","coordinates":[6.5600,53.2150]}}]})");
@@ -540,27 +539,7 @@ field = "inwoners"
   test::write_file(d / "origins.geojson",
                    test::rd_collection(test::rd_point(fx, fy, R"({"id":"bij_school"})") + "," +
                                        test::rd_point(sx, sy, R"({"id":"oost"})")));
-  fs::create_directories(d / "gtfs");
-  test::write_file(d / "gtfs/stops.txt",
-                   "stop_id,stop_name,stop_lat,stop_lon\nS1,West,53.2150,6.5605\nS2,Midden,53.2200,"
-                   "6.5700\nS3,Oost,53.2262,6.5835\n");
-  test::write_file(d / "gtfs/routes.txt", "route_id,route_short_name,route_type\nR1,1,3\n");
-  test::write_file(d / "gtfs/calendar.txt",
-                   "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,"
-                   "end_date\nALL,1,1,1,1,1,1,1,20260101,20271231\n");
-  std::string trips = "route_id,service_id,trip_id\n",
-              times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
-  for (int k = 0; k < 24; ++k) {
-    int t = 6 * 60 + 10 * k;
-    trips += fmt::format("R1,ALL,T{}\n", k);
-    for (int st = 0; st < 3; ++st) {
-      int m = t + 4 * st;
-      times += fmt::format("T{0},{1:02d}:{2:02d}:00,{1:02d}:{2:02d}:00,S{3},{3}\n", k, m / 60,
-                           m % 60, st + 1);
-    }
-  }
-  test::write_file(d / "gtfs/trips.txt", trips);
-  test::write_file(d / "gtfs/stop_times.txt", times);
+  write_bus_line(d / "gtfs");
   fs::path pbf = fs::path(CASCO_DATA_DIR) / "sources/osm/groningen-centrum.osm.pbf";
   test::write_file(d / "access.toml", R"([access]
 population = "inwoners"

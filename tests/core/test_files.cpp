@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/hash.hpp"
@@ -49,4 +50,14 @@ TEST(Hash, Sha256OfKnownText) {
   test::write_file(dir / "a.txt", "abc");
   EXPECT_EQ(sha256_file(dir / "a.txt"), sha256_hex("abc"));
   EXPECT_THROW(sha256_file(dir / "missing.txt"), Error);
+}
+
+TEST(DutchNumber, GroupsThousandsAndUsesADecimalComma) {
+  EXPECT_EQ(dutch_number(1234567.891, 2), "1.234.567,89");
+  EXPECT_EQ(dutch_number(-0.001, 2), "0,00");  // no "-0"
+  EXPECT_EQ(dutch_number(-1500), "-1.500");
+  // Legends drop trailing zeros.
+  EXPECT_EQ(dutch_number(2.50, 2, true), "2,5");
+  EXPECT_EQ(dutch_number(2000.0, 2, true), "2.000");
+  EXPECT_EQ(dutch_number(0.0, 3, true), "0");
 }
