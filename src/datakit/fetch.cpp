@@ -407,6 +407,7 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
   lock.bbox_rd = area.bbox_rd;
 
   FetchReport report;
+  std::map<std::string, std::string> unreachable;  // host -> the source that found it so
   for (const auto& s : c.sources) {
     if (!wanted(s, o)) continue;
     check_interrupted();
@@ -416,8 +417,23 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
       report.outcomes.push_back({s.id, "skipped", "only for area " + list, 0});
       continue;
     }
+    if (s.published) {
+      const std::string host = url_host(expand_url(s, area));
+      if (auto it = unreachable.find(host); it != unreachable.end()) {
+        report.outcomes.push_back(
+            {s.id, "failed",
+             fmt::format("not tried: {} could not be reached for {} (see there); check the "
+                         "connection or proxy (libcurl reads https_proxy)",
+                         host, it->second),
+             0});
+        continue;
+      }
+    }
     try {
       report.outcomes.push_back(fetch_one(s, area, o, lock));
+    } catch (const HostUnreachable& e) {
+      if (!e.host.empty()) unreachable.emplace(e.host, s.id);
+      report.outcomes.push_back({s.id, "failed", e.what(), 0});
     } catch (const Error& e) {
       report.outcomes.push_back({s.id, "failed", e.what(), 0});
     }

@@ -164,6 +164,7 @@ enum class Verdict { Done, NotModified, Retry, Fatal };
 struct Attempt {
   Verdict verdict = Verdict::Fatal;
   std::string error;
+  bool unreachable = false;  // the host was not found or refused the connection
 };
 
 std::string short_body(const std::string& body) {
@@ -201,7 +202,8 @@ Attempt judge(const Download& d, Transfer& t, CURLcode rc) {
                            rc == CURLE_SSL_CONNECT_ERROR;
     std::string what = curl_easy_strerror(rc);
     if (rc == CURLE_OPERATION_TIMEDOUT) what = "timed out (" + what + ")";
-    return {transient ? Verdict::Retry : Verdict::Fatal, what};
+    return {transient ? Verdict::Retry : Verdict::Fatal, what,
+            rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT};
   }
   if (t.status == 304) return {Verdict::NotModified, ""};
   if (t.status == 416) {  // our .part is longer than the file: start again
@@ -275,9 +277,25 @@ Attempt attempt_once(const Download& d, Transfer& t) {
 
 }  // namespace
 
+std::string url_host(const std::string& url) {
+  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), curl_url_cleanup);
+  char *host = nullptr, *port = nullptr;
+  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || !host)
+    return "";
+  std::string h = host;
+  curl_free(host);
+  if (curl_url_get(u.get(), CURLUPART_PORT, &port, 0) == CURLUE_OK && port) {
+    h += fmt::format(":{}", port);  // only a port written in the URL
+    curl_free(port);
+  }
+  return h;
+}
+
 Downloaded download(const Download& d) {
   init_curl_once();
   std::string last_error;
+  bool unreachable = false;
   for (int attempt = 0; attempt <= d.retries; ++attempt) {
     if (attempt > 0) {
       const double wait = d.backoff_s * static_cast<double>(1 << std::min(attempt - 1, 10));
@@ -306,6 +324,7 @@ Downloaded download(const Download& d) {
       return out;
     }
     last_error = a.error;
+    unreachable = a.unreachable;
     if (a.verdict == Verdict::Fatal) {
       if (t.status == 404)
         fail(
@@ -321,10 +340,12 @@ Downloaded download(const Download& d) {
           ? fmt::format("the partial download is kept as '{}' and resumed next time; ",
                         d.part.string())
           : std::string();
-  fail(
+  const std::string message = fmt::format(
       "{}: {}: {} (gave up after {} attempt{}); {}check the connection, try again later or "
       "raise --timeout / --retries",
       d.what, d.url, last_error, n, n == 1 ? "" : "s", kept);
+  if (unreachable) throw HostUnreachable(message, url_host(d.url));
+  throw Error(message);
 }
 
 void check_content(const fs::path& file, const std::string& content_type, const std::string& what,

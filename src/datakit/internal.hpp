@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "datakit/fetch.hpp"
 
 namespace casco::data {
@@ -28,6 +29,16 @@ struct Downloaded {
   std::uint64_t bytes = 0;  // size of the complete .part
   int attempts = 0;
 };
+
+// The host of a download could not be reached at all (name not resolved, connection refused) after
+// the retries: other sources on the same host are not tried in this run.
+class HostUnreachable : public Error {
+ public:
+  HostUnreachable(const std::string& message, std::string host)
+      : Error(message), host(std::move(host)) {}
+  std::string host;
+};
+std::string url_host(const std::string& url);  // host[:port]; "" when the URL cannot be parsed
 
 // Throws casco::Error naming the source and URL: HTTP errors (no retry on 4xx), timeouts and
 // broken connections after the retries, truncated bodies. A .part is resumed with If-Range set to

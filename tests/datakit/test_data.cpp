@@ -906,3 +906,26 @@ TEST_F(DataTest, BoxAreaOsmExtractAndAreaBoundSources) {
             0);
   EXPECT_NE(output.find("not degrees"), std::string::npos) << output;
 }
+
+TEST_F(DataTest, UnreachableHostIsTriedOnceForAllItsSources) {
+  // Port 1 on the loopback refuses connections: nothing leaves the machine.
+  std::string text = catalogue(server.port());
+  for (const char* id : {"dood1", "dood2"})
+    text += fmt::format(
+        "[[source]]\nid = \"{0}\"\ntitle = \"T\"\nproducer = \"P\"\nlicence = \"L\"\n"
+        "attribution = \"A\"\nurl = \"http://127.0.0.1:1/{0}.zip\"\nformat = \"zip\"\n"
+        "file = \"{0}.zip\"\n",
+        id);
+  write_catalogue(text);
+  options.retries = 1;
+  auto r = run({"dood1", "dood2", "parcels"});
+  ASSERT_EQ(r.outcomes.size(), 3u);  // in catalogue order
+  // Another port on the same machine is another server: fetched.
+  EXPECT_EQ(r.outcomes[0].status, "downloaded") << r.outcomes[0].message;
+  EXPECT_EQ(r.outcomes[1].status, "failed");
+  EXPECT_NE(r.outcomes[1].message.find("2 attempts"), std::string::npos) << r.outcomes[1].message;
+  EXPECT_EQ(r.outcomes[2].status, "failed");
+  EXPECT_NE(r.outcomes[2].message.find("not tried: 127.0.0.1:1 could not be reached for dood1"),
+            std::string::npos)
+      << r.outcomes[2].message;
+}
