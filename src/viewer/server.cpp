@@ -16,8 +16,10 @@
 #include <optional>
 #include <sstream>
 
+#include "casco/version.hpp"
 #include "core/crs.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "model/store.hpp"
 #include "render/colours.hpp"
 #include "rules/assess.hpp"
@@ -195,6 +197,39 @@ json legend_json(const LayerColours& c) {
   return j;
 }
 
+// A layer's colours as stored in the legend cache (every field, so tiles can be drawn from it).
+json colours_to_json(const LayerColours& c) {
+  json classes = json::array();
+  for (const auto& k : c.classes) classes.push_back({k.value, k.label, k.rgb});
+  return {{"kind", c.kind == LayerColours::Kind::Classes ? "classes" : "ramp"},
+          {"classes", classes},
+          {"zone_rgb", c.zone_rgb},
+          {"ramp", c.ramp},
+          {"lo", c.lo},
+          {"hi", c.hi},
+          {"zero_blank", c.zero_blank},
+          {"clipped", c.clipped},
+          {"robust", c.robust},
+          {"label", c.label}};
+}
+
+LayerColours colours_from_json(const json& j) {
+  LayerColours c;
+  c.kind = j.at("kind") == "classes" ? LayerColours::Kind::Classes : LayerColours::Kind::Ramp;
+  for (const auto& k : j.at("classes"))
+    c.classes.push_back(
+        {k.at(0).get<double>(), k.at(1).get<std::string>(), k.at(2).get<unsigned>()});
+  c.zone_rgb = j.at("zone_rgb").get<std::vector<unsigned>>();
+  c.ramp = j.at("ramp").get<std::vector<unsigned>>();
+  c.lo = j.at("lo");
+  c.hi = j.at("hi");
+  c.zero_blank = j.at("zero_blank");
+  c.clipped = j.at("clipped");
+  c.robust = j.at("robust");
+  c.label = j.at("label");
+  return c;
+}
+
 // Counts the positions in a GeoJSON coordinates array (any nesting).
 std::size_t count_positions(const json& coords) {
   if (!coords.is_array()) return 0;
@@ -299,6 +334,8 @@ struct Borrowed {
 };
 
 constexpr GIntBig kGdalCacheBytes = 128 << 20;
+// Raise when layer_colours or LayerColours change, so old legend caches are not used.
+constexpr int kLegendCacheSchema = 1;
 
 struct CachedLayer {
   std::shared_ptr<const Raster> raster;
@@ -377,26 +414,77 @@ struct Server::Impl {
     }
   }
 
-  // Legends need each layer's values once (zone neighbours, percentiles); layers stay in the
-  // cache while it has room.
-  // Layers are read in parallel (one GDAL dataset each).
+  // Legends need each layer's values once (zone neighbours, percentiles). They are kept in a
+  // cache file beside the store (<store>.legends.json), valid while a layer's ETag is the same,
+  // so only the first start (and layers rebuilt since) reads whole layers: the next starts are
+  // quick and read nothing until a tile asks for it. Layers read stay in the layer cache while it
+  // has room. Layers are read in parallel (one GDAL dataset each).
+  std::filesystem::path legend_cache_path() const {
+    return std::filesystem::path(opt.store.string() + ".legends.json");
+  }
+
+  json read_legend_cache() const {
+    std::ifstream in(legend_cache_path());
+    if (!in) return json::object();
+    json j = json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.value("casco", "") != kVersion ||
+        j.value("schema", 0) != kLegendCacheSchema || !j.contains("layers") ||
+        !j["layers"].is_object())
+      return json::object();  // unreadable or from another casco: start afresh
+    return j["layers"];
+  }
+
   void prepare_layers() {
     const auto& layers = store.manifest().layers;
+    const json cached = read_legend_cache();
     std::mutex done;
+    std::atomic<std::size_t> computed{0};
     tbb::parallel_for(std::size_t{0}, layers.size(), [&](std::size_t i) {
       const LayerRecord& L = layers[i];
-      auto raster = std::make_shared<const Raster>(store.read(L.id));
-      LayerColours c = layer_colours(store, L, *raster);
       // Changes when the layer is rebuilt (definition, source or build time).
       std::string etag = fmt::format("\"{}-{:x}\"", L.definition_sha256.substr(0, 16),
                                      std::hash<std::string>{}(L.built_at + L.source_sha256));
+      std::optional<LayerColours> c;
+      if (auto it = cached.find(L.id); it != cached.end() && it->value("etag", "") == etag) {
+        try {
+          c = colours_from_json((*it)["colours"]);
+        } catch (const json::exception&) {
+          c.reset();  // a damaged entry is computed again
+        }
+      }
+      std::shared_ptr<const Raster> raster;
+      if (!c) {
+        raster = std::make_shared<const Raster>(store.read(L.id));
+        c = layer_colours(store, L, *raster);
+        ++computed;
+      }
       {
         std::lock_guard lock(done);
-        colours.emplace(L.id, std::move(c));
+        colours.emplace(L.id, std::move(*c));
         etags.emplace(L.id, std::move(etag));
       }
-      remember(L.id, std::move(raster));
+      if (raster) remember(L.id, std::move(raster));
     });
+    if (computed > 0) write_legend_cache();
+  }
+
+  void write_legend_cache() const {
+    json layers = json::object();
+    for (const auto& [id, c] : colours)
+      layers[id] = {{"etag", etags.at(id)}, {"colours", colours_to_json(c)}};
+    try {
+      AtomicOutput out(legend_cache_path());
+      {
+        std::ofstream f(out.temp_path());
+        f << json{{"casco", kVersion}, {"schema", kLegendCacheSchema}, {"layers", layers}}.dump()
+          << "\n";
+        if (!f) fail("cannot write '{}'", out.temp_path().string());
+      }
+      out.commit();
+    } catch (const std::exception& e) {
+      warn("the legend cache cannot be saved ({}); the next start reads every layer again",
+           e.what());
+    }
   }
 
   void remember(const std::string& id, std::shared_ptr<const Raster> raster) {

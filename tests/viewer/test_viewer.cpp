@@ -368,5 +368,41 @@ TEST_F(Viewer, WithoutABundleTheRootSaysHowToBuildIt) {
   EXPECT_EQ(assess->status, 503);  // no rule file given
 }
 
+// The legends are cached beside the store: a second start computes nothing (the cache is not
+// rewritten) and answers the same; a damaged cache is computed again.
+TEST_F(Viewer, LegendCacheGivesTheSameModelAndSurvivesDamage) {
+  const fs::path cache = *dir_ / "d.gpkg.legends.json";
+  ASSERT_TRUE(fs::exists(cache));
+  const auto written = fs::last_write_time(cache);
+  auto first = client().Get("/api/model");
+  ASSERT_TRUE(first);
+  auto start = [&](std::string& model) {
+    viewer::ServerOptions o;
+    o.store = *dir_ / "d.gpkg";
+    o.rules = fs::path(CASCO_DATA_DIR) / "rules.toml";
+    o.port = 0;
+    viewer::Server s(o);
+    const int port = s.bind();
+    std::thread t([&] { s.run(); });
+    wait_until_ready(port);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Get("/api/model");
+    s.stop();
+    t.join();
+    ASSERT_TRUE(r);
+    model = r->body;
+  };
+  std::string again;
+  start(again);
+  EXPECT_EQ(again, first->body);
+  EXPECT_EQ(fs::last_write_time(cache), written);  // nothing had to be computed
+
+  test::write_file(cache, "{\"casco\": \"broken");
+  std::string repaired;
+  start(repaired);
+  EXPECT_EQ(repaired, first->body);
+  EXPECT_FALSE(json::parse(test::read_file(cache), nullptr, false).is_discarded());
+}
+
 }  // namespace
 }  // namespace casco
