@@ -37,6 +37,9 @@ void add_fetch(CLI::App& data, Commands& commands) {
                   "Extra attempts on server errors, timeouts and broken connections (default 4)");
   cmd->add_option("--backoff", o->fetch.backoff_s,
                   "Seconds before the first retry; doubles each time (default 2)");
+  cmd->add_flag("--dry-run", o->fetch.dry_run,
+                "Print the requests that would be made (URLs with the area's box); download and "
+                "write nothing");
   commands.push_back(
       {cmd, [o] {
          auto c =
@@ -45,6 +48,7 @@ void add_fetch(CLI::App& data, Commands& commands) {
          if (o->bbox.size() == 4) o->fetch.bbox = {o->bbox[0], o->bbox[1], o->bbox[2], o->bbox[3]};
          data::FetchReport r = data::fetch(c, o->fetch);
          std::cout << r.text();
+         if (o->fetch.dry_run) return 0;
          if (!r.ok())
            fail(
                "some sources failed (see above); the data fetched before is left "

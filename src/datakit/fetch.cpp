@@ -325,6 +325,24 @@ Outcome fetch_one(const Source& s, const Area& a, const FetchOptions& o, Lock& l
 
 }  // namespace
 
+// What a fetch would ask for (--dry-run): the expanded URL of every request that starts a download.
+Outcome plan_one(const Source& s, const Area& a) {
+  if (!s.published)
+    return {s.id, "skipped", fmt::format("by hand: {}", s.landing.empty() ? "-" : s.landing), 0};
+  std::string msg;
+  if (s.paging != "none")
+    msg = fmt::format("paged ({}, {} a page{}): ", s.paging, s.page_size,
+                      s.tiles > 1 ? fmt::format(", {} tiles", s.tiles * s.tiles) : "");
+  const auto urls = s.paging != "none" ? tile_urls(s, a) : std::vector{expand_url(s, a)};
+  if (!s.areas.empty() && std::find(s.areas.begin(), s.areas.end(), a.id) == s.areas.end())
+    return {s.id, "skipped", "only for another area", 0};
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    if (i) msg += fmt::format("\n{:36}", "");
+    msg += urls[i];
+  }
+  return {s.id, "planned", msg, 0};
+}
+
 // A model.toml fragment: the catalogue's [source.layer] with `source` pointing at the file.
 void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& dir) {
   toml::array layers;
@@ -394,6 +412,12 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
     if (std::none_of(c.sources.begin(), c.sources.end(),
                      [&](const Source& s) { return s.id == id; }))
       fail("--only {}: {} has no source '{}'", id, c.path, id);
+  if (o.dry_run) {  // nothing is downloaded or written
+    FetchReport plan;
+    for (const auto& s : c.sources)
+      if (wanted(s, o)) plan.outcomes.push_back(plan_one(s, area));
+    return plan;
+  }
   std::error_code ec;
   fs::create_directories(o.into / "raw", ec);
   if (ec) fail("cannot create '{}': {}", (o.into / "raw").string(), ec.message());

@@ -64,11 +64,12 @@ struct FetchOptions {
   long total_timeout_s = 0;    // 0 = no limit on a whole transfer
   int retries = 4;             // extra attempts on 5xx, timeouts and broken connections
   double backoff_s = 2.0;      // first wait; doubles each retry
+  bool dry_run = false;        // list the requests that would be made; download nothing
 };
 
 struct Outcome {
   std::string id;
-  std::string status;  // downloaded | unchanged | skipped | failed
+  std::string status;  // downloaded | unchanged | skipped | failed | planned (dry run)
   std::string message;
   std::uint64_t bytes = 0;
 };

@@ -929,3 +929,19 @@ TEST_F(DataTest, UnreachableHostIsTriedOnceForAllItsSources) {
             std::string::npos)
       << r.outcomes[2].message;
 }
+
+TEST_F(DataTest, DryRunListsTheRequestsAndTouchesNothing) {
+  options.dry_run = true;
+  auto r = run({"parcels", "tiled", "byhand"});
+  ASSERT_EQ(r.outcomes.size(), 3u);  // in catalogue order
+  EXPECT_EQ(r.outcomes[0].status, "planned");
+  EXPECT_NE(r.outcomes[0].message.find("/data/parcels.geojson"), std::string::npos);
+  EXPECT_EQ(r.outcomes[1].status, "skipped");  // by hand
+  EXPECT_EQ(r.outcomes[2].status, "planned");
+  EXPECT_NE(r.outcomes[2].message.find("4 tiles"), std::string::npos) << r.outcomes[2].message;
+  // The tiles' boxes split the area's: the first starts at its corner.
+  EXPECT_NE(r.outcomes[2].message.find("bbox=6.11,52.61,"), std::string::npos)
+      << r.outcomes[2].message;
+  EXPECT_EQ(server.hits("/data/parcels.geojson") + server.hits("/wfs/pts.geojson"), 0);
+  EXPECT_FALSE(fs::exists(options.into));
+}
