@@ -94,7 +94,11 @@ step('natura2000 tiles load');
 const box = await page.locator('#map').boundingBox();
 await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 await page.waitForSelector('#values table.values', { timeout: 15_000 });
-step('values at a point shown');
+// Under the layer list's group headings, in its order: the first heading is its first group.
+const firstGroup = await page.locator('#layers details.group summary').first().innerText();
+const firstHeading = await page.locator('#values tr.values-group th').first().innerText();
+if (!firstGroup.startsWith(firstHeading)) throw new Error(`values start under "${firstHeading}", the layer list with "${firstGroup}"`);
+step('values at a point shown, grouped like the layer list');
 
 // Upload a plan inside Dwingelderveld (Natura 2000) as housing.
 const [lon, lat, d] = [6.403, 52.808, 0.002];

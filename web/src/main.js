@@ -119,6 +119,9 @@ function setLayerVisible(layer, on, opacity) {
   }
 }
 
+// Where each layer stands in the layer list (group title, position): the point values follow it.
+const layerPlace = new Map();
+
 function renderLayers(model) {
   const root = $('layers');
   root.innerHTML = '';
@@ -130,6 +133,7 @@ function renderLayers(model) {
     details.innerHTML = `<summary>${esc(group.title)} <span class="count">${group.layers.length}</span></summary>`;
     for (const layer of group.layers) {
       layer.order = order++;
+      layerPlace.set(layer.id, { group: group.title, order: layer.order });
       const row = document.createElement('div');
       row.className = 'layer';
       row.dataset.layer = layer.id;
@@ -199,11 +203,18 @@ async function showValues(coordinate, lonLat) {
       box.innerHTML = '<p class="muted small">Buiten het modelgebied.</p>';
       return;
     }
-    const rows = v.values
+    // In the order of the layer list, under the same group headings.
+    const place = (x) => layerPlace.get(x.id) ?? { group: '', order: Infinity };
+    let lastGroup = null;
+    const rows = [...v.values]
+      .sort((a, b) => place(a).order - place(b).order)
       .map((x) => {
         const shown = x.zone ? `${esc(x.zone.name || x.zone.code)}` : nl(x.value, 3);
         const unit = x.zone || x.value === null || !x.unit || x.unit === 'zone' ? '' : ` <span class="muted">${esc(x.unit)}</span>`;
-        return `<tr data-layer="${esc(x.id)}"><th>${esc(x.title)}</th><td>${shown}${unit}</td></tr>`;
+        const group = place(x).group;
+        const head = group !== lastGroup && group ? `<tr class="values-group"><th colspan="2">${esc(group)}</th></tr>` : '';
+        lastGroup = group;
+        return `${head}<tr data-layer="${esc(x.id)}"><th>${esc(x.title)}</th><td>${shown}${unit}</td></tr>`;
       })
       .join('');
     box.innerHTML = `<p class="muted small">${nl(v.lat, 5)}° N, ${nl(v.lon, 5)}° O · RD ${nl(v.x, 0)}, ${nl(v.y, 0)}</p>
