@@ -425,10 +425,10 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
       if (!r.enabled && r.applies_to(a.kind)) {
         std::string needs;
         for (const auto& n : r.needs) needs += (needs.empty() ? "" : ", ") + n;
-        waiting += fmt::format("{}{} ({} ontbreekt)", waiting.empty() ? "" : "; ", r.title, needs);
+        waiting += fmt::format("{}{} (wacht op: {})", waiting.empty() ? "" : "; ", r.title, needs);
       }
     if (!waiting.empty())
-      out += fmt::format("{}Niet getoetst, de kaartlaag ontbreekt nog in het model: {}\n",
+      out += fmt::format("{}Niet getoetst, deze regels staan uit tot hun kaartlaag er is: {}\n",
                          md ? "\n" : "  ", waiting);
     for (const auto& n : a.notes) out += fmt::format("{}Let op: {}\n", md ? "\n> " : "  ", n);
     out += "\n";

@@ -1,5 +1,7 @@
 #include "rules/rules.hpp"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -195,6 +197,19 @@ CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind,
   }
   for (auto& e : parsed) e.bind(layers_, kind);
   conditions_ = std::move(parsed);
+  // A rule switched off for want of data whose layers the model now has (e.g. after casco data
+  // fetch and an include): it is not switched on silently — its text needs a planner's review.
+  for (const auto& r : set.rules) {
+    if (r.enabled || !r.applies_to(kind) || r.needs.empty()) continue;
+    const bool all_there = std::all_of(r.needs.begin(), r.needs.end(), [&](const std::string& n) {
+      return std::find(model_layers.begin(), model_layers.end(), n) != model_layers.end();
+    });
+    if (all_there)
+      notes_.push_back(fmt::format(
+          "rule '{}' is switched off (enabled = false) but the model now has the layer(s) it "
+          "needs ({}): review it and set enabled = true in {}:{} to apply it",
+          r.id, fmt::join(r.needs, ", "), r.when_origin.file, r.when_origin.line));
+  }
   // Same condition, different verdicts: allowed (the strictest wins), but reported.
   for (std::size_t i = 0; i < rules_.size(); ++i)
     for (std::size_t j = i + 1; j < rules_.size(); ++j) {

@@ -86,6 +86,15 @@ needs = ["beekdalen"]
   EXPECT_EQ(zp.layers(), (std::vector<std::string>{"natura2000", "provincie"}));
   CompiledRules wb(set, "woningbouw", {"natura2000", "provincie", "afstand_station"});
   EXPECT_EQ(wb.rules().size(), 2u);
+  EXPECT_TRUE(wb.notes().empty());
+  // Once the model has the layer a disabled rule waits for, it stays off but says so.
+  CompiledRules ready(set, "woningbouw",
+                      {"natura2000", "provincie", "afstand_station", "beekdalen"});
+  EXPECT_EQ(ready.rules().size(), 2u);
+  ASSERT_EQ(ready.notes().size(), 1u);
+  EXPECT_NE(ready.notes()[0].find("rule 'beekdal' is switched off"), std::string::npos)
+      << ready.notes()[0];
+  EXPECT_NE(ready.notes()[0].find("rules.toml:"), std::string::npos) << ready.notes()[0];
   EXPECT_THROW(CompiledRules(set, "kantoren", {"natura2000"}), Error);
   try {
     CompiledRules(set, "zonnepark", {"natura2000"});
