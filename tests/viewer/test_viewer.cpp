@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -111,6 +112,23 @@ class Viewer : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     throw std::runtime_error("the viewer server did not answer within 20 s");
+  }
+
+  // Runs a second server on the test store with `o` (store and port filled in) while `ask` puts
+  // its questions to it.
+  static void with_server(viewer::ServerOptions o,
+                          const std::function<void(httplib::Client&)>& ask) {
+    o.store = *dir_ / "d.gpkg";
+    o.port = 0;
+    viewer::Server s(o);
+    const int port = s.bind();
+    std::thread t([&] { s.run(); });
+    wait_until_ready(port);
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(60, 0);
+    ask(c);
+    s.stop();
+    t.join();
   }
 
   static httplib::Client client() {
@@ -345,27 +363,20 @@ TEST_F(Viewer, PathsCannotLeaveTheBundle) {
 
 TEST_F(Viewer, WithoutABundleTheRootSaysHowToBuildIt) {
   viewer::ServerOptions o;
-  o.store = *dir_ / "d.gpkg";
   o.web_dir = *dir_ / "no-such-folder";
-  o.port = 0;
-  viewer::Server s(o);
-  const int port = s.bind();
-  std::thread t([&] { s.run(); });
-  wait_until_ready(port);
-  httplib::Client c("127.0.0.1", port);
-  auto root = c.Get("/");
-  auto kinds = c.Get("/api/kinds");
-  auto assess = c.Post("/api/assess?kind=woningbouw", lonlat_square(6.403, 52.808, 0.002),
-                       "application/json");
-  s.stop();
-  t.join();
-  ASSERT_TRUE(root);
-  EXPECT_EQ(root->status, 200);
-  EXPECT_NE(root->body.find("scripts/build-web.sh"), std::string::npos);
-  ASSERT_TRUE(kinds);
-  EXPECT_FALSE(json::parse(kinds->body)["available"].get<bool>());
-  ASSERT_TRUE(assess);
-  EXPECT_EQ(assess->status, 503);  // no rule file given
+  with_server(o, [&](httplib::Client& c) {
+    auto root = c.Get("/");
+    auto kinds = c.Get("/api/kinds");
+    auto assess = c.Post("/api/assess?kind=woningbouw", lonlat_square(6.403, 52.808, 0.002),
+                         "application/json");
+    ASSERT_TRUE(root);
+    EXPECT_EQ(root->status, 200);
+    EXPECT_NE(root->body.find("scripts/build-web.sh"), std::string::npos);
+    ASSERT_TRUE(kinds);
+    EXPECT_FALSE(json::parse(kinds->body)["available"].get<bool>());
+    ASSERT_TRUE(assess);
+    EXPECT_EQ(assess->status, 503);  // no rule file given
+  });
 }
 
 // The legends are cached beside the store: a second start computes nothing (the cache is not
@@ -378,19 +389,12 @@ TEST_F(Viewer, LegendCacheGivesTheSameModelAndSurvivesDamage) {
   ASSERT_TRUE(first);
   auto start = [&](std::string& model) {
     viewer::ServerOptions o;
-    o.store = *dir_ / "d.gpkg";
     o.rules = fs::path(CASCO_DATA_DIR) / "rules.toml";
-    o.port = 0;
-    viewer::Server s(o);
-    const int port = s.bind();
-    std::thread t([&] { s.run(); });
-    wait_until_ready(port);
-    httplib::Client c("127.0.0.1", port);
-    auto r = c.Get("/api/model");
-    s.stop();
-    t.join();
-    ASSERT_TRUE(r);
-    model = r->body;
+    with_server(o, [&](httplib::Client& c) {
+      auto r = c.Get("/api/model");
+      ASSERT_TRUE(r);
+      model = r->body;
+    });
   };
   std::string again;
   start(again);
