@@ -16,19 +16,14 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "render/colours.hpp"
+#include "render/draw.hpp"
 
 namespace casco {
 namespace {
 
+using namespace draw;
+
 // ---------------------------------------------------------------- colours
-
-struct Rgb {
-  double r = 0, g = 0, b = 0;
-};
-
-constexpr Rgb hex(unsigned v) {
-  return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
-}
 
 // Diverging, for values around 0: ColorBrewer RdBu's red half, white, PRGn's green half.
 const std::vector<unsigned> kRedWhiteGreen = {0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7,
@@ -55,40 +50,12 @@ std::string nl_auto(double v) {
   return nl_number(v, std::min(decimals, 6));
 }
 
-// The largest 1, 2 or 5 times a power of ten that is at most `limit`.
-double round_down_125(double limit) {
-  if (!(limit > 0)) return 0;
-  double p = std::pow(10.0, std::floor(std::log10(limit)));
-  for (double m : {5.0, 2.0, 1.0})
-    if (m * p <= limit) return m * p;
-  return p;
-}
-
 // ---------------------------------------------------------------- cairo helpers
-
-struct SurfaceDel {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct CairoDel {
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDel>;
-using CairoPtr = std::unique_ptr<cairo_t, CairoDel>;
 
 // `subject` names the map: "the map of layer 'x'".
 void check(cairo_status_t st, const std::string& subject, const char* what) {
   if (st != CAIRO_STATUS_SUCCESS)
     fail("cannot draw {} ({}): cairo: {}", subject, what, cairo_status_to_string(st));
-}
-
-void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) {
-  cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
-}
-
-void set_font(cairo_t* cr, double size, bool bold = false) {
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, size);
 }
 
 double text_width(cairo_t* cr, const std::string& s) {

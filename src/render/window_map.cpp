@@ -10,19 +10,13 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "render/draw.hpp"
 
 namespace casco {
 namespace {
 
-struct Rgb {
-  double r = 0, g = 0, b = 0;
-};
-Rgb rgb(unsigned v) {
-  return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
-}
-Rgb mix(Rgb a, Rgb b, double t) {
-  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
-}
+using namespace draw;
+
 std::uint32_t pixel(Rgb c) {
   auto byte = [](double v) {
     return static_cast<std::uint32_t>(std::lround(std::clamp(v, 0.0, 1.0) * 255));
@@ -30,8 +24,8 @@ std::uint32_t pixel(Rgb c) {
   return 0xff000000u | byte(c.r) << 16 | byte(c.g) << 8 | byte(c.b);
 }
 
-const Rgb kWhite{1, 1, 1}, kProvince = rgb(0xeeeeee), kBorder = rgb(0x4a4a4a),
-                           kHighlight = rgb(0x111111);
+const Rgb kWhite{1, 1, 1}, kProvince = hex(0xeeeeee), kBorder = hex(0x4a4a4a),
+                           kHighlight = hex(0x111111);
 constexpr double kWash = 0.7;  // how far cells outside the highlighted zone fade to white
 
 // The colour of a value; nullopt leaves the cell uncoloured.
@@ -39,35 +33,20 @@ std::optional<Rgb> colour_of(const MapStyle& s, float v) {
   if (std::isnan(v)) return std::nullopt;
   if (!s.classes.empty()) {
     for (const MapClass& c : s.classes)
-      if (std::fabs(v - c.value) <= 1e-4) return rgb(c.rgb);
+      if (std::fabs(v - c.value) <= 1e-4) return hex(c.rgb);
     return std::nullopt;
   }
   if (s.ramp.empty() || (s.zero_blank && v == 0)) return std::nullopt;
   double t = s.hi > s.lo ? (v - s.lo) / (s.hi - s.lo) : 0;
   t = std::clamp(t, 0.0, 1.0) * static_cast<double>(s.ramp.size() - 1);
   auto i = std::min(static_cast<std::size_t>(t), s.ramp.size() - 1);
-  if (i + 1 == s.ramp.size()) return rgb(s.ramp[i]);
-  return mix(rgb(s.ramp[i]), rgb(s.ramp[i + 1]), t - static_cast<double>(i));
+  if (i + 1 == s.ramp.size()) return hex(s.ramp[i]);
+  return mix(hex(s.ramp[i]), hex(s.ramp[i + 1]), t - static_cast<double>(i));
 }
-
-struct SurfaceDel {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct CairoDel {
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
 
 cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
-}
-
-// The largest 1, 2 or 5 times a power of ten that is at most `limit`.
-double round_down_125(double limit) {
-  double p = std::pow(10.0, std::floor(std::log10(limit)));
-  for (double m : {5.0, 2.0, 1.0})
-    if (m * p <= limit) return m * p;
-  return p;
 }
 
 void add_rings(const OGRGeometry* g, std::vector<std::vector<std::pair<double, double>>>& out) {
@@ -164,8 +143,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
   const double scale = static_cast<double>(max_size_) / std::max(w.cols, w.rows);
   const int W = std::max(1, static_cast<int>(std::lround(w.cols * scale)));
   const int H = std::max(1, static_cast<int>(std::lround(w.rows * scale)));
-  std::unique_ptr<cairo_surface_t, SurfaceDel> surface(
-      cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H));
+  SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
     fail("cannot draw a {} x {} px map: cairo: {}", W, H,
          cairo_status_to_string(cairo_surface_status(surface.get())));
@@ -199,7 +177,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
   }
   cairo_surface_mark_dirty(surface.get());
 
-  std::unique_ptr<cairo_t, CairoDel> owner(cairo_create(surface.get()));
+  CairoPtr owner(cairo_create(surface.get()));
   cairo_t* cr = owner.get();
   auto set = [&](Rgb c, double alpha = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); };
   if (style.dots) {
@@ -215,7 +193,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
                   2 * M_PI);
         set(faded(*c, zone));
         cairo_fill_preserve(cr);
-        set(faded(rgb(0x333333), zone));
+        set(faded(hex(0x333333), zone));
         cairo_set_line_width(cr, 0.6);
         cairo_stroke(cr);
       }
@@ -258,8 +236,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
   const double len = metres * px_per_m;
   const std::string label =
       metres >= 1000 ? fmt::format("{:g} km", metres / 1000) : fmt::format("{:g} m", metres);
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, 12);
+  set_font(cr, 12);
   cairo_text_extents_t te;
   cairo_text_extents(cr, label.c_str(), &te);
   const double bx = 10, by = H - 12;
@@ -267,7 +244,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
   set(kWhite, 0.85);
   cairo_fill(cr);
   cairo_rectangle(cr, bx + 0.5, by - 4.5, len, 5);
-  set(rgb(0x202020));
+  set(hex(0x202020));
   cairo_fill(cr);
   cairo_move_to(cr, bx, by - 9);
   cairo_show_text(cr, label.c_str());
@@ -279,7 +256,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
   cairo_new_path(cr);
 
   cairo_rectangle(cr, 0.5, 0.5, W - 1, H - 1);
-  set(rgb(0xb0b0b0));
+  set(hex(0xb0b0b0));
   cairo_set_line_width(cr, 1);
   cairo_stroke(cr);
   if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)

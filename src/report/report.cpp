@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "model/store.hpp"
+#include "render/colours.hpp"
 #include "render/window_map.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
@@ -129,9 +130,6 @@ std::string nl_date(const std::string& iso) {
       d = std::atoi(iso.substr(8, 2).c_str());
   if (m < 1 || m > 12) return iso;
   return fmt::format("{} {} {}", d, months[m - 1], y);
-}
-std::string hex_colour(unsigned rgb) {
-  return fmt::format("#{:06x}", rgb);
 }
 
 // Lower-cases the first letter for use inside a sentence, but not of names ("Natura 2000").
@@ -298,7 +296,7 @@ std::string legend_html(const Legend& lg) {
     // (appending piece by piece: `"," + std::string` trips a bogus GCC 12 -Wrestrict at -O3)
     for (std::size_t i = 0; i < lg.ramp.size(); ++i) {
       if (i) stops += ',';
-      stops += hex_colour(lg.ramp[i]);
+      stops += css_colour(lg.ramp[i]);
     }
     out += fmt::format(
         "<span class=\"rampl\">{}</span><span class=\"ramp\" style=\"background:linear-gradient(to "
@@ -308,7 +306,7 @@ std::string legend_html(const Legend& lg) {
   for (const auto& [colour, label] : lg.swatches)
     out += fmt::format(
         "<span class=\"item\"><span class=\"sw\" style=\"background:{}\"></span>{}</span>",
-        hex_colour(colour), esc(label));
+        css_colour(colour), esc(label));
   return out + "</div>";
 }
 
@@ -888,7 +886,7 @@ class Report {
       for (int c = 4; c >= 0; --c) {
         auto cu = static_cast<std::size_t>(c);
         t.rows.push_back({fmt::format("<span class=\"sw\" style=\"background:{}\"></span>{}",
-                                      hex_colour(kVerdictColour[c]),
+                                      css_colour(kVerdictColour[c]),
                                       rules::dutch_label(static_cast<rules::Verdict>(c))),
                           kVerdictMeaning[c], nl_number(h[cu], 0), pct(share(h[cu]))});
         t.row_class.push_back("oordeel");
