@@ -419,6 +419,17 @@ struct Server::Impl {
   // so only the first start (and layers rebuilt since) reads whole layers: the next starts are
   // quick and read nothing until a tile asks for it. Layers read stay in the layer cache while it
   // has room. Layers are read in parallel (one GDAL dataset each).
+  // Tiles and borders change only when their layer is rebuilt: its ETag lets browsers revalidate
+  // (304, no body) instead of downloading again.
+  bool not_modified(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+    const std::string& etag = etags.at(id);
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "public, max-age=60, must-revalidate");
+    if (req.get_header_value("If-None-Match") != etag) return false;
+    res.status = 304;
+    return true;
+  }
+
   std::filesystem::path legend_cache_path() const {
     return std::filesystem::path(opt.store.string() + ".legends.json");
   }
@@ -592,13 +603,7 @@ struct Server::Impl {
     if (!z || !x || !y || *z > kMaxZoom || *x >= (1 << *z) || *y >= (1 << *z))
       reject(400, "tile numbers out of range (zoom 0-22, x and y below 2^zoom)",
              "tegelnummers buiten bereik (zoom 0-22, x en y kleiner dan 2^zoom)");
-    const std::string& etag = etags.at(L.id);
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "public, max-age=60, must-revalidate");
-    if (req.get_header_value("If-None-Match") == etag) {
-      res.status = 304;
-      return;
-    }
+    if (not_modified(req, res, L.id)) return;
     if (!tile_box(*z, *x, *y).intersects(grid_box)) {
       res.set_content(empty_tile, "image/png");
       return;
@@ -708,13 +713,7 @@ struct Server::Impl {
     if (L.derivation != "zones" || L.vector_table.empty())
       reject(404, "layer '" + L.id + "' is not a zones layer with borders",
              "laag '" + L.id + "' is geen zonelaag met grenzen");
-    const std::string& etag = etags.at(L.id);
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "public, max-age=60, must-revalidate");
-    if (req.get_header_value("If-None-Match") == etag) {
-      res.status = 304;
-      return;
-    }
+    if (not_modified(req, res, L.id)) return;
     res.set_content(borders_geojson(L), "application/geo+json");
   }
 

@@ -30,13 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // A small square polygon in WGS84 (GeoJSON's default CRS).
 std::string square(double lon, double lat, const std::string& name) {
   auto n = [](double v) { return std::to_string(v); };
@@ -346,7 +339,7 @@ class DataTest : public ::testing::Test {
     int rc = std::system(
         (std::string(CASCO_BINARY) + " data " + args + " --no-progress > " + log.string() + " 2>&1")
             .c_str());
-    output = read(log);
+    output = test::read_file(log);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   }
 
@@ -362,7 +355,7 @@ const data::Outcome& only_outcome(const data::FetchReport& r) {
 }
 
 std::string lock_text(const fs::path& into) {
-  return read(into / "casco-data.lock");
+  return test::read_file(into / "casco-data.lock");
 }
 
 struct LayerFacts {
@@ -389,7 +382,7 @@ TEST_F(DataTest, FreshFetchWritesFilesLockAndCutGeoPackage) {
   const auto& o = only_outcome(r);
   EXPECT_EQ(o.status, "downloaded") << o.message;
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(read(options.into / "raw" / "parcels.geojson"), parcels(false));
+  EXPECT_EQ(test::read_file(options.into / "raw" / "parcels.geojson"), parcels(false));
   EXPECT_FALSE(fs::exists(options.into / "raw" / "parcels.geojson.part"));
   const std::string lock = lock_text(options.into);
   EXPECT_NE(lock.find(sha256_hex(parcels(false))), std::string::npos) << lock;
@@ -399,11 +392,12 @@ TEST_F(DataTest, FreshFetchWritesFilesLockAndCutGeoPackage) {
   LayerFacts f = gpkg_facts(options.into / "parcels.gpkg", "parcels");
   EXPECT_EQ(f.features, 3);
   EXPECT_EQ(f.epsg, "28992");
-  const std::string model = read(options.into / "model-sources.toml");
+  const std::string model = test::read_file(options.into / "model-sources.toml");
   EXPECT_NE(model.find("[[layer]]"), std::string::npos) << model;
   EXPECT_NE(model.find("parcels.gpkg"), std::string::npos) << model;
   EXPECT_NE(model.find("percelen"), std::string::npos) << model;
-  EXPECT_NE(read(options.into / "ATTRIBUTION.txt").find("Bron parcels: test."), std::string::npos);
+  EXPECT_NE(test::read_file(options.into / "ATTRIBUTION.txt").find("Bron parcels: test."),
+            std::string::npos);
   const std::string listing = data::list(options.into);
   EXPECT_NE(listing.find("parcels.gpkg"), std::string::npos) << listing;
   EXPECT_NE(listing.find("Bron parcels: test."), std::string::npos) << listing;
@@ -446,7 +440,7 @@ TEST_F(DataTest, NotFoundNamesSourceAndLeavesPreviousDataIntact) {
   EXPECT_NE(o.message.find("/data/gone.geojson"), std::string::npos) << o.message;
   EXPECT_NE(o.message.find("404"), std::string::npos) << o.message;
   EXPECT_EQ(server.hits("/data/gone.geojson"), 1);  // no retry on a 404
-  EXPECT_EQ(read(options.into / "raw" / "parcels.geojson"), parcels(false));
+  EXPECT_EQ(test::read_file(options.into / "raw" / "parcels.geojson"), parcels(false));
   EXPECT_EQ(gpkg_facts(options.into / "parcels.gpkg", "parcels").features, 3);
   EXPECT_EQ(lock_text(options.into), lock_before);
   // The command line says so and exits non-zero.
@@ -464,7 +458,7 @@ TEST_F(DataTest, UnreadableDownloadKeepsPreviousData) {
   auto r = run({"parcels"});
   EXPECT_EQ(only_outcome(r).status, "failed");
   EXPECT_NE(only_outcome(r).message.find("parcels"), std::string::npos) << only_outcome(r).message;
-  EXPECT_EQ(read(options.into / "raw" / "parcels.geojson"), parcels(false));
+  EXPECT_EQ(test::read_file(options.into / "raw" / "parcels.geojson"), parcels(false));
   EXPECT_EQ(gpkg_facts(options.into / "parcels.gpkg", "parcels").features, 3);
   EXPECT_EQ(lock_text(options.into), lock_before);
   EXPECT_EQ(data::check(options.into).problems, 0);
@@ -500,7 +494,7 @@ std::string dem_tiff(const fs::path& scratch) {
       ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 40, 40, v.data(), 40, 40, GDT_Float32, 0, 0),
       CE_None);
   GDALClose(ds);
-  return read(p);
+  return test::read_file(p);
 }
 
 TEST_F(DataTest, RasterIsWarpedToRdNew) {
@@ -650,7 +644,7 @@ TEST_F(DataTest, FullDiskIsAClearErrorAndKeepsPreviousData) {
   EXPECT_EQ(o.status, "failed");
   EXPECT_NE(o.message.find("No space left on device"), std::string::npos) << o.message;
   EXPECT_NE(o.message.find("free disk space"), std::string::npos) << o.message;
-  EXPECT_EQ(read(options.into / "raw" / "parcels.geojson"), parcels(false));
+  EXPECT_EQ(test::read_file(options.into / "raw" / "parcels.geojson"), parcels(false));
   EXPECT_EQ(gpkg_facts(options.into / "parcels.gpkg", "parcels").features, 3);
   EXPECT_EQ(lock_text(options.into), lock_before);
   fs::remove(options.into / "raw" / "parcels.geojson.part");
@@ -661,7 +655,7 @@ TEST_F(DataTest, FullDiskIsAClearErrorAndKeepsPreviousData) {
 // ---- paged services ----
 
 int merged_features(const fs::path& geojson) {
-  return static_cast<int>(nlohmann::json::parse(read(geojson))["features"].size());
+  return static_cast<int>(nlohmann::json::parse(test::read_file(geojson))["features"].size());
 }
 
 TEST_F(DataTest, WfsIsPagedWithStartIndexEvenWhenTheServerCapsThePage) {
@@ -785,7 +779,8 @@ TEST_F(DataTest, TiledRequestsCoverTheAreaAndKeepCrossingFeaturesOnce) {
   EXPECT_EQ(merged_features(options.into / "raw" / "tiled.geojson"), 10);
   // Every point lies in exactly one of the four boxes: nothing lost at the tile borders.
   std::set<std::string> ids;
-  const auto merged = nlohmann::json::parse(read(options.into / "raw" / "tiled.geojson"));
+  const auto merged =
+      nlohmann::json::parse(test::read_file(options.into / "raw" / "tiled.geojson"));
   for (const auto& f : merged["features"]) ids.insert(f["id"].get<std::string>());
   EXPECT_EQ(ids.size(), 10u);
 }
@@ -795,7 +790,7 @@ TEST_F(DataTest, ODataFollowsNextLinkIntoOneTable) {
   const auto& o = only_outcome(r);
   ASSERT_EQ(o.status, "downloaded") << o.message;
   EXPECT_NE(o.message.find("10 rows in 3 pages"), std::string::npos) << o.message;
-  const auto table = nlohmann::json::parse(read(options.into / "raw" / "odata.json"));
+  const auto table = nlohmann::json::parse(test::read_file(options.into / "raw" / "odata.json"));
   ASSERT_EQ(table["value"].size(), 10u);
   EXPECT_EQ(table["value"][9]["WijkenEnBuurten"], "BU00000009");
   EXPECT_EQ(server.hits("/odata/rows"), 3);
@@ -832,7 +827,7 @@ TEST(DataCatalogue, BundledCatalogueLayersAreAValidModelInclude) {
   EXPECT_EQ(m.find("nnn")->source.layer, "nnn");
   EXPECT_EQ(m.find("nnn")->attribution, "Natuurnetwerk Nederland: provincies / PDOK.");
   // Every `needs` of a disabled Drenthe rule that the catalogue can provide is named the same.
-  const std::string rules = read(root / "data/drenthe/rules.toml");
+  const std::string rules = test::read_file(root / "data/drenthe/rules.toml");
   for (const char* id : {"beekdalen", "grondwaterbeschermingsgebieden", "lofar_zones", "nnn"})
     EXPECT_NE(rules.find(fmt::format("needs = [\"{}\"]", id)), std::string::npos) << id;
 }

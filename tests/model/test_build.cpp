@@ -124,13 +124,6 @@ double sum(const Raster& r) {
   return s;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST(Build, HandMadeModelHasTheHandComputedValues) {
@@ -200,7 +193,7 @@ TEST(Build, RebuildRedoesOnlyTheLayerWhoseSourceChanged) {
 
   EXPECT_EQ(f.build().rebuilt(), 0u);  // nothing changed
 
-  std::string text = slurp(f.model);
+  std::string text = test::read_file(f.model);
   test::write_file(f.model,
                    text.replace(text.find("Afstand tot punt"), 16, "Afstand tot het punt"));
   BuildReport r3 = f.build();
@@ -212,8 +205,8 @@ TEST(Build, RebuildRedoesOnlyTheLayerWhoseSourceChanged) {
 TEST(Build, FailedBuildLeavesThePreviousStoreIntact) {
   Fixture f;
   f.build();
-  std::string before = slurp(f.store);
-  std::string text = slurp(f.model);
+  std::string before = test::read_file(f.store);
+  std::string text = test::read_file(f.model);
   test::write_file(f.model, text + R"(
 [[layer]]
 id = "kapot"
@@ -229,7 +222,7 @@ source = "missing.geojson"
     EXPECT_NE(std::string(e.what()).find("missing.geojson"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(slurp(f.store), before);
+  EXPECT_EQ(test::read_file(f.store), before);
   for (auto& entry : fs::directory_iterator(f.dir.path()))
     EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
 }
@@ -291,7 +284,7 @@ TEST(Build, SourceOutsideTheStudyAreaGivesAWarningAndAnEmptyLayer) {
 TEST(Build, MissingLayerOrFieldIsNamed) {
   Fixture f;
   f.build();
-  std::string text = slurp(f.model);
+  std::string text = test::read_file(f.model);
   test::write_file(
       f.model,
       text +
@@ -322,7 +315,7 @@ TEST(Build, MissingLayerOrFieldIsNamed) {
 
 TEST(Build, StudyAreaFilterMatchingNothingIsAnError) {
   Fixture f;
-  std::string text = slurp(f.model);
+  std::string text = test::read_file(f.model);
   test::write_file(f.model, text.replace(text.find("path = \"area.geojson\""), 22,
                                          "path = \"area.geojson\"\nwhere = \"naam = 'elders'\""));
   try {
@@ -461,7 +454,7 @@ TEST(Build, IncludedLayersCarryTheirAttribution) {
                    "group = \"natuur\"\nunit = \"aandeel\"\nderivation = \"coverage\"\n"
                    "attribution = \"Vierkant: Kadaster / PDOK (CC BY 4.0).\"\n"
                    "source = \"../square.geojson\"\n");
-  std::string text = slurp(f.model);
+  std::string text = test::read_file(f.model);
   test::write_file(f.model, text.replace(text.find("borders = \"zones\""), 17,
                                          "borders = \"zones\"\ninclude = "
                                          "[\"official/model-sources.toml\"]"));

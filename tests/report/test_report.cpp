@@ -18,13 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string decode_base64(const std::string& s) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -139,13 +132,13 @@ TEST_F(Report, WritesTheProvinceAndTwelveGemeentePages) {
 }
 
 TEST_F(Report, IndexLinksToEveryGemeentePageAndBack) {
-  const std::string index = read_text(out() / "index.html");
+  const std::string index = test::read_file(out() / "index.html");
   const Store s = store();  // outlives the loop over its zone records
   for (const auto& z : s.zones("gemeenten")) {
     const std::string file = report::slug(z.name) + ".html";
     EXPECT_NE(index.find("href=\"" + file + "\""), std::string::npos) << z.name;
     ASSERT_TRUE(fs::exists(out() / file)) << file;
-    const std::string page = read_text(out() / file);
+    const std::string page = test::read_file(out() / file);
     EXPECT_NE(page.find("href=\"index.html\""), std::string::npos) << file;
     EXPECT_NE(page.find("<h1>" + z.name), std::string::npos) << file;
   }
@@ -153,7 +146,7 @@ TEST_F(Report, IndexLinksToEveryGemeentePageAndBack) {
 
 TEST_F(Report, PagesAreSelfContained) {
   for (const auto& e : fs::directory_iterator(out())) {
-    const std::string html = read_text(e.path());
+    const std::string html = test::read_file(e.path());
     const std::string name = e.path().filename().string();
     for (const auto& attr : {"src=\"", "href=\""})
       for (const auto& v : attributes(html, attr)) {
@@ -182,7 +175,7 @@ TEST_F(Report, AssenInhabitantsAreTheZonalSum) {
   for (const auto& r : rows)
     if (r.name == "Assen") assen = r.sum;
   ASSERT_GT(assen, 50000);
-  const std::string page = read_text(out() / "assen.html");
+  const std::string page = test::read_file(out() / "assen.html");
   const std::string figure = report::nl_number(assen, 0);
   EXPECT_NE(figure.find('.'), std::string::npos);  // thousands grouped with a dot
   EXPECT_NE(page.find("<span class=\"inwoners\">" + figure + "</span>"), std::string::npos)
@@ -195,7 +188,7 @@ TEST_F(Report, SuitabilityHectaresAddUpToTheGemeente) {
   auto rows = zonal_stats(s.read("gemeenten"), s.read("gemeenten"), s.zones("gemeenten"));
   const double cell_ha = s.grid().cell_area_ha();
   for (const auto& z : rows) {
-    const std::string page = read_text(out() / (report::slug(z.name) + ".html"));
+    const std::string page = test::read_file(out() / (report::slug(z.name) + ".html"));
     auto classes = rows_of(page, "oordeel");
     ASSERT_EQ(classes.size(), 10u) << z.name;  // five classes for woningbouw and zonnepark
     for (std::size_t kind = 0; kind < 2; ++kind) {
@@ -205,7 +198,7 @@ TEST_F(Report, SuitabilityHectaresAddUpToTheGemeente) {
     }
   }
   // The province page adds up to the province.
-  const std::string index = read_text(out() / "index.html");
+  const std::string index = test::read_file(out() / "index.html");
   double total = 0;
   for (const auto& z : rows) total += z.area_ha;
   auto classes = rows_of(index, "oordeel");
@@ -216,7 +209,7 @@ TEST_F(Report, SuitabilityHectaresAddUpToTheGemeente) {
 }
 
 TEST_F(Report, NormSectionOnlyWithAccessLayers) {
-  EXPECT_EQ(read_text(out() / "assen.html").find("id=\"bereikbaarheid\""), std::string::npos);
+  EXPECT_EQ(test::read_file(out() / "assen.html").find("id=\"bereikbaarheid\""), std::string::npos);
   // A copy with accessibility layers, made by the real command.
   fs::copy_file(*dir_ / "d.gpkg", *dir_ / "a.gpkg");
   std::string cmd =
@@ -231,14 +224,14 @@ TEST_F(Report, NormSectionOnlyWithAccessLayers) {
   o.map_size = 200;
   auto r = report::write_report(o);
   EXPECT_EQ(r.pages.size(), 2u);  // the province and Assen
-  const std::string page = read_text(o.out / "assen.html");
+  const std::string page = test::read_file(o.out / "assen.html");
   EXPECT_NE(page.find("id=\"bereikbaarheid\""), std::string::npos);
   EXPECT_NE(page.find("Basisschool binnen 15 minuten fietsen"), std::string::npos);
   EXPECT_NE(page.find("schatting hemelsbreed"), std::string::npos);
   // Without --rules there is no suitability section.
   EXPECT_EQ(page.find("id=\"geschiktheid\""), std::string::npos);
   // The province page links only to the pages that were written.
-  const std::string index = read_text(o.out / "index.html");
+  const std::string index = test::read_file(o.out / "index.html");
   EXPECT_NE(index.find("href=\"assen.html\""), std::string::npos);
   EXPECT_EQ(index.find("href=\"emmen.html\""), std::string::npos);
 }
@@ -310,7 +303,7 @@ TEST_F(Report, PdfThroughChromium) {
   ASSERT_EQ(r.pdfs.size(), 2u);
   for (const auto& pdf : {o.out / "index.pdf", o.out / "assen.pdf"}) {
     ASSERT_TRUE(fs::exists(pdf)) << pdf;
-    EXPECT_EQ(read_text(pdf).substr(0, 5), "%PDF-") << pdf;
+    EXPECT_EQ(test::read_file(pdf).substr(0, 5), "%PDF-") << pdf;
   }
   // No Chromium profile is left in the report.
   EXPECT_FALSE(fs::exists(o.out / ".chromium"));
@@ -336,11 +329,11 @@ TEST_F(Report, AllocationLayersGetTheirOwnSection) {
   o.pdf = false;
   o.map_size = 200;
   report::write_report(o);
-  const std::string page = read_text(o.out / "assen.html");
+  const std::string page = test::read_file(o.out / "assen.html");
   EXPECT_NE(page.find("id=\"toewijzing\""), std::string::npos);
   EXPECT_NE(page.find("claim 1"), std::string::npos);
   EXPECT_NE(page.find("claim 2"), std::string::npos);
-  EXPECT_EQ(read_text(out() / "assen.html").find("id=\"toewijzing\""), std::string::npos);
+  EXPECT_EQ(test::read_file(out() / "assen.html").find("id=\"toewijzing\""), std::string::npos);
 }
 
 TEST_F(Report, GemeenteMapsAreCroppedToTheGemeente) {
