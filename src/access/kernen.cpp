@@ -16,7 +16,7 @@
 #include "core/files.hpp"
 #include "core/toml_reader.hpp"
 #include "model/vector_source.hpp"
-#include "rules/expression.hpp"
+#include "condition/expression.hpp"
 
 namespace casco::access {
 
@@ -53,7 +53,7 @@ KernenConfig load_kernen_config(const std::filesystem::path& file) {
     pc.description = r.text(*t, "description", false, where);
     const auto& b = t->get("when")->source().begin;
     pc.origin = {file.string(), static_cast<int>(b.line), static_cast<int>(b.column) + 1};
-    rules::Expression::parse(pc.when, pc.origin);  // syntax errors now, with line and column
+    condition::Expression::parse(pc.when, pc.origin);  // syntax errors now, with line and column
     c.classes.push_back(pc);
   }
   return c;
@@ -111,13 +111,13 @@ std::vector<PlaceResult> classify_places(const KernenConfig& cfg, const Store& s
     names.push_back("afstand_" + fk.kind);
     columns.push_back(std::move(nearest));
   }
-  std::vector<rules::Expression> conditions;
+  std::vector<condition::Expression> conditions;
   std::vector<std::string> all_names = names;
   for (const auto& L : store.manifest().layers)
     if (std::find(all_names.begin(), all_names.end(), L.id) == all_names.end())
       all_names.push_back(L.id);
   for (const auto& pc : cfg.classes) {
-    conditions.push_back(rules::Expression::parse(pc.when, pc.origin));
+    conditions.push_back(condition::Expression::parse(pc.when, pc.origin));
     for (const auto& name : conditions.back().layers())
       if (std::find(names.begin(), names.end(), name) == names.end()) {
         if (!store.find(name))

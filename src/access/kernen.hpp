@@ -9,13 +9,13 @@
 
 #include "model/definition.hpp"
 #include "model/store.hpp"
-#include "rules/expression.hpp"
+#include "condition/expression.hpp"
 
 namespace casco::access {
 
 struct PlaceClass {
   std::string id, title, when, description;
-  rules::TextOrigin origin;  // where `when` starts in the file
+  condition::TextOrigin origin;  // where `when` starts in the file
 };
 
 struct KernenConfig {

@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "rules/expression.hpp"
+#include "condition/expression.hpp"
 
 namespace casco::rules {
+
+using condition::Expression;
+using condition::TextOrigin;
 
 // From mild to strict; a plan's overall verdict is the strictest rule it hits.
 enum class Verdict { Vrij = 0, Voorwaarde = 1, Afstemming = 2, NeeTenzij = 3, Verboden = 4 };

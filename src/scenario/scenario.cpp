@@ -61,7 +61,7 @@ unsigned kind_colour(const std::string& kind, std::size_t k) {
 }
 
 // Evaluates an expression over whole rasters (all on one grid), in parallel blocks.
-Raster evaluate(const rules::Expression& e, const std::map<std::string, const Raster*>& layers,
+Raster evaluate(const condition::Expression& e, const std::map<std::string, const Raster*>& layers,
                 const Grid& g) {
   std::vector<const Raster*> in;
   for (const auto& name : e.layers()) in.push_back(layers.at(name));
@@ -77,9 +77,9 @@ Raster evaluate(const rules::Expression& e, const std::map<std::string, const Ra
 
 // Parses, checks the layer names against the model (errors name file:line:column), and binds the
 // expression to its own layer list, so slot i is e.layers()[i] (what evaluate() passes).
-rules::Expression compile(const std::string& text, const rules::TextOrigin& origin,
+condition::Expression compile(const std::string& text, const condition::TextOrigin& origin,
                           const std::vector<std::string>& model_layers) {
-  rules::Expression e = rules::Expression::parse(text, origin);
+  condition::Expression e = condition::Expression::parse(text, origin);
   e.bind(model_layers, "");
   const std::vector<std::string> own = e.layers();
   e.bind(own, "");
@@ -128,10 +128,10 @@ ScenarioDef load_scenario(const fs::path& file) {
 
   // An expression field: its text, where it starts (for errors), its syntax checked now.
   auto expression = [&](const toml::table& t, const char* key, const std::string& where,
-                        std::string& text, rules::TextOrigin& origin) {
+                        std::string& text, condition::TextOrigin& origin) {
     text = r.text(t, key, true, where);
     origin = rules::origin_of(file.string(), *t.get(key));
-    rules::Expression::parse(text, origin);
+    condition::Expression::parse(text, origin);
   };
 
   // The tables of an array of tables ([[claim]], [[variant.layer]], …); anything else is an error.
@@ -204,7 +204,7 @@ ScenarioDef load_scenario(const fs::path& file) {
       if (!text) r.error_at(node, fmt::format("[prefer] {}: give an expression in quotes", p.kind));
       p.value = *text;
       p.origin = rules::origin_of(file.string(), node);
-      rules::Expression::parse(p.value, p.origin);
+      condition::Expression::parse(p.value, p.origin);
       d.preferences.push_back(p);
     }
   }
@@ -294,13 +294,13 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     for (const auto& v : def.variants)
       if (v.id == id) variants.push_back(&v);
   std::set<std::string> needed{def.regions};
-  auto need = [&](const std::string& text, const rules::TextOrigin& o) {
-    rules::Expression e = compile(text, o, model_layers);
+  auto need = [&](const std::string& text, const condition::TextOrigin& o) {
+    condition::Expression e = compile(text, o, model_layers);
     for (const auto& n : e.layers()) needed.insert(n);
     return e;
   };
   for (const auto& c : compiled) needed.insert(c.layers().begin(), c.layers().end());
-  std::vector<std::pair<std::size_t, rules::Expression>> preference_exprs;  // kind index, value
+  std::vector<std::pair<std::size_t, condition::Expression>> preference_exprs;  // kind index, value
   for (const auto& p : def.preferences) {
     set.kind(p.kind);
     auto k = std::find(def.kinds.begin(), def.kinds.end(), p.kind);
@@ -308,7 +308,7 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     preference_exprs.emplace_back(static_cast<std::size_t>(k - def.kinds.begin()),
                                   need(p.value, p.origin));
   }
-  std::vector<rules::Expression> conversion_exprs;
+  std::vector<condition::Expression> conversion_exprs;
   for (const auto& c : def.conversions) {
     conversion_exprs.push_back(need(c.when, c.origin));
     for (const auto& k : c.to) set.kind(k);
@@ -352,7 +352,7 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
   for (const Variant* v : variants) {
     res.variants.push_back(v->title);
     for (const auto& c : v->layers) {
-      rules::Expression e = compile(c.value, c.origin, model_layers);
+      condition::Expression e = compile(c.value, c.origin, model_layers);
       changed.push_back(std::make_unique<Raster>(evaluate(e, layers, g)));
       layers[c.layer] = changed.back().get();
     }
@@ -380,7 +380,7 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
   std::vector<Blocked> restrictions;
   for (const Variant* v : variants)
     for (const auto& c : v->unsuitable) {
-      rules::Expression e = compile(c.when, c.origin, model_layers);
+      condition::Expression e = compile(c.when, c.origin, model_layers);
       restrictions.push_back({&c, evaluate(e, layers, g)});
     }
   progress.advance();

@@ -9,7 +9,7 @@
 
 #include "core/grid.hpp"
 #include "model/store.hpp"
-#include "rules/expression.hpp"
+#include "condition/expression.hpp"
 #include "scenario/allocate.hpp"
 
 namespace casco::scenario {
@@ -27,7 +27,7 @@ struct ClaimDef {
 // layers) may only change into the kinds `to` (empty: into nothing).
 struct Conversion {
   std::string title, when;
-  rules::TextOrigin origin;
+  condition::TextOrigin origin;
   std::vector<std::string> to;
 };
 
@@ -35,12 +35,12 @@ struct Conversion {
 // over the model's layers), or kinds become unsuitable where a condition holds.
 struct LayerChange {
   std::string layer, value;
-  rules::TextOrigin origin;
+  condition::TextOrigin origin;
 };
 struct Restriction {
   std::vector<std::string> kinds;
   std::string when;
-  rules::TextOrigin origin;
+  condition::TextOrigin origin;
 };
 struct Variant {
   std::string id, title;
@@ -52,7 +52,7 @@ struct Variant {
 // that cells the rules judge alike are told apart: near a station, next to existing nature, ….
 struct Preference {
   std::string kind, value;
-  rules::TextOrigin origin;
+  condition::TextOrigin origin;
 };
 
 struct ScenarioDef {

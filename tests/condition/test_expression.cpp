@@ -3,10 +3,10 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "rules/expression.hpp"
+#include "condition/expression.hpp"
 
 using namespace casco;
-using namespace casco::rules;
+using namespace casco::condition;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "rules/expression.hpp"
+#include "condition/expression.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 
-namespace casco::rules {
+namespace casco::condition {
 
 namespace {
 constexpr std::size_t kBlock = 1024;  // cells evaluated per step: fits L1 with a few temporaries
@@ -484,4 +484,4 @@ void Expression::evaluate(const float* const* layers, std::size_t n, float* out)
     eval(*root_, layers, off, std::min(kBlock, n - off), out + off);
 }
 
-}  // namespace casco::rules
+}  // namespace casco::condition

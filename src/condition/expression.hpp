@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace casco::rules {
+namespace casco::condition {
 
 struct Node;
 
@@ -55,4 +55,4 @@ class Expression {
   std::unique_ptr<Node> root_;
 };
 
-}  // namespace casco::rules
+}  // namespace casco::condition
