@@ -129,6 +129,41 @@ int run_access(const AccessOptions& o) {
   return 0;
 }
 
+template <typename Options>
+int run_kernen(const Options& k) {
+  Store s = Store::open(k.store);
+  access::KernenConfig cfg = access::load_kernen_config(k.kernen);
+  access::KernenResult r = access::classify_places(cfg, s);
+  std::cout << access::format_kernen(cfg, r, k.format);
+  if (!k.out.empty() || !k.areas.empty()) {
+    access::write_places(
+        r, s, k.out.empty() ? k.areas.parent_path() / "kernen_punten.geojson" : k.out, k.areas);
+    if (!k.out.empty()) info("wrote {} places to {}", r.places.size(), k.out.string());
+    if (!k.areas.empty()) info("wrote {} kern areas to {}", r.zones.size(), k.areas.string());
+  }
+  if (!k.no_store) {
+    LayerRecord rec;
+    rec.id = "kernen";
+    rec.title = "Kernen (gebied van elke kern)";
+    rec.group = "sociaal-economisch";
+    rec.unit = "zone";
+    rec.derivation = "kernen";
+    rec.estimate = s.layer(cfg.population).estimate.empty()
+                       ? ""
+                       : "Kerngebieden volgen de bebouwing (" + cfg.areas.cells +
+                             "), die hier een schatting is.";
+    rec.description = fmt::format(
+        "Aaneengesloten cellen waar {} geldt, rond het punt van elke "
+        "plaats, gedeeld met buurkernen ({}).",
+        cfg.areas.cells, k.kernen.filename().string());
+    rec.source = k.kernen.string();
+    add_layers(k.store, {{rec, &r.areas}}, {{"kernen", r.zones}});
+    info("added the zones layer 'kernen' ({} kernen) to {}: casco stats {} LAYER --by kernen",
+         r.zones.size(), k.store.string(), k.store.string());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void add_access_commands(CLI::App& app, Commands& commands) {
@@ -150,28 +185,25 @@ void add_access_commands(CLI::App& app, Commands& commands) {
   commands.push_back({acc, [o] { return run_access(*o); }});
 
   struct KernenOptions {
-    fs::path store, kernen, out;
+    fs::path store, kernen, out, areas;
     std::string format = "text";
+    bool no_store = false;
   };
   auto k = std::make_shared<KernenOptions>();
   auto* kern = app.add_subcommand(
-      "kernen", "Classify places into the settlement hierarchy (stad, kerndorp, dorp, ...)");
+      "kernen",
+      "Kernen as areas with their inhabitants and facilities, classified into the settlement "
+      "hierarchy (stad, kerndorp, dorp, ...)");
   kern->add_option("STORE", k->store, "Model store (.gpkg)")->required();
   kern->add_option("KERNEN", k->kernen, "Hierarchy definition (kernen.toml)")->required();
   kern->add_option("-o,--out", k->out, "Also write the classified places (.geojson or .gpkg)");
+  kern->add_option("--areas", k->areas,
+                   "Also write the kern areas as polygons (.geojson or .gpkg)");
+  kern->add_flag("--no-store", k->no_store,
+                 "Do not add the kern areas to the store as the zones layer 'kernen'");
   kern->add_option("--format", k->format, "text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
-  commands.push_back({kern, [k] {
-                        Store s = Store::open(k->store);
-                        access::KernenConfig cfg = access::load_kernen_config(k->kernen);
-                        auto places = access::classify_places(cfg, s);
-                        std::cout << access::format_kernen(cfg, places, k->format);
-                        if (!k->out.empty()) {
-                          access::write_places(places, s, k->out);
-                          info("wrote {} places to {}", places.size(), k->out.string());
-                        }
-                        return 0;
-                      }});
+  commands.push_back({kern, [k] { return run_kernen(*k); }});
 }
 
 }  // namespace casco::cli

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/toml_reader.hpp"
+#include "model/dasymetric.hpp"
 #include "model/rasterize.hpp"
 #include "model/vector_source.hpp"
 
@@ -159,7 +160,8 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
       f.kind = r.text(*t, "kind", true, "a [[facility]]");
       std::string where = fmt::format("facility '{}'", f.kind);
       r.check_keys(*t, where,
-                   {"kind", "title", "source", "id_field", "name_field", "capacity_field"});
+                   {"kind", "title", "source", "id_field", "name_field", "capacity_field",
+                    "place_field", "place_separator", "group_field"});
       f.title = r.text(*t, "title", false, where, f.kind);
       const toml::node* src = t->get("source");
       if (!src) r.error_at(*t, where + " needs a 'source'");
@@ -167,6 +169,12 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
       f.id_field = r.text(*t, "id_field", false, where);
       f.name_field = r.text(*t, "name_field", false, where);
       f.capacity_field = r.text(*t, "capacity_field", false, where);
+      f.place_field = r.text(*t, "place_field", false, where);
+      f.place_separator = r.text(*t, "place_separator", false, where);
+      f.group_field = r.text(*t, "group_field", false, where);
+      if (!f.place_separator.empty() && f.place_field.empty())
+        r.error_at(*t->get("place_separator"),
+                   where + ": place_separator cuts the place_field; give place_field too");
       for (const auto& other : c.facilities)
         if (other.kind == f.kind)
           r.error_at(*t, fmt::format("facility kind '{}' is defined twice", f.kind));
@@ -234,11 +242,16 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
 std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& store) {
   const Grid& g = store.grid();
   OGRSpatialReference srs = make_srs(g.crs_wkt.empty() ? g.crs : g.crs_wkt, "store CRS");
+  // Facilities beyond the study area count up to the model's surroundings (a station just over
+  // the border serves the people on this side of it).
+  const double reach = store.manifest().surroundings_m;
+  std::unique_ptr<OGRGeometry> study;
+  if (reach > 0) study = store.study_area();
   std::vector<Facility> out;
   for (const auto& fk : cfg.facilities) {
     VectorData v = read_vector(fk.source, srs);
-    std::size_t outside = 0;
-    std::string first_outside;
+    std::size_t beyond = 0, in_surroundings = 0;
+    std::string first_beyond;
     for (const auto& f : v.features) {
       OGRPoint c;
       if (f->GetGeometryRef()->Centroid(&c) != OGRERR_NONE) continue;
@@ -255,19 +268,35 @@ std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& stor
       fa.id = field(fk.id_field);
       if (fa.id.empty()) fa.id = fmt::format("{}-{}", fk.kind, f->GetFID());
       fa.name = field(fk.name_field);
+      fa.place = field(fk.place_field);
+      if (!fk.place_separator.empty())
+        if (auto cut = fa.place.find(fk.place_separator); cut != std::string::npos)
+          fa.place.resize(cut);
+      fa.group = field(fk.group_field);
       std::string cap = field(fk.capacity_field);
       fa.capacity = cap.empty() ? 0 : std::atof(cap.c_str());
       fa.x = c.getX();
       fa.y = c.getY();
-      if (fa.x < g.x0 || fa.x >= g.x1() || fa.y > g.y0 || fa.y <= g.y1()) {
-        if (outside++ == 0) first_outside = fa.id;
-        continue;
+      const bool in_grid = fa.x >= g.x0 && fa.x < g.x1() && fa.y <= g.y0 && fa.y > g.y1();
+      if (!in_grid) {
+        if (!study || c.Distance(study.get()) > reach) {
+          if (beyond++ == 0) first_beyond = fa.id;
+          continue;
+        }
+        fa.surroundings = true;
+        ++in_surroundings;
+      } else if (study && !study->Contains(&c)) {
+        fa.surroundings = true;
+        ++in_surroundings;
       }
       out.push_back(fa);
     }
-    if (outside)
-      warn("facility '{}': {} location(s) lie outside the study area and are left out (first: {})",
-           fk.kind, outside, first_outside);
+    if (beyond)
+      warn(
+          "facility '{}': {} location(s) lie further than {:.0f} m beyond the study area and are "
+          "left out (first: {})",
+          fk.kind, beyond, reach, first_beyond);
+    (void)in_surroundings;
   }
   return out;
 }
@@ -280,6 +309,7 @@ std::vector<std::string> transit_routes(const AccessConfig& cfg, const Store& st
 
 std::vector<std::vector<Origin>> load_origins(const AccessConfig& cfg, const Store& store) {
   const Grid& g = store.grid();
+  const std::vector<uint8_t> study = store.study_mask();
   OGRSpatialReference srs = make_srs(g.crs_wkt.empty() ? g.crs : g.crs_wkt, "store CRS");
   std::vector<std::vector<Origin>> out;
   for (const auto& set : cfg.origins) {
@@ -317,7 +347,9 @@ std::vector<std::vector<Origin>> load_origins(const AccessConfig& cfg, const Sto
       }
       o.x = p.getX();
       o.y = p.getY();
-      if (o.x < g.x0 || o.x >= g.x1() || o.y > g.y0 || o.y <= g.y1()) {
+      if (o.x < g.x0 || o.x >= g.x1() || o.y > g.y0 || o.y <= g.y1() ||
+          !study[static_cast<std::size_t>(std::floor(g.py(o.y))) * g.cols +
+                 static_cast<std::size_t>(std::floor(g.px(o.x)))]) {
         if (outside++ == 0) first_outside = o.id;
         continue;
       }
@@ -354,6 +386,30 @@ struct OriginIndex {
     }
   }
 };
+
+// Metres from every cell centre to the nearest facility (its cell centre), facilities in the
+// surroundings beyond the grid included.
+Raster straight_line_metres(const Grid& g, const std::vector<const Facility*>& facilities,
+                            double surroundings_m) {
+  if (facilities.empty()) return Raster(g, kNoData);
+  double xmin = 1e300, ymin = 1e300, xmax = -1e300, ymax = -1e300;
+  for (const Facility* f : facilities) {
+    xmin = std::min(xmin, f->x), xmax = std::max(xmax, f->x);
+    ymin = std::min(ymin, f->y), ymax = std::max(ymax, f->y);
+  }
+  auto shapes_on = [&](const Grid& on) {
+    std::vector<Shape> shapes;
+    for (const Facility* f : facilities) {
+      Shape s;
+      s.type = Shape::Type::Point;
+      s.parts.push_back({{on.px(f->x), on.py(f->y)}});
+      s.anchor = s.parts.back().front();
+      shapes.push_back(std::move(s));
+    }
+    return shapes;
+  };
+  return distance_beyond(g, xmin, ymin, xmax, ymax, surroundings_m, shapes_on);
+}
 
 OriginTimes empty_times(const std::string& set, const std::string& kind, const std::string& mode,
                         std::size_t n, bool metres) {
@@ -394,13 +450,7 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
         "vervoerwijze, "
         "bij een vaste snelheid (geen wegennet in het model)";
     for (const auto& fk : cfg.facilities) {
-      std::vector<uint8_t> mask(g.size(), 0);
-      for (const Facility* f : by_kind[fk.kind]) {
-        int c = static_cast<int>(std::floor(g.px(f->x))),
-            r = static_cast<int>(std::floor(g.py(f->y)));
-        mask[static_cast<std::size_t>(r) * g.cols + c] = 1;
-      }
-      Raster metres = distance(g, mask);
+      Raster metres = straight_line_metres(g, by_kind[fk.kind], store.manifest().surroundings_m);
       // Origins: the exact straight line from the origin to the nearest facility.
       std::vector<std::vector<float>> origin_m(origins.size());
       for (std::size_t set = 0; set < origins.size(); ++set) {
@@ -608,11 +658,21 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
   return res;
 }
 
+// The population layer with the cells outside the study area set to 0: tables and norms count
+// the study area's people only.
+Raster study_population(const AccessConfig& cfg, const Store& store) {
+  Raster pop = store.read(cfg.population);
+  const std::vector<uint8_t> study = store.study_mask();
+  for (std::size_t i = 0; i < pop.values.size(); ++i)
+    if (!study[i]) pop.values[i] = 0;
+  return pop;
+}
+
 std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& store,
                                       const AccessResult& r,
                                       const std::vector<std::vector<Origin>>& origins) {
   const Grid& g = store.grid();
-  Raster pop = store.read(cfg.population);
+  Raster pop = study_population(cfg, store);
   std::vector<NormTable> out;
   std::map<std::string, Raster> zone_rasters;
   for (const auto& z : cfg.zones) zone_rasters[z] = store.read(z);
@@ -686,7 +746,7 @@ std::string pct(double a, double b) {
 
 std::string format_access(const AccessConfig& cfg, const Store& store, const AccessResult& r,
                           const std::vector<NormTable>& norms, const std::string& format) {
-  Raster pop = store.read(cfg.population);
+  Raster pop = study_population(cfg, store);
   struct Summary {
     std::string kind, mode;
     double people = 0, weighted = 0, within15 = 0, within30 = 0, metres = 0, people_metres = 0;

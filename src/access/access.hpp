@@ -25,6 +25,12 @@ struct FacilityKind {
   std::string kind, title;
   SourceDef source;
   std::string id_field, name_field, capacity_field;
+  // The place a facility says it belongs to (a school's PLAATSNAAM, a stop name "Town, Stop"):
+  // `place_field`, cut at the first `place_separator` when one is given. Kernen count a facility
+  // in the kern of that name even when its point lies outside the kern.
+  std::string place_field, place_separator;
+  // Facilities with the same value here are one (a stop's platforms on both sides of the road).
+  std::string group_field;
 };
 
 struct Norm {
@@ -76,10 +82,14 @@ AccessConfig load_access_config(const std::filesystem::path& file);
 
 struct Facility {
   std::string kind, id, name;
+  std::string place;  // the place it names itself after ("" when the config has no place_field)
+  std::string group;  // facilities of one group count once
   double x = 0, y = 0, capacity = 0;
+  bool surroundings = false;  // outside the study area, within the model's surroundings
 };
-// All facilities of the config, in the store's CRS. Facilities outside the grid are reported
-// (warning with their id) and left out.
+// All facilities of the config, in the store's CRS: those in the study area and those within the
+// model's surroundings (manifest surroundings_m) beyond it. Facilities further out are reported
+// (warning with a count and the first id) and left out.
 std::vector<Facility> load_facilities(const AccessConfig& cfg, const Store& store);
 
 struct Origin {
@@ -108,6 +118,9 @@ struct AccessResult {
   bool estimate = true;                   // straight-line estimate (no network)
   std::string method;                     // how the times were made, for every output
 };
+
+// The population layer of the config with cells outside the study area set to 0.
+Raster study_population(const AccessConfig& cfg, const Store& store);
 
 // One multi-source search per kind and mode over the given facilities (leave some out for a
 // what-if); `without_routes` cuts public-transport lines (GTFS route_id). The same searches also

@@ -16,6 +16,7 @@
 #include "core/files.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
+#include "model/derive.hpp"
 #include "model/raster_source.hpp"
 #include "model/rasterize.hpp"
 #include "model/store.hpp"
@@ -23,6 +24,9 @@
 
 namespace casco {
 namespace {
+
+using detail::Computed;
+using detail::union_polygons;
 
 using Clock = std::chrono::steady_clock;
 
@@ -73,26 +77,6 @@ struct StudyArea {
   OGRPreparedGeometryUniquePtr prepared;
 };
 
-std::unique_ptr<OGRGeometry> union_polygons(const std::vector<const OGRGeometry*>& geoms) {
-  OGRMultiPolygon mp;
-  for (const OGRGeometry* g : geoms) {
-    auto t = wkbFlatten(g->getGeometryType());
-    if (t == wkbPolygon) {
-      mp.addGeometry(g);
-    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
-      for (const auto* sub : *g->toGeometryCollection())
-        if (wkbFlatten(sub->getGeometryType()) == wkbPolygon)
-          mp.addGeometry(sub);
-        else if (wkbFlatten(sub->getGeometryType()) == wkbMultiPolygon)
-          for (const auto* p : *sub->toMultiPolygon()) mp.addGeometry(p);
-    }
-  }
-  if (mp.IsEmpty()) return nullptr;
-  std::unique_ptr<OGRGeometry> u(mp.UnionCascaded());
-  if (!u) fail("GEOS could not dissolve the polygons: {}", CPLGetLastErrorMsg());
-  return u;
-}
-
 // Writes the features, cut to the study area, as a vector table of the store.
 void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& v,
                    const StudyArea& study, const OGRSpatialReference& srs) {
@@ -130,163 +114,6 @@ void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& 
       fail("cannot write table '{}': {}", table, CPLGetLastErrorMsg());
   }
   ds.CommitTransaction();
-}
-
-int field_index(const VectorData& v, const std::string& field, const std::string& layer_id) {
-  if (v.features.empty()) return -1;
-  const OGRFeatureDefn* defn = v.features.front()->GetDefnRef();
-  int i = defn->GetFieldIndex(field.c_str());
-  if (i < 0) {
-    std::string names;
-    for (int k = 0; k < defn->GetFieldCount(); ++k)
-      names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
-    fail("layer '{}': {} has no field '{}' (fields: {})", layer_id, v.source_name, field, names);
-  }
-  return i;
-}
-
-struct Computed {
-  Raster raster;
-  std::vector<ZoneRecord> zones;
-  // Dissolved zone geometries (for a zones layer with `dissolve`), written as the layer's table.
-  std::vector<std::pair<ZoneRecord, std::unique_ptr<OGRGeometry>>> dissolved;
-};
-
-Computed derive(const LayerDef& L, const VectorData& v, const Grid& grid) {
-  Computed out;
-  std::vector<Shape> shapes;
-  shapes.reserve(v.features.size());
-  std::size_t in_grid = 0;
-  for (const auto& f : v.features) {
-    shapes.push_back(to_pixel_shape(*f->GetGeometryRef(), grid));
-    OGREnvelope e;
-    f->GetGeometryRef()->getEnvelope(&e);
-    if (e.MaxX >= grid.x0 && e.MinX <= grid.x1() && e.MaxY >= grid.y1() && e.MinY <= grid.y0)
-      ++in_grid;
-  }
-  if (in_grid == 0)
-    warn("layer '{}': {} has no features in the study area; the layer is empty", L.id,
-         v.source_name);
-
-  switch (L.derivation) {
-    case Derivation::Presence:
-      out.raster = presence(grid, shapes);
-      break;
-    case Derivation::Coverage: {
-      std::vector<const OGRGeometry*> geoms;
-      for (const auto& f : v.features)
-        if (f->GetGeometryRef()->getDimension() == 2) geoms.push_back(f->GetGeometryRef());
-      if (geoms.empty() && !v.features.empty())
-        fail(
-            "layer '{}': coverage needs polygons, but {} holds points or lines; use presence or "
-            "distance",
-            L.id, v.source_name);
-      std::vector<Shape> dissolved;
-      if (auto u = union_polygons(geoms)) dissolved.push_back(to_pixel_shape(*u, grid));
-      out.raster = coverage(grid, dissolved);
-      break;
-    }
-    case Derivation::Distance: {
-      auto labels = label_cells(grid, shapes);
-      std::vector<uint8_t> mask(labels.size());
-      for (std::size_t i = 0; i < labels.size(); ++i) mask[i] = labels[i] >= 0;
-      out.raster = distance(grid, mask);
-      break;
-    }
-    case Derivation::Attribute: {
-      int fi = field_index(v, L.field, L.id);
-      std::vector<double> value(v.features.size(), 0.0);
-      std::size_t nulls = 0;
-      for (std::size_t i = 0; i < v.features.size(); ++i) {
-        const OGRFeature& f = *v.features[i];
-        if (!f.IsFieldSetAndNotNull(fi)) {
-          ++nulls;
-          continue;
-        }
-        value[i] = f.GetFieldAsDouble(fi);
-      }
-      if (nulls)
-        warn("layer '{}': {} feature(s) have no value in '{}'; counted as 0", L.id, nulls, L.field);
-      out.raster = Raster(grid, 0.0f);
-      auto& cells = out.raster.values;
-      // Points add their value to the cell they fall in (several points may share a cell).
-      std::vector<Shape> areal = shapes;
-      for (std::size_t i = 0; i < shapes.size(); ++i) {
-        if (shapes[i].type != Shape::Type::Point) continue;
-        for (const auto& p : shapes[i].parts) {
-          int c = static_cast<int>(std::floor(p[0].x)), r = static_cast<int>(std::floor(p[0].y));
-          if (c >= 0 && r >= 0 && c < grid.cols && r < grid.rows)
-            cells[static_cast<std::size_t>(r) * grid.cols + c] += static_cast<float>(value[i]);
-        }
-        areal[i] = Shape{};
-      }
-      auto labels = label_cells(grid, areal);
-      std::vector<double> count(shapes.size(), 0.0);
-      for (int32_t l : labels)
-        if (l >= 0) count[static_cast<std::size_t>(l)] += 1;
-      for (std::size_t i = 0; i < labels.size(); ++i) {
-        int32_t l = labels[i];
-        if (l < 0) continue;
-        auto li = static_cast<std::size_t>(l);
-        double v = value[li];
-        if (L.mode == LayerDef::AttributeMode::Spread)
-          v /= count[li];
-        else if (L.mode == LayerDef::AttributeMode::PerHa)
-          v /= count[li] * grid.cell_area_ha();
-        cells[i] += static_cast<float>(v);
-      }
-      break;
-    }
-    case Derivation::Zones: {
-      int code_i = field_index(v, L.zone_code, L.id);
-      int name_i = field_index(v, L.zone_name, L.id);
-      std::vector<float> zone_of(v.features.size(), 0.0f);
-      if (L.dissolve_groups.empty()) {
-        for (std::size_t i = 0; i < v.features.size(); ++i) {
-          zone_of[i] = static_cast<float>(i + 1);
-          out.zones.push_back({static_cast<int>(i + 1), v.features[i]->GetFieldAsString(code_i),
-                               v.features[i]->GetFieldAsString(name_i)});
-        }
-      } else {
-        int di = field_index(v, L.dissolve_field, L.id);
-        std::map<std::string, int> group_of;
-        for (std::size_t g = 0; g < L.dissolve_groups.size(); ++g)
-          for (const auto& m : L.dissolve_groups[g].members) group_of[m] = static_cast<int>(g);
-        std::vector<std::vector<const OGRGeometry*>> members(L.dissolve_groups.size());
-        std::set<std::string> found;
-        for (std::size_t i = 0; i < v.features.size(); ++i) {
-          std::string key = v.features[i]->GetFieldAsString(di);
-          auto it = group_of.find(key);
-          if (it == group_of.end()) {
-            warn("layer '{}': {} ('{}' = '{}') is in no dissolve group; it gets no zone", L.id,
-                 feature_label(*v.features[i]), L.dissolve_field, key);
-            continue;
-          }
-          found.insert(key);
-          zone_of[i] = static_cast<float>(it->second + 1);
-          members[static_cast<std::size_t>(it->second)].push_back(v.features[i]->GetGeometryRef());
-        }
-        for (const auto& [m, g] : group_of)
-          if (!found.count(m))
-            warn("layer '{}': dissolve group '{}' names '{}', which no feature of {} has", L.id,
-                 L.dissolve_groups[static_cast<std::size_t>(g)].name, m, v.source_name);
-        for (std::size_t g = 0; g < L.dissolve_groups.size(); ++g) {
-          ZoneRecord z{static_cast<int>(g + 1), L.dissolve_groups[g].name,
-                       L.dissolve_groups[g].name};
-          out.zones.push_back(z);
-          out.dissolved.emplace_back(z, union_polygons(members[g]));
-        }
-      }
-      auto labels = label_cells(grid, shapes);
-      out.raster = Raster(grid, 0.0f);
-      for (std::size_t i = 0; i < labels.size(); ++i)
-        if (labels[i] >= 0) out.raster.values[i] = zone_of[static_cast<std::size_t>(labels[i])];
-      break;
-    }
-    case Derivation::Resample:
-      break;  // handled by the caller (raster source)
-  }
-  return out;
 }
 
 void write_dissolved(GDALDataset& ds, const std::string& table, const Computed& c,
@@ -340,37 +167,39 @@ Grid make_grid(double xmin, double ymin, double xmax, double ymax, double cell, 
   return g;
 }
 
-BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
-  auto t_start = Clock::now();
-  BuildReport report;
-  report.store = opt.store;
-  const std::string model_file = def.file.string();
+namespace {
 
-  OGRSpatialReference srs = make_srs(def.crs, model_file + ": [model] crs");
-  char* wkt = nullptr;
-  srs.exportToWkt(&wkt);
-  std::string crs_wkt = wkt ? wkt : "";
-  CPLFree(wkt);
-  double cell = opt.cell_size.value_or(def.cell_size);
+// The model's own layer: the share of each cell inside the study area. Tables, norms and figures
+// count only these cells; maps draw the rest faded.
+LayerDef study_area_layer(const ModelDef& def) {
+  LayerDef L;
+  L.id = kStudyAreaLayer;
+  L.title = "Studiegebied (aandeel van de cel)";
+  L.group = "bestuur";
+  L.unit = "aandeel 0-1";
+  L.derivation = Derivation::Coverage;
+  L.source = def.study_area;
+  L.file = def.file.string();
+  L.canonical = "studiegebied\n" + source_key(def.study_area);
+  return L;
+}
 
-  // Study area → grid.
-  VectorData study_src = read_vector(def.study_area, srs);
+StudyArea read_study_area(const ModelDef& def, const OGRSpatialReference& srs,
+                          VectorData& study_src) {
+  study_src = read_vector(def.study_area, srs);
   std::vector<const OGRGeometry*> study_geoms;
   for (const auto& f : study_src.features) study_geoms.push_back(f->GetGeometryRef());
   StudyArea study;
   study.geometry = union_polygons(study_geoms);
   if (!study.geometry || study.geometry->IsEmpty())
     fail("{}: the study area ({}{}) holds no polygon: check its path and 'where' filter",
-         model_file, study_src.source_name,
+         def.file.string(), study_src.source_name,
          def.study_area.where.empty() ? "" : ", where " + def.study_area.where);
   study.prepared.reset(OGRCreatePreparedGeometry(study.geometry.get()));
-  OGREnvelope env;
-  study.geometry->getEnvelope(&env);
-  Grid grid = make_grid(env.MinX, env.MinY, env.MaxX, env.MaxY, cell, def.margin);
-  grid.crs = def.crs;
-  grid.crs_wkt = crs_wkt;
-  report.grid = grid;
+  return study;
+}
 
+void check_memory(const Grid& grid, double cell) {
   // Peak memory: a float layer, an int32 label grid and the double distance transform at once.
   const double need = static_cast<double>(grid.size()) * 20.0;
   const double avail = static_cast<double>(available_memory_bytes());
@@ -380,6 +209,126 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
         "{:.1f} GB is "
         "available: use a larger cell_size (now {} m) or a smaller study area",
         grid.cols, grid.rows, grid.size() / 1e6, need / 1e9, avail / 1e9, cell);
+}
+
+// Per layer: its record for the manifest and whether it must be derived again.
+struct Plan {
+  const LayerDef* def = nullptr;
+  LayerRecord rec;
+  LayerOutcome outcome;
+  const LayerRecord* prev = nullptr;
+};
+
+// Plans in build order (inputs first). A layer's definition checksum covers its own text, the
+// grid, the study area, the surroundings where they matter and the checksums of its inputs, so a
+// change upstream rebuilds everything downstream.
+std::vector<Plan> plan_layers(const ModelDef& full, const std::string& grid_sig,
+                              const std::string& study_sha, const std::optional<Store>& old,
+                              const BuildOptions& opt, const std::string& built_at) {
+  std::vector<Plan> plans;
+  std::map<std::string, std::size_t> index;
+  for (const LayerDef* L : full.build_order()) {
+    Plan p;
+    p.def = L;
+    LayerRecord& rec = p.rec;
+    rec.id = L->id;
+    rec.title = L->title;
+    rec.group = L->group;
+    rec.unit = L->unit;
+    rec.derivation = to_string(L->derivation);
+    rec.description = L->description;
+    rec.attribution = L->attribution;
+    rec.estimate = L->estimate;
+    std::string key = L->canonical + "\n" + grid_sig + "\n" + study_sha;
+    if (L->derivation == Derivation::Distance || L->derivation == Derivation::PointAreas)
+      key += fmt::format("\nsurroundings {:.17g}", full.surroundings_m);
+    for (const auto& in : L->inputs()) {
+      const LayerRecord& r = plans[index.at(in)].rec;
+      key += "\n" + in + " " + r.definition_sha256 + " " + r.source_sha256;
+    }
+    if (L->has_source()) {
+      rec.source = std::filesystem::relative(L->source.path, full.file.parent_path()).string();
+      if (!std::filesystem::exists(L->source.path))
+        fail("{}:{}: layer '{}': source file '{}' does not exist", L->file, L->line, L->id,
+             L->source.path.string());
+      rec.source_sha256 = sha256_file(L->source.path);
+    }
+    if (!L->fill_source.empty()) {
+      if (!std::filesystem::exists(L->fill_source.path))
+        fail("{}:{}: layer '{}': fill_from source '{}' does not exist", L->file, L->line, L->id,
+             L->fill_source.path.string());
+      key += "\nfill " + sha256_file(L->fill_source.path);
+    }
+    rec.definition_sha256 = sha256_hex(key);
+    rec.built_at = built_at;
+    p.prev = old ? old->find(L->id) : nullptr;
+    LayerOutcome& outcome = p.outcome;
+    outcome = {L->id, true, "", 0};
+    if (opt.force)
+      outcome.reason = "forced";
+    else if (!old)
+      outcome.reason = "new store";
+    else if (!p.prev)
+      outcome.reason = "new layer";
+    else if (p.prev->definition_sha256 != rec.definition_sha256)
+      outcome.reason = L->inputs().empty() ? "definition changed" : "definition or input changed";
+    else if (p.prev->source_sha256 != rec.source_sha256)
+      outcome.reason = "source changed";
+    else
+      outcome.rebuilt = false;
+    index[L->id] = plans.size();
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+// The vector table a layer's source goes to: named after the source, shared by layers of the
+// same source, unique in the store.
+std::string table_for(const LayerDef& L, std::map<std::string, std::string>& table_of_source,
+                      const std::set<std::string>& tables_written) {
+  if (L.derivation == Derivation::Zones && !L.dissolve_groups.empty()) return "v_" + L.id;
+  if (L.derivation == Derivation::Resample || !L.has_source()) return "";
+  auto key = source_key(L.source);
+  if (auto it = table_of_source.find(key); it != table_of_source.end()) return it->second;
+  std::string stem = L.source.layer.empty() ? L.source.path.stem().string() : L.source.layer;
+  std::string table = "v_" + sanitize_table(stem);
+  if (!L.source.where.empty() || !L.source.osm_tag.empty()) table = "v_" + L.id;
+  std::string base = table;
+  std::set<std::string> used = tables_written;
+  for (const auto& [k, t] : table_of_source) used.insert(t);
+  for (int n = 2; used.count(table); ++n) table = fmt::format("{}_{}", base, n);
+  table_of_source[key] = table;
+  return table;
+}
+
+}  // namespace
+
+BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
+  auto t_start = Clock::now();
+  BuildReport report;
+  report.store = opt.store;
+  const std::string model_file = def.file.string();
+  if (def.find(kStudyAreaLayer))
+    fail("{}:{}: '{}' is the model's own layer (the study area); give your layer another id",
+         model_file, def.find(kStudyAreaLayer)->line, kStudyAreaLayer);
+
+  OGRSpatialReference srs = make_srs(def.crs, model_file + ": [model] crs");
+  char* wkt = nullptr;
+  srs.exportToWkt(&wkt);
+  std::string crs_wkt = wkt ? wkt : "";
+  CPLFree(wkt);
+  double cell = opt.cell_size.value_or(def.cell_size);
+
+  // Study area → grid.
+  VectorData study_src;
+  StudyArea study = read_study_area(def, srs, study_src);
+  OGREnvelope env;
+  study.geometry->getEnvelope(&env);
+  Grid grid = make_grid(env.MinX, env.MinY, env.MaxX, env.MaxY, cell, def.margin);
+  grid.crs = def.crs;
+  grid.crs_wkt = crs_wkt;
+  report.grid = grid;
+  check_memory(grid, cell);
 
   std::string study_sha = sha256_hex(sha256_file(def.study_area.path) + source_key(def.study_area));
   std::string grid_sig = fmt::format("{:.17g} {:.17g} {:.17g} {} {} {}", grid.x0, grid.y0,
@@ -400,60 +349,27 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   GDALDatasetUniquePtr old_vectors;
   if (old) old_vectors = old->open_vectors();
 
-  // First decide, per layer, whether it must be derived again.
-  struct Plan {
-    LayerRecord rec;
-    LayerOutcome outcome;
-    const LayerRecord* prev = nullptr;
-  };
-  std::vector<Plan> plans;
+  // The model's study-area layer first, then the definition's layers.
+  ModelDef full = def;
+  full.layers.insert(full.layers.begin(), study_area_layer(def));
   const std::string built_at = utc_now_iso();
-  for (const LayerDef& L : def.layers) {
-    Plan p;
-    LayerRecord& rec = p.rec;
-    rec.id = L.id;
-    rec.title = L.title;
-    rec.group = L.group;
-    rec.unit = L.unit;
-    rec.derivation = to_string(L.derivation);
-    rec.description = L.description;
-    rec.attribution = L.attribution;
-    rec.source = std::filesystem::relative(L.source.path, def.file.parent_path()).string();
-    if (!std::filesystem::exists(L.source.path))
-      fail("{}:{}: layer '{}': source file '{}' does not exist", model_file, L.line, L.id,
-           L.source.path.string());
-    rec.source_sha256 = sha256_file(L.source.path);
-    rec.definition_sha256 = sha256_hex(L.canonical + "\n" + grid_sig + "\n" + study_sha);
-    rec.built_at = built_at;
-    p.prev = old ? old->find(L.id) : nullptr;
-    LayerOutcome& outcome = p.outcome;
-    outcome = {L.id, true, "", 0};
-    if (opt.force)
-      outcome.reason = "forced";
-    else if (!old)
-      outcome.reason = "new store";
-    else if (!p.prev)
-      outcome.reason = "new layer";
-    else if (p.prev->definition_sha256 != rec.definition_sha256)
-      outcome.reason = "definition changed";
-    else if (p.prev->source_sha256 != rec.source_sha256)
-      outcome.reason = "source changed";
-    else
-      outcome.rebuilt = false;
-    plans.push_back(std::move(p));
-  }
+  std::vector<Plan> plans = plan_layers(full, grid_sig, study_sha, old, opt, built_at);
+  std::map<std::string, std::size_t> position;  // layer id → place in the manifest
+  for (std::size_t k = 0; k < full.layers.size(); ++k) position[full.layers[k].id] = k;
 
   // Nothing changed and the same layers in the same order: the store is up to date as it is.
   if (old && old->manifest().layers.size() == plans.size() &&
       old->manifest().model_name == def.name && old->manifest().borders == def.borders &&
+      old->manifest().surroundings_m == def.surroundings_m &&
       std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
-        return !p.outcome.rebuilt &&
-               &old->manifest().layers[static_cast<std::size_t>(&p - plans.data())] == p.prev;
+        return !p.outcome.rebuilt && &old->manifest().layers[position.at(p.def->id)] == p.prev;
       })) {
+    std::vector<LayerOutcome> outcomes(plans.size());
     for (auto& p : plans) {
       p.outcome.reason = "unchanged";
-      report.layers.push_back(p.outcome);
+      outcomes[position.at(p.def->id)] = p.outcome;
     }
+    report.layers = std::move(outcomes);
     report.seconds = seconds_since(t_start);
     return report;
   }
@@ -466,7 +382,10 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   manifest.definition_file = model_file;
   manifest.study_area_sha256 = study_sha;
   manifest.borders = def.borders;
+  manifest.surroundings_m = def.surroundings_m;
   manifest.grid = grid;
+  manifest.layers.resize(plans.size());
+  report.layers.resize(plans.size());
 
   write_clipped(writer.vectors(), "v_studiegebied", study_src, study, srs);
 
@@ -478,36 +397,25 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
     if (!slot) slot = std::make_shared<VectorData>(read_vector(s, srs));
     return slot;
   };
+  // Layers that other layers read stay in memory until the end of the build.
+  std::set<std::string> wanted;
+  for (const auto& L : full.layers)
+    for (const auto& in : L.inputs()) wanted.insert(in);
+  std::map<std::string, Raster> kept;
+  detail::DeriveContext ctx{grid, study.geometry.get(), def.surroundings_m,
+                            [&](const std::string& id) -> const Raster& { return kept.at(id); },
+                            load};
 
-  Progress progress("building layers", def.layers.size());
-  for (std::size_t li = 0; li < def.layers.size(); ++li) {
-    const LayerDef& L = def.layers[li];
+  Progress progress("building layers", plans.size());
+  for (Plan& plan : plans) {
+    const LayerDef& L = *plan.def;
     check_interrupted();
     progress.set_label(L.id);
     auto t_layer = Clock::now();
-    LayerRecord rec = plans[li].rec;
-    LayerOutcome outcome = plans[li].outcome;
-    const LayerRecord* prev = plans[li].prev;
-
-    const bool is_vector = L.derivation != Derivation::Resample;
-    std::string table;
-    if (L.derivation == Derivation::Zones && !L.dissolve_groups.empty()) {
-      table = "v_" + L.id;
-    } else if (is_vector) {
-      auto key = source_key(L.source);
-      auto it = table_of_source.find(key);
-      if (it != table_of_source.end()) {
-        table = it->second;
-      } else {
-        // Named after the source layer; unique within the store.
-        std::string stem = L.source.layer.empty() ? L.source.path.stem().string() : L.source.layer;
-        table = "v_" + sanitize_table(stem);
-        if (!L.source.where.empty() || !L.source.osm_tag.empty()) table = "v_" + L.id;
-        std::string base = table;
-        for (int n = 2; tables_written.count(table); ++n) table = fmt::format("{}_{}", base, n);
-        table_of_source[key] = table;
-      }
-    }
+    LayerRecord rec = plan.rec;
+    LayerOutcome outcome = plan.outcome;
+    const LayerRecord* prev = plan.prev;
+    std::string table = table_for(L, table_of_source, tables_written);
     rec.vector_table = table;
 
     Raster raster;
@@ -515,21 +423,21 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       raster = old->read(L.id);
       rec.stats = prev->stats;
       rec.built_at = prev->built_at;
+      rec.description = prev->description;
       if (auto it = old->manifest().zones.find(L.id); it != old->manifest().zones.end())
         manifest.zones[L.id] = it->second;
-      if (!table.empty() && !tables_written.count(table)) {
-        if (old_vectors && old_vectors->GetLayerByName(table.c_str()) &&
-            prev->vector_table == table) {
-          writer.copy_vector_table(*old_vectors, table);
-          tables_written.insert(table);
-        }
+      if (!table.empty() && !tables_written.count(table) && old_vectors &&
+          old_vectors->GetLayerByName(table.c_str()) && prev->vector_table == table) {
+        writer.copy_vector_table(*old_vectors, table);
+        tables_written.insert(table);
       }
     } else if (L.derivation == Derivation::Resample) {
       raster = resample_raster(L.source, L.resampling, L.band, grid);
     } else {
-      auto v = load(L.source);
-      Computed c = derive(L, *v, grid);
+      std::shared_ptr<VectorData> v = L.has_source() ? load(L.source) : nullptr;
+      Computed c = detail::derive(L, v.get(), ctx);
       raster = std::move(c.raster);
+      if (!c.note.empty()) rec.description += (rec.description.empty() ? "" : " ") + c.note;
       if (L.derivation == Derivation::Zones) manifest.zones[L.id] = c.zones;
       if (!c.dissolved.empty() && !tables_written.count(table)) {
         write_dissolved(writer.vectors(), table, c, study, srs);
@@ -543,10 +451,11 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
     }
     if (outcome.rebuilt) rec.stats = compute_stats(raster);
     writer.write_raster(L.id, raster);
-    manifest.layers.push_back(rec);
+    if (wanted.count(L.id)) kept[L.id] = std::move(raster);
     outcome.seconds = seconds_since(t_layer);
     if (!outcome.rebuilt) outcome.reason = "unchanged";
-    report.layers.push_back(outcome);
+    manifest.layers[position.at(L.id)] = rec;
+    report.layers[position.at(L.id)] = outcome;
     progress.advance();
   }
   progress.finish();

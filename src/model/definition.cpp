@@ -1,10 +1,15 @@
 #include "model/definition.hpp"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "condition/expression.hpp"
 #include "core/error.hpp"
 #include "core/toml_reader.hpp"
 
@@ -48,21 +53,130 @@ SourceDef parse_source(const TomlReader& ctx, const toml::node& node,
 
 namespace {
 
+constexpr std::pair<const char*, Derivation> kDerivations[] = {
+    {"presence", Derivation::Presence},     {"coverage", Derivation::Coverage},
+    {"attribute", Derivation::Attribute},   {"distance", Derivation::Distance},
+    {"resample", Derivation::Resample},     {"zones", Derivation::Zones},
+    {"expression", Derivation::Expression}, {"dasymetric", Derivation::Dasymetric},
+    {"point_areas", Derivation::PointAreas}};
+
+std::string derivation_names() {
+  std::string names;
+  for (auto& [name, d] : kDerivations) names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
+}
+
 Derivation parse_derivation(const Ctx& ctx, const toml::node& n) {
-  static const std::pair<const char*, Derivation> table[] = {
-      {"presence", Derivation::Presence},   {"coverage", Derivation::Coverage},
-      {"attribute", Derivation::Attribute}, {"distance", Derivation::Distance},
-      {"resample", Derivation::Resample},   {"zones", Derivation::Zones}};
   if (n.is_string()) {
-    for (auto& [name, d] : table)
+    for (auto& [name, d] : kDerivations)
       if (n.as_string()->get() == name) return d;
   }
-  ctx.error_at(
-      n, "'derivation' must be one of presence, coverage, attribute, distance, resample, zones");
+  ctx.error_at(n, "'derivation' must be one of " + derivation_names());
+}
+
+// An expression value: parsed now, so a syntax error points at its line and column.
+ExpressionDef parse_expression(const Ctx& ctx, const toml::node& n, const std::string& what) {
+  if (!n.is_string())
+    ctx.error_at(n, what + " must be an expression in quotes, e.g. \"natura2000 > 0\"");
+  ExpressionDef e;
+  e.text = n.as_string()->get();
+  e.file = ctx.file();
+  e.line = static_cast<int>(n.source().begin.line);
+  e.column = static_cast<int>(n.source().begin.column) + 1;  // after the opening quote
+  auto parsed = condition::Expression::parse(e.text, {e.file, e.line, e.column});
+  e.layers = parsed.layers();
+  return e;
+}
+
+void parse_attribute(const Ctx& ctx, const toml::table& t, const std::string& where, LayerDef& L) {
+  L.field = ctx.text(t, "field", true, where + " (derivation attribute)");
+  std::string mode = ctx.text(t, "mode", false, where, "spread");
+  if (mode == "spread")
+    L.mode = LayerDef::AttributeMode::Spread;
+  else if (mode == "per_ha")
+    L.mode = LayerDef::AttributeMode::PerHa;
+  else if (mode == "value")
+    L.mode = LayerDef::AttributeMode::Value;
+  else
+    ctx.error_at(*t.get("mode"),
+                 "'mode' must be \"spread\" (divide each feature's value over its cells), "
+                 "\"per_ha\" (the feature's value per hectare in each cell) or \"value\" (burn "
+                 "the value into every cell)");
+}
+
+void parse_zones(const Ctx& ctx, const toml::table& t, const std::string& where, LayerDef& L) {
+  L.zone_code = ctx.text(t, "zone_code", true, where + " (derivation zones)");
+  L.zone_name = ctx.text(t, "zone_name", false, where, L.zone_code);
+  const toml::node* dn = t.get("dissolve");
+  if (!dn) return;
+  const toml::table* dt = dn->as_table();
+  if (!dt) ctx.error_at(*dn, "'dissolve' must be a table with 'field' and 'groups'");
+  ctx.check_keys(*dt, where + ".dissolve", {"field", "groups"});
+  L.dissolve_field = ctx.text(*dt, "field", true, where + ".dissolve");
+  const toml::node* gn = dt->get("groups");
+  if (!gn || !gn->is_table())
+    ctx.error_at(*dt, "'dissolve' needs 'groups' = { \"zone name\" = [\"member\", ...], ... }");
+  std::set<std::string> seen;
+  for (auto&& [name, members] : *gn->as_table()) {
+    ZoneGroup g{std::string(name.str()), {}};
+    const toml::array* arr = members.as_array();
+    if (!arr)
+      ctx.error_at(members, fmt::format("group '{}' must be a list of member names", g.name));
+    for (const auto& m : *arr) {
+      if (!m.is_string()) ctx.error_at(m, "group members must be texts");
+      std::string member = m.as_string()->get();
+      if (!seen.insert(member).second)
+        ctx.error_at(m, fmt::format("'{}' is listed in more than one group", member));
+      g.members.push_back(member);
+    }
+    L.dissolve_groups.push_back(std::move(g));
+  }
+  if (L.dissolve_groups.empty()) ctx.error_at(*gn, "'groups' is empty");
+}
+
+void parse_dasymetric(const Ctx& ctx, const toml::table& t, const std::string& where, LayerDef& L) {
+  L.field = ctx.text(t, "field", true, where + " (derivation dasymetric: the count per zone)");
+  const toml::node* w = t.get("weights");
+  const toml::array* arr = w ? w->as_array() : nullptr;
+  if (!arr || arr->empty())
+    ctx.error_at(w ? *w : static_cast<const toml::node&>(t),
+                 where +
+                     " needs weights = [\"an expression\", ...]: what each cell weighs when the "
+                     "zone's count is spread; later entries are used in zones where the earlier "
+                     "ones are zero everywhere");
+  for (const auto& item : *arr)
+    L.weights.push_back(parse_expression(ctx, item, where + " weights"));
+}
+
+void parse_point_areas(const Ctx& ctx, const toml::table& t, const std::string& where,
+                       LayerDef& L) {
+  L.field = ctx.text(t, "field", false, where);
+  L.density = ctx.number(t, "density", 0, where);
+  L.default_value = ctx.number(t, "default_value", 0, where);
+  L.min_radius_m = ctx.number(t, "min_radius_m", 0, where);
+  if (!(L.density > 0))
+    ctx.error_at(t.get("density") ? *t.get("density") : static_cast<const toml::node&>(t),
+                 where +
+                     " needs density = (count per hectare) > 0: a point with count N stands "
+                     "for N / density hectares around it");
+  if (L.default_value < 0 || L.min_radius_m < 0)
+    ctx.error_at(t, where + ": default_value and min_radius_m cannot be negative");
+  if (const toml::node* fn = t.get("fill_from")) {
+    const toml::table* ft = fn->as_table();
+    if (!ft) ctx.error_at(*fn, "fill_from = { source = \"zones.geojson\", field = \"count\" }");
+    ctx.check_keys(*ft, where + ".fill_from", {"source", "field"});
+    const toml::node* fs = ft->get("source");
+    if (!fs) ctx.error_at(*fn, where + ".fill_from needs a 'source' (polygons with a count)");
+    L.fill_source = parse_source(ctx, *fs, ctx.base, where + ".fill_from.source");
+    L.fill_field = ctx.text(*ft, "field", true, where + ".fill_from");
+    if (L.field.empty())
+      ctx.error_at(*fn, where + ": fill_from fills the points' missing 'field'; give field too");
+  }
 }
 
 LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   LayerDef L;
+  L.file = ctx.file();
   L.line = static_cast<int>(t.source().begin.line);
   std::string where = fmt::format("layer #{}", index + 1);
   L.id = ctx.text(t, "id", true, where);
@@ -80,8 +194,10 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   where = fmt::format("layer '{}'", L.id);
   ctx.check_keys(
       t, where,
-      {"id", "title", "group", "unit", "description", "attribution", "derivation", "source",
-       "field", "mode", "resampling", "band", "zone_code", "zone_name", "dissolve"});
+      {"id",       "title",      "group",         "unit",         "description", "attribution",
+       "estimate", "derivation", "source",        "field",        "mode",        "resampling",
+       "band",     "zone_code",  "zone_name",     "dissolve",     "expression",  "from",
+       "weights",  "density",    "default_value", "min_radius_m", "replaces",    "fill_from"});
   L.title = ctx.text(t, "title", true, where);
   L.group = ctx.text(t, "group", true, where);
   const auto& groups = layer_groups();
@@ -94,35 +210,45 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   L.unit = ctx.text(t, "unit", false, where, "");
   L.description = ctx.text(t, "description", false, where, "");
   L.attribution = ctx.text(t, "attribution", false, where, "");
+  L.estimate = ctx.text(t, "estimate", false, where, "");
+  if (const toml::node* rp = t.get("replaces")) {
+    if (!rp->is_boolean()) ctx.error_at(*rp, "'replaces' is true or false");
+    L.replaces = rp->as_boolean()->get();
+  }
   const toml::node* d = t.get("derivation");
-  if (!d)
-    ctx.error_at(
-        t,
-        where +
-            " needs a 'derivation' (presence, coverage, attribute, distance, resample or zones)");
+  if (!d) ctx.error_at(t, where + " needs a 'derivation' (" + derivation_names() + ")");
   L.derivation = parse_derivation(ctx, *d);
+
+  // Which of source / expression / from a derivation takes.
   const toml::node* src = t.get("source");
-  if (!src) ctx.error_at(t, where + " needs a 'source'");
-  L.source = parse_source(ctx, *src, ctx.base, where + ".source");
+  const bool needs_source = L.derivation != Derivation::Expression &&
+                            !(L.derivation == Derivation::Distance && t.get("from"));
+  if (needs_source && !src)
+    ctx.error_at(t, where + (L.derivation == Derivation::Distance
+                                 ? " needs a 'source', or from = \"an expression\" (the cells "
+                                   "to measure from)"
+                                 : " needs a 'source'"));
+  if (!needs_source && src)
+    ctx.error_at(*src, where + ": a layer made from other layers has no 'source'");
+  if (src) L.source = parse_source(ctx, *src, ctx.base, where + ".source");
+  if (L.derivation == Derivation::Expression) {
+    const toml::node* e = t.get("expression");
+    if (!e) ctx.error_at(t, where + " needs expression = \"...\" over other layers");
+    L.expression = parse_expression(ctx, *e, where + " expression");
+  } else if (t.get("expression")) {
+    ctx.error_at(*t.get("expression"),
+                 where + ": 'expression' belongs to derivation = \"expression\"");
+  }
+  if (const toml::node* from = t.get("from")) {
+    if (L.derivation != Derivation::Distance)
+      ctx.error_at(*from, where + ": 'from' belongs to derivation = \"distance\"");
+    L.expression = parse_expression(ctx, *from, where + " from");
+  }
 
   switch (L.derivation) {
-    case Derivation::Attribute: {
-      L.field = ctx.text(t, "field", true, where + " (derivation attribute)");
-      std::string mode = ctx.text(t, "mode", false, where, "spread");
-      if (mode == "spread")
-        L.mode = LayerDef::AttributeMode::Spread;
-      else if (mode == "per_ha")
-        L.mode = LayerDef::AttributeMode::PerHa;
-      else if (mode == "value")
-        L.mode = LayerDef::AttributeMode::Value;
-      else
-        ctx.error_at(
-            *t.get("mode"),
-            "'mode' must be \"spread\" (divide each feature's value over its cells), \"per_ha\" "
-            "(the feature's value per hectare in each cell) or \"value\" (burn the value into "
-            "every cell)");
+    case Derivation::Attribute:
+      parse_attribute(ctx, t, where, L);
       break;
-    }
     case Derivation::Resample: {
       L.resampling = ctx.text(t, "resampling", false, where, "nearest");
       if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
@@ -132,44 +258,37 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       if (L.band < 1) ctx.error_at(*t.get("band"), "'band' counts from 1");
       break;
     }
-    case Derivation::Zones: {
-      L.zone_code = ctx.text(t, "zone_code", true, where + " (derivation zones)");
-      L.zone_name = ctx.text(t, "zone_name", false, where, L.zone_code);
-      if (const toml::node* dn = t.get("dissolve")) {
-        const toml::table* dt = dn->as_table();
-        if (!dt) ctx.error_at(*dn, "'dissolve' must be a table with 'field' and 'groups'");
-        ctx.check_keys(*dt, where + ".dissolve", {"field", "groups"});
-        L.dissolve_field = ctx.text(*dt, "field", true, where + ".dissolve");
-        const toml::node* gn = dt->get("groups");
-        if (!gn || !gn->is_table())
-          ctx.error_at(*dt,
-                       "'dissolve' needs 'groups' = { \"zone name\" = [\"member\", ...], ... }");
-        std::set<std::string> seen;
-        for (auto&& [name, members] : *gn->as_table()) {
-          ZoneGroup g{std::string(name.str()), {}};
-          const toml::array* arr = members.as_array();
-          if (!arr)
-            ctx.error_at(members, fmt::format("group '{}' must be a list of member names", g.name));
-          for (const auto& m : *arr) {
-            if (!m.is_string()) ctx.error_at(m, "group members must be texts");
-            std::string member = m.as_string()->get();
-            if (!seen.insert(member).second)
-              ctx.error_at(m, fmt::format("'{}' is listed in more than one group", member));
-            g.members.push_back(member);
-          }
-          L.dissolve_groups.push_back(std::move(g));
-        }
-        if (L.dissolve_groups.empty()) ctx.error_at(*gn, "'groups' is empty");
-      }
+    case Derivation::Zones:
+      parse_zones(ctx, t, where, L);
       break;
-    }
+    case Derivation::Dasymetric:
+      parse_dasymetric(ctx, t, where, L);
+      break;
+    case Derivation::PointAreas:
+      parse_point_areas(ctx, t, where, L);
+      break;
     default:
       break;
   }
-  if (L.derivation != Derivation::Attribute && (t.get("field") || t.get("mode")))
-    ctx.error_at(t, where + ": 'field' and 'mode' belong to derivation = \"attribute\"");
+  const bool takes_field = L.derivation == Derivation::Attribute ||
+                           L.derivation == Derivation::Dasymetric ||
+                           L.derivation == Derivation::PointAreas;
+  if (!takes_field && t.get("field"))
+    ctx.error_at(*t.get("field"),
+                 where +
+                     ": 'field' belongs to derivation = \"attribute\", \"dasymetric\" or "
+                     "\"point_areas\"");
+  if (L.derivation != Derivation::Attribute && t.get("mode"))
+    ctx.error_at(*t.get("mode"), where + ": 'mode' belongs to derivation = \"attribute\"");
   if (L.derivation != Derivation::Zones && (t.get("zone_code") || t.get("dissolve")))
     ctx.error_at(t, where + ": 'zone_code' and 'dissolve' belong to derivation = \"zones\"");
+  if (L.derivation != Derivation::Dasymetric && t.get("weights"))
+    ctx.error_at(*t.get("weights"), where + ": 'weights' belong to derivation = \"dasymetric\"");
+  if (L.derivation != Derivation::PointAreas &&
+      (t.get("density") || t.get("default_value") || t.get("min_radius_m") || t.get("fill_from")))
+    ctx.error_at(t, where +
+                        ": 'density', 'default_value', 'min_radius_m' and 'fill_from' belong "
+                        "to derivation = \"point_areas\"");
 
   // Canonical text: toml++ tables are ordered, so printing gives a stable form. Paths are kept as
   // written (the source checksum covers the content).
@@ -177,6 +296,51 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   os << t;
   L.canonical = os.str();
   return L;
+}
+
+// Every layer an expression reads exists, and no layer depends on itself through others.
+void check_inputs(const ModelDef& m) {
+  auto at = [](const LayerDef& L, const ExpressionDef* e) {
+    return e && e->line ? fmt::format("{}:{}:{}", e->file, e->line, e->column)
+                        : fmt::format("{}:{}", L.file, L.line);
+  };
+  for (const auto& L : m.layers) {
+    std::vector<const ExpressionDef*> exprs;
+    if (!L.expression.text.empty()) exprs.push_back(&L.expression);
+    for (const auto& w : L.weights) exprs.push_back(&w);
+    for (const ExpressionDef* e : exprs)
+      for (const auto& in : e->layers) {
+        if (in == L.id) fail("{}: layer '{}' cannot be computed from itself", at(L, e), L.id);
+        if (in == kCellAreaVariable || in == kStudyAreaLayerId) continue;
+        if (!m.find(in)) {
+          std::string names;
+          for (const auto& o : m.layers) names += (names.empty() ? "" : ", ") + o.id;
+          fail("{}: layer '{}' reads '{}', which is no layer of the model (layers: {})", at(L, e),
+               L.id, in, names);
+        }
+      }
+  }
+  // Cycles: a depth-first search with colours.
+  std::map<std::string, int> colour;  // 0 new, 1 on the path, 2 done
+  std::function<void(const LayerDef&, std::vector<std::string>&)> visit =
+      [&](const LayerDef& L, std::vector<std::string>& path) {
+        colour[L.id] = 1;
+        path.push_back(L.id);
+        for (const auto& in : L.inputs()) {
+          if (colour[in] == 1) {
+            path.push_back(in);
+            fail("{}:{}: layers are computed from each other in a circle: {}", L.file, L.line,
+                 fmt::join(path, " → "));
+          }
+          if (colour[in] == 0 && m.find(in)) visit(*m.find(in), path);
+        }
+        path.pop_back();
+        colour[L.id] = 2;
+      };
+  for (const auto& L : m.layers) {
+    std::vector<std::string> path;
+    if (colour[L.id] == 0) visit(L, path);
+  }
 }
 
 }  // namespace
@@ -195,6 +359,12 @@ const char* to_string(Derivation d) {
       return "resample";
     case Derivation::Zones:
       return "zones";
+    case Derivation::Expression:
+      return "expression";
+    case Derivation::Dasymetric:
+      return "dasymetric";
+    case Derivation::PointAreas:
+      return "point_areas";
   }
   return "?";
 }
@@ -209,6 +379,34 @@ const LayerDef* ModelDef::find(const std::string& id) const {
   for (const auto& l : layers)
     if (l.id == id) return &l;
   return nullptr;
+}
+
+std::vector<std::string> LayerDef::inputs() const {
+  std::vector<std::string> out;
+  auto add = [&](const ExpressionDef& e) {
+    for (const auto& l : e.layers)
+      if (l != kCellAreaVariable && std::find(out.begin(), out.end(), l) == out.end())
+        out.push_back(l);
+  };
+  add(expression);
+  for (const auto& w : weights) add(w);
+  return out;
+}
+
+std::vector<const LayerDef*> ModelDef::build_order() const {
+  // Depth-first over the inputs; definitions are checked for unknown inputs and cycles when they
+  // are read, so every input exists here.
+  std::vector<const LayerDef*> order;
+  std::set<std::string> done;
+  std::function<void(const LayerDef&)> visit = [&](const LayerDef& L) {
+    if (done.count(L.id)) return;
+    done.insert(L.id);
+    for (const auto& in : L.inputs())
+      if (const LayerDef* d = find(in)) visit(*d);
+    order.push_back(&L);
+  };
+  for (const auto& L : layers) visit(L);
+  return order;
 }
 
 ModelDef parse_model_definition(const std::string& text, const std::filesystem::path& file) {
@@ -233,7 +431,17 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
   const toml::node* sa = root.get("study_area");
   if (!sa)
     fail("{}: missing [study_area] (the polygon layer that bounds the model)", file.string());
-  m.study_area = parse_source(ctx, *sa, ctx.base, "[study_area]");
+  if (const toml::table* st = sa->as_table(); st && st->get("surroundings_m")) {
+    m.surroundings_m = ctx.number(*st, "surroundings_m", 0, "[study_area]");
+    if (!(m.surroundings_m >= 0) || m.surroundings_m > 500000)
+      ctx.error_at(*st->get("surroundings_m"),
+                   "surroundings_m is a distance in metres beyond the study area, 0 to 500000");
+    toml::table rest = *st;
+    rest.erase("surroundings_m");
+    m.study_area = parse_source(ctx, rest, ctx.base, "[study_area]");
+  } else {
+    m.study_area = parse_source(ctx, *sa, ctx.base, "[study_area]");
+  }
 
   std::set<std::string> ids;
   auto add_layers = [&](const Ctx& c, const toml::table& r) {
@@ -245,6 +453,24 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
       const toml::table* t = (*arr)[i].as_table();
       if (!t) c.error_at((*arr)[i], "each [[layer]] must be a table");
       LayerDef L = parse_layer(c, *t, m.layers.size());
+      if (L.replaces) {
+        // An included layer standing in for one of the main file's (official data replacing an
+        // estimate): same place in the order, new definition.
+        if (&c == &ctx)
+          c.error_at(*t->get("replaces"),
+                     "'replaces' is for layers in included files that replace a layer of the "
+                     "model file");
+        auto it = std::find_if(m.layers.begin(), m.layers.end(),
+                               [&](const LayerDef& o) { return o.id == L.id; });
+        if (it == m.layers.end())
+          c.error_at(
+              *t->get("replaces"),
+              fmt::format("layer '{}' replaces nothing: the model has no layer of that id", L.id));
+        if (it->replaces)
+          c.error_at(*t->get("id"), fmt::format("layer '{}' is replaced twice", L.id));
+        *it = std::move(L);
+        continue;
+      }
       if (!ids.insert(L.id).second)
         c.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));
       m.layers.push_back(std::move(L));
@@ -264,6 +490,7 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
     inner.check_keys(r, "an included layer file", {"layer"});
     add_layers(inner, r);
   }
+  check_inputs(m);
   if (!m.borders.empty()) {
     const LayerDef* b = m.find(m.borders);
     if (!b || b->derivation != Derivation::Zones)

@@ -10,6 +10,12 @@
 
 namespace casco {
 
+// A variable every expression in a model definition may read besides the layers: the area of one
+// cell in hectares (so a density threshold does not depend on the cell size).
+inline constexpr const char* kCellAreaVariable = "cell_ha";
+// The layer every model has (see model/store.hpp): the share of each cell in the study area.
+inline constexpr const char* kStudyAreaLayerId = "studiegebied";
+
 // Where a layer's features or cells come from.
 struct SourceDef {
   std::filesystem::path path;  // resolved against the folder of model.toml
@@ -21,7 +27,17 @@ struct SourceDef {
   bool empty() const { return path.empty(); }
 };
 
-enum class Derivation { Presence, Coverage, Attribute, Distance, Resample, Zones };
+enum class Derivation {
+  Presence,
+  Coverage,
+  Attribute,
+  Distance,
+  Resample,
+  Zones,
+  Expression,  // a condition-language expression over other layers
+  Dasymetric,  // zone counts spread over their cells in proportion to a weight (docs/model.md)
+  PointAreas   // points standing for an area of count / density hectares (settlement extents)
+};
 const char* to_string(Derivation d);
 
 // The groups of the spatial main structure (robuuste systemen) plus core qualities and
@@ -33,11 +49,35 @@ struct ZoneGroup {
   std::vector<std::string> members;  // values of `dissolve.field` that form this zone
 };
 
+// An expression of the condition language in a definition file, with where its text starts.
+struct ExpressionDef {
+  std::string text;
+  std::string file;
+  int line = 0, column = 0;
+  std::vector<std::string> layers;  // the layer ids it reads
+};
+
 struct LayerDef {
   std::string id, title, group, unit, description;
   std::string attribution;  // credit line its source's licence asks for (CC BY), shown with maps
+  // Why the layer is an estimate ("" = it is what its source says). Shown with every map and
+  // figure made from it.
+  std::string estimate;
   Derivation derivation = Derivation::Presence;
-  SourceDef source;
+  SourceDef source;  // empty for expression layers and distances `from` an expression
+  // expression: the value; distance: the cells to measure from (instead of a source)
+  ExpressionDef expression;
+  // dasymetric: the weights, tried in order per zone (the first with a positive sum in the zone
+  // is used; none: even spread, reported)
+  std::vector<ExpressionDef> weights;
+  // point_areas: each point stands for `field` / density hectares (default_value when it has no
+  // value), a disc around it of at least min_radius_m
+  double density = 0, default_value = 0, min_radius_m = 0;
+  // point_areas: points without a value share what their zone (polygons of fill_source with a
+  // count in fill_field) has left after the points with a value; empty: default_value.
+  SourceDef fill_source;
+  std::string fill_field;
+  bool replaces = false;  // an included layer that replaces the main file's layer of its id
   // attribute
   std::string field;
   // How a feature's value lands in its cells: "spread" divides it over them (sums preserved),
@@ -53,7 +93,12 @@ struct LayerDef {
   std::vector<ZoneGroup> dissolve_groups;
 
   std::string canonical;  // the layer's definition as normalised text, hashed for rebuild decisions
-  int line = 0;           // where it starts in model.toml, for messages
+  std::string file;       // the file it is defined in (model.toml or an included file)
+  int line = 0;           // where it starts in that file, for messages
+
+  // The layer ids this layer is computed from (expressions, weights), in order of first use.
+  std::vector<std::string> inputs() const;
+  bool has_source() const { return !source.empty(); }
 };
 
 struct ModelDef {
@@ -64,9 +109,15 @@ struct ModelDef {
   double margin = 0.0;  // metres added around the study area's bounding box
   std::string borders;  // zones layer drawn on maps (e.g. gemeenten)
   SourceDef study_area;
+  // How far beyond the study area facilities, places and networks still count (people cross the
+  // border for a station or a hospital). Only the study area's cells, people and zones are
+  // counted; the surroundings are used, and drawn faded.
+  double surroundings_m = 0;
   std::vector<LayerDef> layers;
 
   const LayerDef* find(const std::string& id) const;
+  // The layers in an order where every layer comes after the layers it reads.
+  std::vector<const LayerDef*> build_order() const;
 };
 
 // A `source` value: a path or { path, layer, where, crs, osm_tag, open_options }, relative to base.

@@ -152,6 +152,7 @@ void StoreWriter::finish(const StoreManifest& m) {
     put("definition_file", m.definition_file);
     put("study_area_sha256", m.study_area_sha256);
     put("borders", m.borders);
+    put("surroundings_m", fmt::format("{:.17g}", m.surroundings_m));
     put("crs", g.crs);
     put("crs_wkt", g.crs_wkt);
     put("x0", fmt::format("{:.17g}", g.x0));
@@ -170,6 +171,7 @@ void StoreWriter::finish(const StoreManifest& m) {
                                    {"derivation", OFTString},
                                    {"description", OFTString},
                                    {"attribution", OFTString},
+                                   {"estimate", OFTString},
                                    {"source", OFTString},
                                    {"source_sha256", OFTString},
                                    {"definition_sha256", OFTString},
@@ -193,6 +195,7 @@ void StoreWriter::finish(const StoreManifest& m) {
       f.SetField("derivation", L.derivation.c_str());
       f.SetField("description", L.description.c_str());
       f.SetField("attribution", L.attribution.c_str());
+      f.SetField("estimate", L.estimate.c_str());
       f.SetField("source", L.source.c_str());
       f.SetField("source_sha256", L.source_sha256.c_str());
       f.SetField("definition_sha256", L.definition_sha256.c_str());
@@ -251,6 +254,7 @@ Store Store::open(const std::filesystem::path& path) {
   m.study_area_sha256 = kv["study_area_sha256"];
   m.borders = kv["borders"];
   try {
+    m.surroundings_m = kv["surroundings_m"].empty() ? 0 : std::stod(kv["surroundings_m"]);
     m.grid.crs = kv["crs"];
     m.grid.crs_wkt = kv["crs_wkt"];
     m.grid.x0 = std::stod(kv["x0"]);
@@ -272,6 +276,7 @@ Store Store::open(const std::filesystem::path& path) {
       L.derivation = get(*f, "derivation");
       L.description = get(*f, "description");
       L.attribution = get(*f, "attribution");  // "" in stores from before it existed
+      L.estimate = get(*f, "estimate");
       L.source = get(*f, "source");
       L.source_sha256 = get(*f, "source_sha256");
       L.definition_sha256 = get(*f, "definition_sha256");
@@ -386,6 +391,33 @@ GDALDatasetUniquePtr Store::open_vectors() const {
   GDALDatasetUniquePtr ds(GDALDataset::Open(path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds) fail("cannot open '{}': {}", path_.string(), CPLGetLastErrorMsg());
   return ds;
+}
+
+std::unique_ptr<OGRGeometry> Store::study_area() const {
+  auto ds = open_vectors();
+  OGRLayer* l = ds->GetLayerByName("v_studiegebied");
+  if (!l)
+    fail("'{}' has no study area table (v_studiegebied): rebuild it with casco build",
+         path_.string());
+  auto out = std::make_unique<OGRMultiPolygon>();
+  for (auto& f : *l) {
+    const OGRGeometry* g = f->GetGeometryRef();
+    if (!g) continue;
+    auto t = wkbFlatten(g->getGeometryType());
+    if (t == wkbPolygon)
+      out->addGeometry(g);
+    else if (t == wkbMultiPolygon)
+      for (const auto* p : *g->toMultiPolygon()) out->addGeometry(p);
+  }
+  return out;
+}
+
+std::vector<uint8_t> Store::study_mask() const {
+  std::vector<uint8_t> mask(grid().size(), 1);
+  if (!find(kStudyAreaLayer)) return mask;
+  Raster r = read(kStudyAreaLayer);
+  for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = r.values[i] >= 0.5f;
+  return mask;
 }
 
 void add_layers(const std::filesystem::path& path,

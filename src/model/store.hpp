@@ -3,6 +3,7 @@
 // the source vectors cut to the study area, and a manifest (tables casco_model, casco_layers,
 // casco_zones) with titles, groups, units, statistics and the checksums that drive rebuilds.
 #include <gdal_priv.h>
+#include <ogr_geometry.h>
 
 #include <filesystem>
 #include <map>
@@ -12,12 +13,18 @@
 #include <vector>
 
 #include "core/grid.hpp"
+#include "model/definition.hpp"
 
 namespace casco {
+
+// The layer every store has: the share of each cell inside the study area (1 inside, 0 in the
+// surroundings). Tables, norms and figures count only the study area; maps fade the rest.
+inline constexpr const char* kStudyAreaLayer = kStudyAreaLayerId;
 
 struct LayerRecord {
   std::string id, title, group, unit, derivation, description;
   std::string attribution;        // the source's credit line ("" = covered by the model's own)
+  std::string estimate;           // why the layer is an estimate ("" = it is what its source says)
   std::string source;             // path as written in the definition
   std::string source_sha256;      // checksum of the source file's bytes
   std::string definition_sha256;  // checksum of the layer definition + grid + study area
@@ -37,6 +44,7 @@ struct StoreManifest {
   std::vector<LayerRecord> layers;
   std::map<std::string, std::vector<ZoneRecord>> zones;  // by layer id
   std::string borders;                                   // zones layer drawn on maps
+  double surroundings_m = 0;  // how far beyond the study area facilities and places count
 };
 
 class Store {
@@ -59,6 +67,11 @@ class Store {
   const std::vector<ZoneRecord>& zones(const std::string& id) const;
   // The store's vector tables (read-only), e.g. for drawing borders.
   GDALDatasetUniquePtr open_vectors() const;
+  // The study area as one (multi)polygon in the store's CRS (table v_studiegebied).
+  std::unique_ptr<OGRGeometry> study_area() const;
+  // 1 for cells inside the study area (at least half the cell), else 0; all 1 for stores written
+  // before the study-area layer existed.
+  std::vector<uint8_t> study_mask() const;
 
  private:
   GDALDataset& raster_dataset(const std::string& id) const;
