@@ -21,7 +21,7 @@ $CASCO stats "$OUT/drenthe.gpkg" natura2000 --by gemeenten
 echo
 $CASCO stats "$OUT/drenthe.gpkg" natura2000 --by regios
 echo
-for layer in natura2000 inwoners afstand_station gemeenten; do
+for layer in natura2000 inwonerdichtheid bebouwd afstand_station gemeenten; do
   $CASCO export "$OUT/drenthe.gpkg" "$layer" "$OUT/$layer.png"
 done
 echo
@@ -41,7 +41,8 @@ echo
 $CASCO access "$OUT/drenthe.gpkg" data/drenthe/access.toml --without "NL:S:asn" --maps "$OUT"
 echo
 echo "=== Kernenstructuur ==="
-$CASCO kernen "$OUT/drenthe.gpkg" data/drenthe/kernen.toml -o "$OUT/kernen.geojson" > "$OUT/kernen.txt"
+$CASCO kernen "$OUT/drenthe.gpkg" data/drenthe/kernen.toml -o "$OUT/kernen.geojson" --areas "$OUT/kerngebieden.geojson" > "$OUT/kernen.txt"
+$CASCO stats "$OUT/drenthe.gpkg" inwoners --by kernen --format csv > "$OUT/inwoners_per_kern.csv"
 head -n 30 "$OUT/kernen.txt"
 echo "… all places with their reasons: $OUT/kernen.txt"
 echo

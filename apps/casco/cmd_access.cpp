@@ -146,8 +146,8 @@ int run_kernen(const Options& k) {
     rec.id = "kernen";
     rec.title = "Kernen (gebied van elke kern)";
     rec.group = "sociaal-economisch";
-    rec.unit = "zone";
-    rec.derivation = "kernen";
+    rec.unit = "kern";
+    rec.derivation = "zones";
     rec.estimate = s.layer(cfg.population).estimate.empty()
                        ? ""
                        : "Kerngebieden volgen de bebouwing (" + cfg.areas.cells +

@@ -139,9 +139,19 @@ Source read_source(const TomlReader& r, const toml::table& t) {
   }
   if (s.file.find('/') != std::string::npos || s.file.empty() || s.file[0] == '.')
     r.error_at(*t.get("file"), fmt::format("'file' in {} must be a plain file name", where));
+  // One model layer ([source.layer]) or several ([[source.layer]]) made from the file.
   if (const toml::node* l = t.get("layer")) {
-    if (!l->is_table()) r.error_at(*l, fmt::format("'layer' in {} must be a table", where));
-    s.layer = *l->as_table();
+    if (const toml::table* one = l->as_table()) {
+      s.layers.push_back(*one);
+    } else if (const toml::array* many = l->as_array()) {
+      for (const auto& item : *many) {
+        if (!item.is_table())
+          r.error_at(item, fmt::format("each [[source.layer]] in {} must be a table", where));
+        s.layers.push_back(*item.as_table());
+      }
+    } else {
+      r.error_at(*l, fmt::format("'layer' in {} must be a table or a list of tables", where));
+    }
   }
   return s;
 }

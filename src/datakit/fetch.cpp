@@ -343,21 +343,23 @@ Outcome plan_one(const Source& s, const Area& a) {
   return {s.id, "planned", msg, 0};
 }
 
-// A model.toml fragment: the catalogue's [source.layer] with `source` pointing at the file.
+// A model.toml fragment: the catalogue's [source.layer]s with `source` pointing at the file.
 void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& dir) {
   toml::array layers;
   for (const auto& s : c.sources) {
     auto it = lock.entries.find(s.id);
-    if (it == lock.entries.end() || s.layer.empty()) continue;
-    toml::table layer = s.layer;
-    if (!layer.contains("attribution")) layer.insert("attribution", s.attribution);  // CC BY
-    toml::table source;
-    if (const toml::table* extra = s.layer["source"].as_table()) source = *extra;
-    source.insert_or_assign("path",
-                            fs::absolute(dir / it->second.output).lexically_normal().string());
-    if (it->second.kind == "vector" && !source.contains("layer")) source.insert("layer", s.id);
-    layer.insert_or_assign("source", source);
-    layers.push_back(layer);
+    if (it == lock.entries.end()) continue;
+    for (const toml::table& def : s.layers) {
+      toml::table layer = def;
+      if (!layer.contains("attribution")) layer.insert("attribution", s.attribution);  // CC BY
+      toml::table source;
+      if (const toml::table* extra = def["source"].as_table()) source = *extra;
+      source.insert_or_assign("path",
+                              fs::absolute(dir / it->second.output).lexically_normal().string());
+      if (it->second.kind == "vector" && !source.contains("layer")) source.insert("layer", s.id);
+      layer.insert_or_assign("source", source);
+      layers.push_back(layer);
+    }
   }
   toml::table root;
   root.insert("layer", layers);

@@ -40,7 +40,7 @@ struct Source {
   int tiles = 1;          // split the area into tiles x tiles requests (services that cap paging)
   std::vector<std::string> attributes;  // fields `data check` expects
   std::vector<std::string> areas;       // only for these areas (e.g. provincial data); empty = all
-  toml::table layer;                    // model.toml [[layer]] fragment (may be empty)
+  std::vector<toml::table> layers;      // model.toml [[layer]] fragments (may be none)
 };
 
 struct Catalogue {

@@ -6,10 +6,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
@@ -211,6 +217,72 @@ void check_memory(const Grid& grid, double cell) {
         grid.cols, grid.rows, grid.size() / 1e6, need / 1e9, avail / 1e9, cell);
 }
 
+// The store's writes run on one thread, in order, while the next layers are derived on the others:
+// deriving is parallel, GeoPackage writing (compression, SQLite) is not. At most `capacity` writes
+// wait; an error in a write is rethrown to the builder at its next push or at finish().
+class WriteQueue {
+ public:
+  explicit WriteQueue(std::size_t capacity) : capacity_(capacity), thread_([this] { run(); }) {}
+  ~WriteQueue() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  WriteQueue(const WriteQueue&) = delete;
+  WriteQueue& operator=(const WriteQueue&) = delete;
+
+  void push(std::function<void()> task) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return tasks_.size() < capacity_ || error_; });
+    if (error_) std::rethrow_exception(error_);
+    tasks_.push_back(std::move(task));
+    changed_.notify_all();
+  }
+  void finish() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return (tasks_.empty() && !busy_) || error_; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !tasks_.empty() || closed_; });
+        if (tasks_.empty() || error_) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+        busy_ = true;
+      }
+      std::exception_ptr failed;
+      try {
+        task();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex_);
+        busy_ = false;
+        if (failed) error_ = failed;
+      }
+      changed_.notify_all();
+      if (failed) return;
+    }
+  }
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::function<void()>> tasks_;
+  bool closed_ = false, busy_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
 // Per layer: its record for the manifest and whether it must be derived again.
 struct Plan {
   const LayerDef* def = nullptr;
@@ -387,7 +459,13 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   manifest.layers.resize(plans.size());
   report.layers.resize(plans.size());
 
-  write_clipped(writer.vectors(), "v_studiegebied", study_src, study, srs);
+  // The previous store's vector tables, listed before the writer thread starts reading it.
+  std::set<std::string> old_tables;
+  if (old_vectors)
+    for (int i = 0; i < old_vectors->GetLayerCount(); ++i)
+      old_tables.insert(old_vectors->GetLayer(i)->GetName());
+  WriteQueue writes(2);
+  writes.push([&] { write_clipped(writer.vectors(), "v_studiegebied", study_src, study, srs); });
 
   std::map<std::string, std::shared_ptr<VectorData>> cache;
   std::map<std::string, std::string> table_of_source;  // source key → vector table name
@@ -402,8 +480,13 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   for (const auto& L : full.layers)
     for (const auto& in : L.inputs()) wanted.insert(in);
   std::map<std::string, Raster> kept;
-  detail::DeriveContext ctx{grid, study.geometry.get(), def.surroundings_m,
+  detail::DeriveContext ctx{grid,
+                            study.geometry.get(),
+                            def.surroundings_m,
                             [&](const std::string& id) -> const Raster& { return kept.at(id); },
+                            [&](const std::string& id) -> const std::vector<ZoneRecord>& {
+                              return manifest.zones.at(id);
+                            },
                             load};
 
   Progress progress("building layers", plans.size());
@@ -426,9 +509,10 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       rec.description = prev->description;
       if (auto it = old->manifest().zones.find(L.id); it != old->manifest().zones.end())
         manifest.zones[L.id] = it->second;
-      if (!table.empty() && !tables_written.count(table) && old_vectors &&
-          old_vectors->GetLayerByName(table.c_str()) && prev->vector_table == table) {
-        writer.copy_vector_table(*old_vectors, table);
+      if (!table.empty() && !tables_written.count(table) && old_tables.count(table) &&
+          prev->vector_table == table) {
+        writes.push(
+            [&writer, &old_vectors, table] { writer.copy_vector_table(*old_vectors, table); });
         tables_written.insert(table);
       }
     } else if (L.derivation == Derivation::Resample) {
@@ -440,24 +524,29 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       if (!c.note.empty()) rec.description += (rec.description.empty() ? "" : " ") + c.note;
       if (L.derivation == Derivation::Zones) manifest.zones[L.id] = c.zones;
       if (!c.dissolved.empty() && !tables_written.count(table)) {
-        write_dissolved(writer.vectors(), table, c, study, srs);
+        auto shared = std::make_shared<Computed>(std::move(c));
+        writes.push(
+            [&, shared, table] { write_dissolved(writer.vectors(), table, *shared, study, srs); });
         tables_written.insert(table);
       }
     }
     // A vector table not yet in the new store (first use, or the old one lacked it).
     if (!table.empty() && !tables_written.count(table)) {
-      write_clipped(writer.vectors(), table, *load(L.source), study, srs);
+      std::shared_ptr<VectorData> v = load(L.source);
+      writes.push([&, v, table] { write_clipped(writer.vectors(), table, *v, study, srs); });
       tables_written.insert(table);
     }
     if (outcome.rebuilt) rec.stats = compute_stats(raster);
-    writer.write_raster(L.id, raster);
-    if (wanted.count(L.id)) kept[L.id] = std::move(raster);
+    auto shared = std::make_shared<const Raster>(std::move(raster));
+    writes.push([&writer, shared, id = L.id] { writer.write_raster(id, *shared); });
+    if (wanted.count(L.id)) kept[L.id] = *shared;
     outcome.seconds = seconds_since(t_layer);
     if (!outcome.rebuilt) outcome.reason = "unchanged";
     manifest.layers[position.at(L.id)] = rec;
     report.layers[position.at(L.id)] = outcome;
     progress.advance();
   }
+  writes.finish();
   progress.finish();
   check_interrupted();
   writer.finish(manifest);

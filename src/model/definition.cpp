@@ -146,6 +146,13 @@ void parse_dasymetric(const Ctx& ctx, const toml::table& t, const std::string& w
                      "ones are zero everywhere");
   for (const auto& item : *arr)
     L.weights.push_back(parse_expression(ctx, item, where + " weights"));
+  if (const toml::node* wn = t.get("within")) {
+    const toml::table* wt = wn->as_table();
+    if (!wt) ctx.error_at(*wn, "within = { zones = \"gemeenten\", field = \"gm_code\" }");
+    ctx.check_keys(*wt, where + ".within", {"zones", "field"});
+    L.within_zones = ctx.text(*wt, "zones", true, where + ".within");
+    L.within_field = ctx.text(*wt, "field", true, where + ".within");
+  }
 }
 
 void parse_point_areas(const Ctx& ctx, const toml::table& t, const std::string& where,
@@ -197,7 +204,7 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       {"id",       "title",      "group",         "unit",         "description", "attribution",
        "estimate", "derivation", "source",        "field",        "mode",        "resampling",
        "band",     "zone_code",  "zone_name",     "dissolve",     "expression",  "from",
-       "weights",  "density",    "default_value", "min_radius_m", "replaces",    "fill_from"});
+       "weights",  "density",    "default_value", "min_radius_m", "replaces",    "fill_from", "within"});
   L.title = ctx.text(t, "title", true, where);
   L.group = ctx.text(t, "group", true, where);
   const auto& groups = layer_groups();
@@ -282,6 +289,8 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
     ctx.error_at(*t.get("mode"), where + ": 'mode' belongs to derivation = \"attribute\"");
   if (L.derivation != Derivation::Zones && (t.get("zone_code") || t.get("dissolve")))
     ctx.error_at(t, where + ": 'zone_code' and 'dissolve' belong to derivation = \"zones\"");
+  if (L.derivation != Derivation::Dasymetric && t.get("within"))
+    ctx.error_at(*t.get("within"), where + ": 'within' belongs to derivation = \"dasymetric\"");
   if (L.derivation != Derivation::Dasymetric && t.get("weights"))
     ctx.error_at(*t.get("weights"), where + ": 'weights' belong to derivation = \"dasymetric\"");
   if (L.derivation != Derivation::PointAreas &&
@@ -305,6 +314,14 @@ void check_inputs(const ModelDef& m) {
                         : fmt::format("{}:{}", L.file, L.line);
   };
   for (const auto& L : m.layers) {
+    if (!L.within_zones.empty()) {
+      const LayerDef* z = m.find(L.within_zones);
+      if (!z || z->derivation != Derivation::Zones)
+        fail(
+            "{}:{}: layer '{}': within zones = '{}' must name a layer with derivation = "
+            "\"zones\"",
+            L.file, L.line, L.id, L.within_zones);
+    }
     std::vector<const ExpressionDef*> exprs;
     if (!L.expression.text.empty()) exprs.push_back(&L.expression);
     for (const auto& w : L.weights) exprs.push_back(&w);
@@ -390,6 +407,8 @@ std::vector<std::string> LayerDef::inputs() const {
   };
   add(expression);
   for (const auto& w : weights) add(w);
+  if (!within_zones.empty() && std::find(out.begin(), out.end(), within_zones) == out.end())
+    out.push_back(within_zones);
   return out;
 }
 
@@ -462,14 +481,13 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
                      "model file");
         auto it = std::find_if(m.layers.begin(), m.layers.end(),
                                [&](const LayerDef& o) { return o.id == L.id; });
-        if (it == m.layers.end())
-          c.error_at(
-              *t->get("replaces"),
-              fmt::format("layer '{}' replaces nothing: the model has no layer of that id", L.id));
-        if (it->replaces)
-          c.error_at(*t->get("id"), fmt::format("layer '{}' is replaced twice", L.id));
-        *it = std::move(L);
-        continue;
+        if (it != m.layers.end()) {
+          if (it->replaces)
+            c.error_at(*t->get("id"), fmt::format("layer '{}' is replaced twice", L.id));
+          *it = std::move(L);
+          continue;
+        }
+        // Nothing to replace in this model: the layer is simply added.
       }
       if (!ids.insert(L.id).second)
         c.error_at(*t->get("id"), fmt::format("layer id '{}' is used twice", L.id));

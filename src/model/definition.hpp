@@ -70,6 +70,10 @@ struct LayerDef {
   // dasymetric: the weights, tried in order per zone (the first with a positive sum in the zone
   // is used; none: even spread, reported)
   std::vector<ExpressionDef> weights;
+  // dasymetric: each zone's count stays inside the zone of `within_zones` (a zones layer) whose
+  // code equals the zone's `within_field` (a wijk stays in its own gemeente even where the
+  // separately generalised boundaries disagree). Empty: no such constraint.
+  std::string within_zones, within_field;
   // point_areas: each point stands for `field` / density hectares (default_value when it has no
   // value), a disc around it of at least min_radius_m
   double density = 0, default_value = 0, min_radius_m = 0;
@@ -78,6 +82,7 @@ struct LayerDef {
   SourceDef fill_source;
   std::string fill_field;
   bool replaces = false;  // an included layer that replaces the main file's layer of its id
+                          // (added as a new layer when the model has none)
   // attribute
   std::string field;
   // How a feature's value lands in its cells: "spread" divides it over them (sums preserved),

@@ -243,13 +243,42 @@ Raster derive_dasymetric(const LayerDef& L, const VectorData& v, const DeriveCon
     warn("layer '{}': {} zone(s) of {} have no value in '{}'; counted as 0", L.id, nulls,
          v.source_name, L.field);
   std::vector<Raster> weights;
-  for (const auto& w : L.weights) weights.push_back(evaluate(w, ctx));
+  std::vector<std::string> names;  // the weights as the messages name them
+  for (const auto& w : L.weights) {
+    weights.push_back(evaluate(w, ctx));
+    names.push_back(w.text);
+  }
+  auto labels = label_cells(ctx.grid, shapes_of(v, ctx.grid));
+  if (!L.within_zones.empty()) {
+    // First every weight inside the zone's own `within` zone, then every weight anywhere in it.
+    const Raster& z = ctx.layer(L.within_zones);
+    std::map<int, std::string> code_of;
+    for (const auto& r : ctx.zones(L.within_zones)) code_of[r.zone] = r.code;
+    int fi = field_index(v, L.within_field, L.id);
+    std::vector<std::string> want(v.features.size());
+    for (std::size_t k = 0; k < v.features.size(); ++k)
+      want[k] = v.features[k]->GetFieldAsString(fi);
+    std::vector<uint8_t> inside(labels.size(), 0);
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (labels[i] < 0 || !(z.values[i] >= 1)) continue;
+      auto it = code_of.find(static_cast<int>(z.values[i]));
+      inside[i] = it != code_of.end() && it->second == want[static_cast<std::size_t>(labels[i])];
+    }
+    const std::size_t n = weights.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      Raster masked = weights[k];
+      for (std::size_t i = 0; i < inside.size(); ++i)
+        if (!inside[i]) masked.values[i] = 0;
+      weights.push_back(std::move(weights[k]));
+      weights[k] = std::move(masked);
+      names.push_back(names[k] + fmt::format(" (ook buiten de eigen {})", L.within_zones));
+    }
+  }
   std::vector<const Raster*> ptrs;
   for (const auto& w : weights) ptrs.push_back(&w);
-  auto labels = label_cells(ctx.grid, shapes_of(v, ctx.grid));
   DasymetricReport rep;
   Raster out = dasymetric(ctx.grid, labels, counts, ptrs, &rep);
-  auto names = [&](const std::vector<std::size_t>& zones) {
+  auto zone_names = [&](const std::vector<std::size_t>& zones) {
     std::string s;
     for (std::size_t k = 0; k < zones.size() && k < 5; ++k)
       s += (k ? ", " : "") + feature_label(*v.features[zones[k]]);
@@ -258,22 +287,22 @@ Raster derive_dasymetric(const LayerDef& L, const VectorData& v, const DeriveCon
   };
   for (std::size_t k = 1; k < rep.by_weight.size(); ++k)
     if (rep.by_weight[k])
-      warn("layer '{}': in {} zone(s) the weight '{}' is zero everywhere; '{}' is used there", L.id,
-           rep.by_weight[k], L.weights[k - 1].text, L.weights[k].text);
+      warn("layer '{}': in {} zone(s) the earlier weights are zero everywhere; '{}' is used there",
+           L.id, rep.by_weight[k], names[k]);
   if (!rep.even_zones.empty())
     warn(
         "layer '{}': in {} zone(s) every weight is zero or has no data, so their count is spread "
         "evenly over their cells: {}",
-        L.id, rep.even_zones.size(), names(rep.even_zones));
+        L.id, rep.even_zones.size(), zone_names(rep.even_zones));
   if (!rep.outside_zones.empty())
     warn("layer '{}': {} zone(s) lie outside the grid and their {} are left out: {}", L.id,
          rep.outside_zones.size(), dutch_number(rep.total - rep.placed, 0),
-         names(rep.outside_zones));
+         zone_names(rep.outside_zones));
   note =
       fmt::format("Verdeeld over {} zones ({} in totaal)", rep.zones, dutch_number(rep.placed, 0));
   for (std::size_t k = 0; k < rep.by_weight.size(); ++k)
     if (rep.by_weight[k])
-      note += fmt::format("; {} zones naar gewicht '{}'", rep.by_weight[k], L.weights[k].text);
+      note += fmt::format("; {} zones naar gewicht '{}'", rep.by_weight[k], names[k]);
   if (rep.even) note += fmt::format("; {} zones gelijk over hun cellen", rep.even);
   note += ".";
   return out;

@@ -33,6 +33,8 @@ struct DeriveContext {
   double surroundings_m = 0;
   // Layers already built, by id (the inputs of expression, dasymetric and distance-from layers).
   std::function<const Raster&(const std::string&)> layer;
+  // The zone records of a zones layer already built (dasymetric `within`).
+  std::function<const std::vector<ZoneRecord>&(const std::string&)> zones;
   // Reads (and caches) another source a derivation needs (point_areas fill_from).
   std::function<std::shared_ptr<VectorData>(const SourceDef&)> load;
 };

@@ -416,7 +416,7 @@ std::vector<uint8_t> Store::study_mask() const {
   std::vector<uint8_t> mask(grid().size(), 1);
   if (!find(kStudyAreaLayer)) return mask;
   Raster r = read(kStudyAreaLayer);
-  for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = r.values[i] >= 0.5f;
+  for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = r.values[i] > 0;
   return mask;
 }
 

@@ -69,8 +69,8 @@ class Store {
   GDALDatasetUniquePtr open_vectors() const;
   // The study area as one (multi)polygon in the store's CRS (table v_studiegebied).
   std::unique_ptr<OGRGeometry> study_area() const;
-  // 1 for cells inside the study area (at least half the cell), else 0; all 1 for stores written
-  // before the study-area layer existed.
+  // 1 for cells (partly) inside the study area, else 0; all 1 for stores written before the
+  // study-area layer existed.
   std::vector<uint8_t> study_mask() const;
 
  private:

@@ -402,6 +402,25 @@ GroupInfo group_info(const std::string& group) {
   return {upper_first(group), ""};
 }
 
+// "CBS 2024" from a title such as "Inwoners 2024 (CBS, per wijk, …)": the source and the year.
+std::string source_year(const std::string& title) {
+  std::string year, source;
+  for (std::size_t i = 0; i + 4 <= title.size(); ++i)
+    if (std::isdigit(static_cast<unsigned char>(title[i])) && title.compare(i, 2, "20") == 0 &&
+        std::all_of(title.begin() + static_cast<std::ptrdiff_t>(i),
+                    title.begin() + static_cast<std::ptrdiff_t>(i + 4),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      year = title.substr(i, 4);
+      break;
+    }
+  if (auto open = title.find('('); open != std::string::npos) {
+    source = title.substr(open + 1);
+    source = source.substr(0, source.find_first_of(",;)"));
+  }
+  if (source.empty() && year.empty()) return "bron: " + title;
+  return source.empty() ? year : year.empty() ? source : source + " " + year;
+}
+
 bool derived_layer(const std::string& id) {
   return starts_with(id, "tijd_") || starts_with(id, "norm_") || starts_with(id, "toewijzing_") ||
          starts_with(id, "geschiktheid_");
@@ -546,8 +565,9 @@ class Report {
             s.back() += fmt::format(", {} van {}.", pct(a.area_ha / list[0].area_ha), list[0].name);
       if (!people.empty()) {
         double n = people[k].sum, density = a.area_ha > 0 ? n / (a.area_ha / 100) : 0;
-        s.push_back(fmt::format("In {} wonen {} mensen, gemiddeld {} per vierkante kilometer.",
-                                a.name, nl_number(n, 0), nl_number(density, 0)));
+        s.push_back(fmt::format("In {} wonen {} mensen ({}), gemiddeld {} per vierkante kilometer.",
+                                a.name, nl_number(n, 0), source_year(store_.layer(pop_id_).title),
+                                nl_number(density, 0)));
         if (k > 0 && province_density > 0) {
           double ratio = density / province_density;
           s.push_back(ratio > 1.25 ? fmt::format("Dat is drukker dan gemiddeld in {} ({}).",
@@ -577,12 +597,55 @@ class Report {
       p.body += t.html();
       if (!density_maps.empty() && !density_maps[k].empty())
         p.figure(density_maps[k],
-                 fmt::format("Waar de mensen wonen in {}: inwoners per hectare (CBS, per wijk "
-                             "over de bewoonde cellen verdeeld).",
-                             a.name),
+                 fmt::format("Waar de mensen wonen in {}: inwoners per hectare ({}){}.", a.name,
+                             lower_first(short_title(store_.layer(pop_id_).title)),
+                             store_.layer(pop_id_).estimate.empty() ? "" : ", een schatting"),
                  legend);
-      if (k == 0) gemeenten_table(p, people);
+      if (k == 0) {
+        population_sources(p, people.empty() ? 0.0 : people[0].sum);
+        gemeenten_table(p, people);
+      }
     });
+  }
+
+  // Where the inhabitant figures come from and why they differ: every layer counted in people
+  // per cell (its title gives source and year, its estimate how it was spread), and the share
+  // living in the kernen when the store has kern areas.
+  void population_sources(Page& p, double total) {
+    if (pop_id_.empty()) return;
+    const LayerRecord& main = store_.layer(pop_id_);
+    std::vector<std::string> s;
+    s.push_back(fmt::format("Dit rapport telt de inwoners van de laag '{}': {} in {}.",
+                            esc(main.title), nl_number(total, 0), esc(areas_.list()[0].name)));
+    if (!main.estimate.empty()) s.push_back(esc(main.estimate));
+    const std::vector<uint8_t> study = store_.study_mask();
+    for (const auto& L : store_.manifest().layers) {
+      if (L.id == pop_id_ || !contains(L.unit, "inwoners per cel")) continue;
+      Raster r = store_.read(L.id);
+      double n = 0;
+      for (std::size_t i = 0; i < r.values.size(); ++i)
+        if (study[i] && !std::isnan(r.values[i])) n += r.values[i];
+      s.push_back(fmt::format(
+          "Een andere telling in het model, '{}', komt op {}. Die is van een ander jaar of een "
+          "andere indeling, en het rapport gebruikt haar niet voor zijn tabellen.",
+          esc(L.title), nl_number(n, 0)));
+    }
+    for (const auto& L : store_.manifest().layers) {
+      if (L.derivation != "zones" || L.unit != "kern") continue;  // casco kernen's areas
+      Raster z = store_.read(L.id);
+      double in_kern = 0;
+      for (std::size_t i = 0; i < z.values.size(); ++i)
+        if (z.values[i] >= 1 && !std::isnan(pop_.values[i])) in_kern += pop_.values[i];
+      s.push_back(fmt::format(
+          "In de kernen, de bebouwde gebieden van steden en dorpen, wonen {} mensen ({}); de "
+          "andere {} wonen in het buitengebied. Een kern telt alleen de bebouwing zelf, dus "
+          "minder dan een dorp met het land eromheen.",
+          nl_number(in_kern, 0), pct(total > 0 ? in_kern / total : 0),
+          nl_number(total - in_kern, 0)));
+      break;
+    }
+    p.body += "<h3>Waar de inwonertallen vandaan komen</h3>\n";
+    p.para(s);
   }
 
   // The province page lists every gemeente with a link to its page.
@@ -613,7 +676,8 @@ class Report {
     std::vector<std::string> groups;
     std::map<std::string, std::vector<const LayerRecord*>> by_group;
     for (const auto& L : store_.manifest().layers) {
-      if (L.group == "bestuur" || derived_layer(L.id) || L.id == pop_id_) continue;
+      if (L.group == "bestuur" || derived_layer(L.id) || L.id == pop_id_ || L.unit == "gewicht")
+        continue;
       if (!by_group.count(L.group)) groups.push_back(L.group);
       by_group[L.group].push_back(&L);
     }
@@ -678,7 +742,10 @@ class Report {
     const Acc& acc = f.acc[k];
     const double cell_ha = store_.grid().cell_area_ha();
     const std::string term = short_title(L.title.empty() ? L.id : L.title);
-    if (L.derivation == "coverage") {
+    const bool area_share = L.derivation == "coverage" ||
+                            ((L.derivation == "expression" || L.derivation == "point_areas") &&
+                             (L.unit == "aandeel 0-1" || L.unit == "aanwezig 0/1"));
+    if (area_share) {
       double covered = acc.sum * cell_ha, share = a.area_ha > 0 ? covered / a.area_ha : 0;
       std::string where = where_mostly(a, acc);
       std::string sentence =

@@ -131,10 +131,11 @@ TEST(Build, HandMadeModelHasTheHandComputedValues) {
   BuildReport r = f.build();
   EXPECT_EQ(r.grid.cols, 40);
   EXPECT_EQ(r.grid.rows, 40);
-  EXPECT_EQ(r.rebuilt(), 5u);
+  EXPECT_EQ(r.rebuilt(), 6u);  // the model's study-area layer and its five
   Store s = Store::open(f.store);
   EXPECT_EQ(s.manifest().model_name, "proef");
-  EXPECT_EQ(s.manifest().layers.size(), 5u);
+  EXPECT_EQ(s.manifest().layers.size(), 6u);
+  EXPECT_EQ(s.manifest().layers.front().id, "studiegebied");
 
   Raster sq = s.read("sq");
   EXPECT_NEAR(sum(sq) * 625.0, 2500.0, 1e-2);  // exact area of the 50 m square
@@ -198,8 +199,8 @@ TEST(Build, RebuildRedoesOnlyTheLayerWhoseSourceChanged) {
                    text.replace(text.find("Afstand tot punt"), 16, "Afstand tot het punt"));
   BuildReport r3 = f.build();
   EXPECT_EQ(r3.rebuilt(), 1u);
-  EXPECT_EQ(r3.layers[3].reason, "definition changed");
-  EXPECT_EQ(f.build(true).rebuilt(), 5u);
+  EXPECT_EQ(r3.layers[4].reason, "definition changed");
+  EXPECT_EQ(f.build(true).rebuilt(), 6u);
 }
 
 TEST(Build, FailedBuildLeavesThePreviousStoreIntact) {
@@ -423,14 +424,14 @@ TEST(Build, DerivedLayersAreAddedToAndReplacedInTheStore) {
   Store s2 = Store::open(f.store);
   ASSERT_NE(s2.find("extra"), nullptr);
   EXPECT_EQ(s2.read("extra").at(3, 3), 3.0f);
-  EXPECT_EQ(s2.manifest().layers.size(), 6u);
+  EXPECT_EQ(s2.manifest().layers.size(), 7u);
   EXPECT_EQ(s2.zones("zones").size(), 2u);
   EXPECT_NEAR(sum(s2.read("inw")), 400.0, 1e-3);
   // Replacing keeps one layer of that id with the new values.
   Raster again(s.grid(), 7.0f);
   add_layers(f.store, {{rec, &again}});
   Store s3 = Store::open(f.store);
-  EXPECT_EQ(s3.manifest().layers.size(), 6u);
+  EXPECT_EQ(s3.manifest().layers.size(), 7u);
   EXPECT_EQ(s3.read("extra").at(0, 0), 7.0f);
   EXPECT_DOUBLE_EQ(s3.layer("extra").stats.mean, 7.0);
   // A raster on another grid is refused and the store stays as it was.
@@ -459,7 +460,7 @@ TEST(Build, IncludedLayersCarryTheirAttribution) {
                                          "borders = \"zones\"\ninclude = "
                                          "[\"official/model-sources.toml\"]"));
   BuildReport r = f.build();
-  ASSERT_EQ(r.layers.size(), 6u);
+  ASSERT_EQ(r.layers.size(), 7u);
   Store s = Store::open(f.store);
   const LayerRecord& L = s.layer("officieel");
   EXPECT_EQ(L.attribution, "Vierkant: Kadaster / PDOK (CC BY 4.0).");

@@ -183,6 +183,37 @@ TEST_F(Report, AssenInhabitantsAreTheZonalSum) {
   EXPECT_NE(page.find("In Assen wonen " + figure + " mensen"), std::string::npos);
 }
 
+// One province, one set of figures: the population paragraph, the key figure and the gemeenten
+// table of the province page say the same, and every other count says what it is.
+TEST_F(Report, ThePopulationParagraphAgreesWithTheTables) {
+  Store s = store();
+  double total = 0;
+  for (const auto& r : zonal_stats(s.read("inwoners"), s.read("gemeenten"), s.zones("gemeenten")))
+    total += r.sum;
+  const std::string figure = report::nl_number(total, 0);
+  EXPECT_EQ(figure, "504.105");  // the CBS wijk figures, every one inside a gemeente
+  const std::string page = test::read_file(out() / "index.html");
+  EXPECT_NE(page.find("<span class=\"inwoners\">" + figure + "</span>"), std::string::npos);
+  EXPECT_NE(page.find("In Drenthe wonen " + figure + " mensen (CBS 2024)"), std::string::npos);
+  const std::size_t sources = page.find("Waar de inwonertallen vandaan komen");
+  ASSERT_NE(sources, std::string::npos);
+  const std::string para = page.substr(sources, page.find("</p>", sources) - sources);
+  EXPECT_NE(para.find(": " + figure + " in Drenthe"), std::string::npos) << para;
+  EXPECT_NE(para.find("afgerond op 5"), std::string::npos) << para;
+  EXPECT_NE(para.find("Inwoners 2021"), std::string::npos) << para;  // the PC4 count, named
+  // The gemeenten table adds up to the same figure.
+  double table = 0;
+  const std::string gem = page.substr(page.find("<h3>De gemeenten</h3>"));
+  for (std::size_t p = gem.find("<tr>"); p != std::string::npos && p < gem.find("</table>");
+       p = gem.find("<tr>", p + 1)) {
+    std::size_t last = gem.rfind("<td", gem.find("</tr>", p));
+    if (last == std::string::npos || last < p) continue;
+    std::size_t a = gem.find('>', last) + 1;
+    table += parse_nl(gem.substr(a, gem.find("</td>", a) - a));
+  }
+  EXPECT_NEAR(table, total, 6);  // each row rounded to the person
+}
+
 TEST_F(Report, SuitabilityHectaresAddUpToTheGemeente) {
   Store s = store();
   auto rows = zonal_stats(s.read("gemeenten"), s.read("gemeenten"), s.zones("gemeenten"));

@@ -323,5 +323,20 @@ TEST(ScenarioDrenthe, TheWoondealScenariosAllocateTheirClaimsOffVerbodenLand) {
           ASSERT_LT(su.verdict.values[i], 4.0f) << r.kinds[k] << " on verboden land";
         }
     }
+    // Greenfield claims never land on built-up cells; inbreiding only there.
+    Raster built = s.read("bebouwd");
+    std::size_t inbreiding_cells = 0;
+    for (std::size_t i = 0; i < built.values.size(); ++i) {
+      float a = r.allocation.values[i];
+      if (!(a >= 1)) continue;
+      const std::string& kind = r.kinds[static_cast<std::size_t>(a) - 1];
+      if (kind == "inbreiding") {
+        ++inbreiding_cells;
+        ASSERT_GT(built.values[i], 0) << name << ": inbreiding outside the built-up land";
+      } else {
+        ASSERT_EQ(built.values[i], 0) << name << ": " << kind << " on built-up land";
+      }
+    }
+    EXPECT_GT(inbreiding_cells, 0u) << name;
   }
 }
