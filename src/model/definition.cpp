@@ -204,7 +204,8 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       {"id",       "title",      "group",         "unit",         "description", "attribution",
        "estimate", "derivation", "source",        "field",        "mode",        "resampling",
        "band",     "zone_code",  "zone_name",     "dissolve",     "expression",  "from",
-       "weights",  "density",    "default_value", "min_radius_m", "replaces",    "fill_from", "within"});
+       "weights",  "density",    "default_value", "min_radius_m", "replaces",    "fill_from",
+       "within"});
   L.title = ctx.text(t, "title", true, where);
   L.group = ctx.text(t, "group", true, where);
   const auto& groups = layer_groups();

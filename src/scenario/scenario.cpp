@@ -78,7 +78,7 @@ Raster evaluate(const condition::Expression& e, const std::map<std::string, cons
 // Parses, checks the layer names against the model (errors name file:line:column), and binds the
 // expression to its own layer list, so slot i is e.layers()[i] (what evaluate() passes).
 condition::Expression compile(const std::string& text, const condition::TextOrigin& origin,
-                          const std::vector<std::string>& model_layers) {
+                              const std::vector<std::string>& model_layers) {
   condition::Expression e = condition::Expression::parse(text, origin);
   e.bind(model_layers, "");
   const std::vector<std::string> own = e.layers();

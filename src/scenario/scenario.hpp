@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "condition/expression.hpp"
 #include "core/grid.hpp"
 #include "model/store.hpp"
-#include "condition/expression.hpp"
 #include "scenario/allocate.hpp"
 
 namespace casco::scenario {

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "core/error.hpp"
 #include "condition/expression.hpp"
+#include "core/error.hpp"
 
 using namespace casco;
 using namespace casco::condition;
