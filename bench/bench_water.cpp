@@ -10,8 +10,8 @@
 // Run: build/bench/bench_water [--rows 10000] [--cols 10000] [--grass terraflow,watershed|none]
 // GRASS comes from Debian's grass-core; without it the GRASS part is skipped with a line saying so.
 #include <gdal_priv.h>
-#include <tbb/global_control.h>
 #include <sys/resource.h>
+#include <tbb/global_control.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -60,7 +60,9 @@ double load_average() {
   double l[1] = {0};
   return getloadavg(l, 1) == 1 ? l[0] : 0;
 }
-void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void reset_peak() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 bool have(const char* program) {
   std::string cmd = std::string("command -v ") + program + " >/dev/null 2>&1";
@@ -112,15 +114,17 @@ int main(int argc, char** argv) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   ensure_gdal_registered();
 
-  std::printf("bench_water: fill + D8 + accumulation on a synthetic %d x %d DEM (%.0f M cells, 5 m), "
-              "%d threads\n",
-              rows, cols, rows * static_cast<double>(cols) / 1e6, threads);
+  std::printf(
+      "bench_water: fill + D8 + accumulation on a synthetic %d x %d DEM (%.0f M cells, 5 m), "
+      "%d threads\n",
+      rows, cols, rows * static_cast<double>(cols) / 1e6, threads);
   auto t = Clock::now();
   Raster dem = bench::synthetic_terrain(rows, cols, 5.0, 16);
   dem.grid.crs = "EPSG:28992";
   std::printf("  terrain generated in %.1f s (not timed below)\n", seconds_since(t));
 
-  const fs::path dir = fs::temp_directory_path() / ("casco-bench-water-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("casco-bench-water-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const fs::path tif = dir / "dem.tif";
   const bool grass_on = grass != "none" && have("grass");
@@ -147,17 +151,19 @@ int main(int argc, char** argv) {
   std::uint32_t top = 0;
   for (auto a : acc) top = std::max(top, a);
   std::printf("                   wall      CPU (all threads)\n");
-  std::printf("casco fill + D8    %7.2f s  %7.2f s  (%zu cells raised; %zu = %.0f%% through the "
-              "priority queue, peak %zu; %zu cells routed over flats, %zu outlets)\n",
-              t_fill, c_fill, fs_.raised, fs_.queue_pushes, 100.0 * fs_.queue_pushes / n,
-              fs_.queue_peak, flow.flat_cells, flow.outlets);
+  std::printf(
+      "casco fill + D8    %7.2f s  %7.2f s  (%zu cells raised; %zu = %.0f%% through the "
+      "priority queue, peak %zu; %zu cells routed over flats, %zu outlets)\n",
+      t_fill, c_fill, fs_.raised, fs_.queue_pushes, 100.0 * fs_.queue_pushes / n, fs_.queue_peak,
+      flow.flat_cells, flow.outlets);
   std::printf("casco accumulation %7.2f s  %7.2f s  (largest catchment %u cells)\n", t_acc, c_acc,
               top);
   std::printf("casco total        %7.2f s  %7.2f s  (goal < 30 s wall; load average now %.1f)\n",
               casco_s, casco_cpu, load_average());
-  std::printf("casco memory       %7.2f bytes per cell beyond the DEM (peak %.0f MB above the "
-              "%.0f MB DEM; goal <= 8)\n",
-              bytes_per_cell, (peak_kb - base_kb) / 1024.0, n * 4 / 1048576.0);
+  std::printf(
+      "casco memory       %7.2f bytes per cell beyond the DEM (peak %.0f MB above the "
+      "%.0f MB DEM; goal <= 8)\n",
+      bytes_per_cell, (peak_kb - base_kb) / 1024.0, n * 4 / 1048576.0);
   acc = {};
   dirs = {};
 

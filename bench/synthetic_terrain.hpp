@@ -54,7 +54,8 @@ inline Raster synthetic_terrain(int rows, int cols, double cell, std::uint64_t s
         const double x = c * cell, nx = 2.0 * c / cols - 1;
         double z = 25.0 * (1.0 - 0.5 * (nx * nx + ny * ny));  // the plateau
         for (int o = 0; o < 6; ++o)
-          z += amplitude_m[o] * (value_noise(seed + o, x / wavelengths_m[o], y / wavelengths_m[o]) - 0.5);
+          z += amplitude_m[o] *
+               (value_noise(seed + o, x / wavelengths_m[o], y / wavelengths_m[o]) - 0.5);
         dem.values[static_cast<std::size_t>(r) * cols + c] = static_cast<float>(z);
       }
     }
@@ -74,7 +75,9 @@ inline Raster synthetic_terrain(int rows, int cols, double cell, std::uint64_t s
     for (int r = r0; r <= r1; ++r)
       for (int c = c0; c <= c1; ++c) {
         const double d2 = ((r - cy) * (r - cy) + (c - cx) * (c - cx)) / (radius * radius);
-        if (d2 < 1) dem.values[static_cast<std::size_t>(r) * cols + c] -= static_cast<float>(depth * (1 - d2));
+        if (d2 < 1)
+          dem.values[static_cast<std::size_t>(r) * cols + c] -=
+              static_cast<float>(depth * (1 - d2));
       }
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, dem.values.size(), 1 << 18),

@@ -57,7 +57,8 @@ Bluespots find_bluespots(const Raster& dem, const Raster& filled,
   Bluespots b;
   b.depth = Raster(g, kNoData);
   for (std::size_t i = 0; i < n; ++i)
-    if (!std::isnan(dem.values[i])) b.depth.values[i] = std::max(0.0f, filled.values[i] - dem.values[i]);
+    if (!std::isnan(dem.values[i]))
+      b.depth.values[i] = std::max(0.0f, filled.values[i] - dem.values[i]);
   b.label.assign(n, 0);
 
   // 8-connected regions of depth > 0, breadth-first.
@@ -217,8 +218,8 @@ StormResult design_storm(const Raster& dem, const Bluespots& spots,
       double sum = 0;
       for (std::size_t j = 0; j < z.size(); ++j) {
         sum += z[j];
-        const double top = j + 1 < z.size() ? std::min<double>(z[j + 1], s.spill_height)
-                                            : s.spill_height;
+        const double top =
+            j + 1 < z.size() ? std::min<double>(z[j + 1], s.spill_height) : s.spill_height;
         const double h = (stored / area + sum) / static_cast<double>(j + 1);
         if (h <= top) {
           level = h;

@@ -116,32 +116,35 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
   ensure_gdal_registered();
   const std::string name = file.string();
   if (!fs::exists(file))
-    fail("elevation model '{}' does not exist: get AHN with 'casco data fetch --only ahn_dtm' or "
-         "set dem.path in the water configuration",
-         name);
+    fail(
+        "elevation model '{}' does not exist: get AHN with 'casco data fetch --only ahn_dtm' or "
+        "set dem.path in the water configuration",
+        name);
   GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
   if (!ds) fail("cannot open elevation model '{}' as a raster: {}", name, CPLGetLastErrorMsg());
   if (o.band < 1 || o.band > ds->GetRasterCount())
     fail("elevation model '{}' has {} band(s); band {} does not exist", name, ds->GetRasterCount(),
          o.band);
-  OGRSpatialReference model_srs = make_srs(model.crs_wkt.empty() ? model.crs : model.crs_wkt,
-                                           "the model");
+  OGRSpatialReference model_srs =
+      make_srs(model.crs_wkt.empty() ? model.crs : model.crs_wkt, "the model");
   OGRSpatialReference dem_srs;
   if (!o.crs.empty()) {
     dem_srs = make_srs(o.crs, "dem.crs");
   } else if (const OGRSpatialReference* s = ds->GetSpatialRef()) {
     dem_srs = *s;
   } else {
-    fail("elevation model '{}' declares no coordinate reference system: set dem.crs = "
-         "\"EPSG:28992\" (AHN is in RD New) in the water configuration",
-         name);
+    fail(
+        "elevation model '{}' declares no coordinate reference system: set dem.crs = "
+        "\"EPSG:28992\" (AHN is in RD New) in the water configuration",
+        name);
   }
   dem_srs = horizontal(dem_srs);
   if (!same_crs(dem_srs, model_srs))
-    fail("elevation model '{}' is in {}, the model in {}: reproject it first, e.g. gdalwarp "
-         "-t_srs {} -r bilinear '{}' dem_rd.tif (hydrology on reprojected heights needs a "
-         "deliberate choice of resampling, so casco does not do it silently)",
-         name, srs_name(dem_srs), srs_name(model_srs), model.crs, name);
+    fail(
+        "elevation model '{}' is in {}, the model in {}: reproject it first, e.g. gdalwarp "
+        "-t_srs {} -r bilinear '{}' dem_rd.tif (hydrology on reprojected heights needs a "
+        "deliberate choice of resampling, so casco does not do it silently)",
+        name, srs_name(dem_srs), srs_name(model_srs), model.crs, name);
 
   double gt[6];
   if (ds->GetGeoTransform(gt) != CE_None)
@@ -150,27 +153,42 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
     fail("elevation model '{}' is rotated; warp it to a north-up grid first (gdalwarp)", name);
   const double px = gt[1], py = -gt[5];
   if (!(px > 0) || std::abs(px - py) > 1e-6 * px)
-    fail("elevation model '{}' has cells of {} x {}: hydrology needs square cells; warp it, e.g. "
-         "gdalwarp -tr {} {} '{}' square.tif",
-         name, px, py, px, px, name);
+    fail(
+        "elevation model '{}' has cells of {} x {}: hydrology needs square cells; warp it, e.g. "
+        "gdalwarp -tr {} {} '{}' square.tif",
+        name, px, py, px, px, name);
 
   // The DEM's extent against the model grid's.
   const double dx0 = gt[0], dy0 = gt[3];
   const double dx1 = dx0 + px * ds->GetRasterXSize(), dy1 = dy0 - py * ds->GetRasterYSize();
   if (dx1 <= model.x0 || dx0 >= model.x1() || dy0 <= model.y1() || dy1 >= model.y0)
-    fail("elevation model '{}' (x {:.0f}-{:.0f}, y {:.0f}-{:.0f}) does not overlap the study area "
-         "(x {:.0f}-{:.0f}, y {:.0f}-{:.0f}): it is of another area",
-         name, dx0, dx1, dy1, dy0, model.x0, model.x1(), model.y1(), model.y0);
+    fail(
+        "elevation model '{}' (x {:.0f}-{:.0f}, y {:.0f}-{:.0f}) does not overlap the study area "
+        "(x {:.0f}-{:.0f}, y {:.0f}-{:.0f}): it is of another area",
+        name, dx0, dx1, dy1, dy0, model.x0, model.x1(), model.y1(), model.y0);
 
   Dem dem;
   dem.crs_name = srs_name(dem_srs);
   if (o.grid == "model") {
     Args w;
-    w.args = {"-of", "MEM", "-ot", "Float32", "-b", std::to_string(o.band), "-te",
-              fmt::format("{:.10g}", model.x0), fmt::format("{:.10g}", model.y1()),
-              fmt::format("{:.10g}", model.x1()), fmt::format("{:.10g}", model.y0), "-ts",
-              std::to_string(model.cols), std::to_string(model.rows), "-r",
-              o.resampling == "nearest" ? "near" : o.resampling, "-dstnodata", "nan"};
+    w.args = {"-of",
+              "MEM",
+              "-ot",
+              "Float32",
+              "-b",
+              std::to_string(o.band),
+              "-te",
+              fmt::format("{:.10g}", model.x0),
+              fmt::format("{:.10g}", model.y1()),
+              fmt::format("{:.10g}", model.x1()),
+              fmt::format("{:.10g}", model.y0),
+              "-ts",
+              std::to_string(model.cols),
+              std::to_string(model.rows),
+              "-r",
+              o.resampling == "nearest" ? "near" : o.resampling,
+              "-dstnodata",
+              "nan"};
     if (!o.crs.empty()) w.args.insert(w.args.end(), {"-s_srs", o.crs});
     GDALWarpAppOptions* wopt = GDALWarpAppOptionsNew(w.get(), nullptr);
     GDALDatasetH srcs[1] = {ds.get()};
@@ -187,8 +205,10 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
     // The DEM's own cells over the model's extent (whole cells).
     const int c0 = std::max(0, static_cast<int>(std::floor((model.x0 - dx0) / px)));
     const int r0 = std::max(0, static_cast<int>(std::floor((dy0 - model.y0) / py)));
-    const int c1 = std::min(ds->GetRasterXSize(), static_cast<int>(std::ceil((model.x1() - dx0) / px)));
-    const int r1 = std::min(ds->GetRasterYSize(), static_cast<int>(std::ceil((dy0 - model.y1()) / py)));
+    const int c1 =
+        std::min(ds->GetRasterXSize(), static_cast<int>(std::ceil((model.x1() - dx0) / px)));
+    const int r1 =
+        std::min(ds->GetRasterYSize(), static_cast<int>(std::ceil((dy0 - model.y1()) / py)));
     Grid g;
     g.x0 = dx0 + c0 * px;
     g.y0 = dy0 - r0 * py;
@@ -200,10 +220,11 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
     const double need = static_cast<double>(g.size()) * 22.0;  // hydrology's peak, bytes a cell
     const double avail = static_cast<double>(available_memory());
     if (avail > 0 && need > avail)
-      fail("elevation model '{}' over the study area is {} x {} cells ({:.0f} M); the hydrology "
-           "needs about {:.1f} GB, {:.1f} GB is available: use dem.grid = \"model\" or a coarser "
-           "DEM (gdalwarp -tr 5 5 -r average)",
-           name, g.cols, g.rows, g.size() / 1e6, need / 1e9, avail / 1e9);
+      fail(
+          "elevation model '{}' over the study area is {} x {} cells ({:.0f} M); the hydrology "
+          "needs about {:.1f} GB, {:.1f} GB is available: use dem.grid = \"model\" or a coarser "
+          "DEM (gdalwarp -tr 5 5 -r average)",
+          name, g.cols, g.rows, g.size() / 1e6, need / 1e9, avail / 1e9);
     dem.raster = Raster(g, Raster::Uninitialized{});
     GDALRasterBand* band = ds->GetRasterBand(o.band);
     if (band->RasterIO(GF_Read, c0, r0, g.cols, g.rows, dem.raster.values.data(), g.cols, g.rows,
@@ -221,7 +242,8 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
   // Absurd heights (beyond the deepest and highest land on earth) are no data.
   for (float& v : dem.raster.values)
     if (!(v > -500.0f && v < 9000.0f)) v = kNoData;
-  if (o.fill_holes_m > 0) dem.holes_filled = fill_holes(dem.raster, o.fill_holes_m / dem.raster.grid.cell);
+  if (o.fill_holes_m > 0)
+    dem.holes_filled = fill_holes(dem.raster, o.fill_holes_m / dem.raster.grid.cell);
 
   // Coverage of the study area, measured on the model grid.
   std::size_t area = 0, covered = 0;
@@ -238,14 +260,16 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
     }
   dem.coverage = area == 0 ? 0 : static_cast<double>(covered) / static_cast<double>(area);
   if (covered == 0)
-    fail("elevation model '{}' has no heights inside the study area: it is of another area, or "
-         "all no-data there",
-         name);
+    fail(
+        "elevation model '{}' has no heights inside the study area: it is of another area, or "
+        "all no-data there",
+        name);
   if (dem.coverage < o.min_coverage)
-    fail("elevation model '{}' covers {:.0f}% of the study area, less than dem.min_coverage = "
-         "{:.0f}%: fetch the whole area (casco data fetch --only ahn_dtm) or lower min_coverage to "
-         "analyse only the part it covers",
-         name, 100 * dem.coverage, 100 * o.min_coverage);
+    fail(
+        "elevation model '{}' covers {:.0f}% of the study area, less than dem.min_coverage = "
+        "{:.0f}%: fetch the whole area (casco data fetch --only ahn_dtm) or lower min_coverage to "
+        "analyse only the part it covers",
+        name, 100 * dem.coverage, 100 * o.min_coverage);
   return dem;
 }
 

@@ -22,10 +22,10 @@ struct DemOptions {
 };
 
 struct Dem {
-  Raster raster;           // heights (m), NaN = no data
-  double coverage = 0;     // share of the study-area cells with a height
+  Raster raster;                 // heights (m), NaN = no data
+  double coverage = 0;           // share of the study-area cells with a height
   std::size_t holes_filled = 0;  // cells filled by interpolation
-  std::string crs_name;    // the DEM's CRS as named in the file
+  std::string crs_name;          // the DEM's CRS as named in the file
 };
 
 // `inside` (optional, on `model`): the study-area cells (non-zero) that the coverage is measured

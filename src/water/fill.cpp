@@ -15,9 +15,14 @@
 // The result is the exact filled surface (the lowest surface at or above the DEM without
 // depressions); no epsilon is added. With directions requested, the breadth-first flood of every
 // flat and filled depression is recorded as it happens: all shore cells at a level are taken from
-// the queue together, in cell order, so a flat is flooded from all its exits at once — the same
-// directions d8_directions gives the filled surface, without a second pass over the flats.
+// the queue together, so a flat is flooded from all its exits at once and every flat cell drains
+// along a shortest path to an exit — as d8_directions routes flats, without a second pass over
+// them (where two exits are equally near, the two may choose differently).
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -78,55 +83,70 @@ class RadixHeap {
   std::size_t size_ = 0;
 };
 
-class Bits {
- public:
-  explicit Bits(std::size_t n) : words_((n + 63) / 64, 0) {}
-  bool test(std::size_t i) const { return (words_[i >> 6] >> (i & 63)) & 1u; }
-  void set(std::size_t i) { words_[i >> 6] |= std::uint64_t{1} << (i & 63); }
-
- private:
-  std::vector<std::uint64_t> words_;
-};
-
 }  // namespace
+
+// Cell states in the direction bytes while the flood runs: kUnresolved = not reached yet;
+// kClosed = height final, direction to be found by steepest descent afterwards; 0..7 = flooded
+// across a flat or depression, draining to that neighbour; kNoFlow = no data.
+constexpr std::uint8_t kClosed = 11;
 
 FillStats priority_flood(Raster& dem, std::uint8_t* dirs) {
   const Grid& g = dem.grid;
   const int rows = g.rows, cols = g.cols;
   const std::size_t n = g.size();
   if (n >= 0xffffffffu)
-    fail("the elevation model has {} cells; casco's hydrology handles up to 4.29 billion: use a "
-         "coarser cell size or a smaller area",
-         n);
+    fail(
+        "the elevation model has {} cells; casco's hydrology handles up to 4.29 billion: use a "
+        "coarser cell size or a smaller area",
+        n);
   float* z = dem.values.data();
+  std::vector<std::uint8_t> own_state;
+  if (!dirs) {
+    own_state.resize(n);
+    dirs = own_state.data();
+  }
+  std::uint8_t* state = dirs;
   FillStats st;
-  Bits closed(n);
   RadixHeap shore;
   std::deque<std::uint32_t> pit;
   std::vector<std::uint32_t> trace;
   std::vector<Entry> level_cells;
   const std::int64_t off[8] = {-cols - 1, -cols, -cols + 1, -1, 1, cols - 1, cols, cols + 1};
 
-  // Outlets: edge cells and cells next to no-data. No-data cells are closed from the start.
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      const std::size_t i = static_cast<std::size_t>(r) * cols + c;
-      if (std::isnan(z[i])) {
-        closed.set(i);
-        if (dirs) dirs[i] = kNoFlow;
-        continue;
+  // States, and the outlets: edge cells and cells next to no-data.
+  std::atomic<std::size_t> nodata{0};
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16),
+                    [&](const tbb::blocked_range<std::size_t>& b) {
+                      std::size_t local = 0;
+                      for (std::size_t i = b.begin(); i != b.end(); ++i) {
+                        const bool nan = std::isnan(z[i]);
+                        state[i] = nan ? kNoFlow : kUnresolved;
+                        local += nan;
+                      }
+                      nodata += local;
+                    });
+  st.cells = n - nodata.load();
+  auto seed = [&](std::size_t i) {
+    if (state[i] != kUnresolved) return;
+    state[i] = kClosed;
+    shore.push(key_of(z[i]), static_cast<std::uint32_t>(i));
+    ++st.queue_pushes;
+  };
+  for (int c = 0; c < cols; ++c) seed(c), seed(static_cast<std::size_t>(rows - 1) * cols + c);
+  for (int r = 1; r + 1 < rows; ++r)
+    seed(static_cast<std::size_t>(r) * cols), seed(static_cast<std::size_t>(r) * cols + cols - 1);
+  if (nodata.load() > 0)
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) {
+        const std::size_t i = static_cast<std::size_t>(r) * cols + c;
+        if (state[i] != kNoFlow) continue;
+        for (int k = 0; k < 8; ++k) {
+          const int r2 = r + kRowStep[k], c2 = c + kColStep[k];
+          if (r2 >= 0 && c2 >= 0 && r2 < rows && c2 < cols)
+            seed(static_cast<std::size_t>(r2) * cols + c2);
+        }
       }
-      if (dirs) dirs[i] = kUnresolved;
-      ++st.cells;
-      bool edge = r == 0 || c == 0 || r == rows - 1 || c == cols - 1;
-      for (int k = 0; k < 8 && !edge; ++k) edge = std::isnan(z[i + off[k]]);
-      if (edge) {
-        closed.set(i);
-        shore.push(key_of(z[i]), static_cast<std::uint32_t>(i));
-        ++st.queue_pushes;
-      }
-    }
-  }
+
   // Every cell that is not closed yet lies at least one cell from the grid's edge (edge cells
   // are closed from the start), so only the outlets taken from the queue can be edge cells; the
   // neighbours of all other cells never leave the grid.
@@ -138,8 +158,7 @@ FillStats priority_flood(Raster& dem, std::uint8_t* dirs) {
 
   // Settles the unknown neighbours of closed cell `p` at level `level`: lower or equal ones are
   // raised into the depression queue (draining to p), higher ones are traced.
-  auto settle_neighbours = [&](std::uint32_t p, float level) {
-    const bool edge = on_edge(p);
+  auto settle_neighbours = [&](std::uint32_t p, float level, bool edge) {
     for (int k = 0; k < 8; ++k) {
       if (edge) {
         const int r2 = static_cast<int>(p / cols) + kRowStep[k];
@@ -147,56 +166,57 @@ FillStats priority_flood(Raster& dem, std::uint8_t* dirs) {
         if (r2 < 0 || c2 < 0 || r2 >= rows || c2 >= cols) continue;
       }
       const std::uint32_t q = static_cast<std::uint32_t>(p + off[k]);
-      if (closed.test(q)) continue;
-      closed.set(q);
+      if (state[q] != kUnresolved) continue;
       if (z[q] <= level) {
         if (z[q] < level) {
           st.max_raise = std::max(st.max_raise, static_cast<double>(level - z[q]));
           z[q] = level;
           ++st.raised;
         }
-        if (dirs) dirs[q] = static_cast<std::uint8_t>(7 - k);
+        state[q] = static_cast<std::uint8_t>(7 - k);
         pit.push_back(q);
       } else {
+        state[q] = kClosed;
         trace.push_back(q);
       }
     }
   };
-  // A traced cell: if every unknown neighbour is higher, settle them now; otherwise wait in the
+  // A traced cell: if every unknown neighbour is higher, settle them now (one pass: they are
+  // collected, and closed only when none is at or below the cell); otherwise wait in the
   // priority queue until the flood reaches its height.
   auto trace_cell = [&](std::uint32_t p) {
     const float zp = z[p];
+    std::uint32_t up[8];
+    int m = 0;
     for (int k = 0; k < 8; ++k) {
       const std::uint32_t q = static_cast<std::uint32_t>(p + off[k]);
-      if (!closed.test(q) && z[q] <= zp) {
+      if (state[q] != kUnresolved) continue;
+      if (z[q] <= zp) {
         shore.push(key_of(zp), p);
         ++st.queue_pushes;
         st.queue_peak = std::max(st.queue_peak, shore.size());
         return;
       }
+      up[m++] = q;
     }
-    for (int k = 0; k < 8; ++k) {
-      const std::uint32_t q = static_cast<std::uint32_t>(p + off[k]);
-      if (closed.test(q)) continue;
-      closed.set(q);
-      trace.push_back(q);
+    for (int j = 0; j < m; ++j) {
+      state[up[j]] = kClosed;
+      trace.push_back(up[j]);
     }
   };
 
   std::size_t rounds = 0;
   while (!shore.empty()) {
-    // All shore cells at the lowest level together, in cell order: the flats and depressions
-    // they border are flooded breadth-first from all of them at once.
+    // All shore cells at the lowest level together: the flats and depressions they border are
+    // flooded breadth-first from all of them at once (multi-source), so every flat cell drains
+    // towards its nearest exit.
     shore.take_minimum(level_cells);
-    if (dirs && level_cells.size() > 1)
-      std::sort(level_cells.begin(), level_cells.end(),
-                [](const Entry& a, const Entry& b) { return a.cell < b.cell; });
-    for (const Entry& e : level_cells) settle_neighbours(e.cell, z[e.cell]);
+    for (const Entry& e : level_cells) settle_neighbours(e.cell, z[e.cell], on_edge(e.cell));
     while (!pit.empty() || !trace.empty()) {
       if (!pit.empty()) {
         const std::uint32_t p = pit.front();
         pit.pop_front();
-        settle_neighbours(p, z[p]);
+        settle_neighbours(p, z[p], false);
       } else {
         const std::uint32_t p = trace.back();
         trace.pop_back();
@@ -205,10 +225,18 @@ FillStats priority_flood(Raster& dem, std::uint8_t* dirs) {
     }
     if ((++rounds & 0xffff) == 0) check_interrupted();
   }
+  // Cells closed by the flood without a direction keep kUnresolved for steepest descent.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16),
+                    [&](const tbb::blocked_range<std::size_t>& b) {
+                      for (std::size_t i = b.begin(); i != b.end(); ++i)
+                        if (state[i] == kClosed) state[i] = kUnresolved;
+                    });
   return st;
 }
 
-FillStats fill_depressions(Raster& dem) { return priority_flood(dem, nullptr); }
+FillStats fill_depressions(Raster& dem) {
+  return priority_flood(dem, nullptr);
+}
 
 Routed fill_and_route(Raster& dem) {
   Routed out;

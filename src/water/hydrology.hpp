@@ -22,19 +22,19 @@ namespace casco::water {
 //   3 . 4      W  .  E
 //   5 6 7      SW S SE
 // so the opposite of direction k is 7 - k. Other codes:
-inline constexpr std::uint8_t kOffGrid = 8;  // an outlet: drains off the grid or into no-data
-inline constexpr std::uint8_t kPit = 10;     // no outflow (only on a surface that was not filled)
+inline constexpr std::uint8_t kOffGrid = 8;   // an outlet: drains off the grid or into no-data
+inline constexpr std::uint8_t kPit = 10;      // no outflow (only on a surface that was not filled)
 inline constexpr std::uint8_t kNoFlow = 255;  // a no-data cell
 inline constexpr int kRowStep[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
 inline constexpr int kColStep[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
 
 // ---------------------------------------------------------------------------- filling
 struct FillStats {
-  std::size_t cells = 0;          // cells with data
-  std::size_t raised = 0;         // cells whose height the filling raised
-  std::size_t queue_pushes = 0;   // cells that went through the priority queue
-  std::size_t queue_peak = 0;     // largest priority-queue size (memory: 8 bytes a cell)
-  double max_raise = 0;           // deepest depression filled (m)
+  std::size_t cells = 0;         // cells with data
+  std::size_t raised = 0;        // cells whose height the filling raised
+  std::size_t queue_pushes = 0;  // cells that went through the priority queue
+  std::size_t queue_peak = 0;    // largest priority-queue size (memory: 8 bytes a cell)
+  double max_raise = 0;          // deepest depression filled (m)
 };
 
 // Fills every depression of `dem` in place up to its spill height, so that every cell has a
@@ -114,9 +114,9 @@ Raster drainage_network(const Grid& grid, const std::vector<std::uint32_t>& accu
                         double min_area_m2);
 
 struct Hand {
-  Raster height;      // m above the drainage cell the cell flows to (HAND)
-  Raster catchment;   // upslope area (km2) of that drainage cell: how big the stream is
-  Raster distance;    // flow-path length (m) to that drainage cell
+  Raster height;     // m above the drainage cell the cell flows to (HAND)
+  Raster catchment;  // upslope area (km2) of that drainage cell: how big the stream is
+  Raster distance;   // flow-path length (m) to that drainage cell
 };
 // Height above the nearest drainage along the D8 flow path (Nobre et al. 2011), on the filled
 // surface. Cells whose path leaves the grid without meeting the network are measured from the
@@ -126,16 +126,16 @@ Hand height_above_drainage(const Raster& filled, const std::vector<std::uint8_t>
 
 // ---------------------------------------------------------------------------- bluespots
 struct Bluespot {
-  std::uint32_t id = 0;           // 1..n, the value in Bluespots::label
-  std::size_t cells = 0;          // cells under water when full
-  double volume_m3 = 0;           // water it holds up to its spill height
+  std::uint32_t id = 0;   // 1..n, the value in Bluespots::label
+  std::size_t cells = 0;  // cells under water when full
+  double volume_m3 = 0;   // water it holds up to its spill height
   double max_depth_m = 0;
-  double spill_height = 0;        // m (the DEM's datum) at which it overflows
+  double spill_height = 0;          // m (the DEM's datum) at which it overflows
   std::size_t catchment_cells = 0;  // cells whose water reaches it first (itself included)
-  double fill_rain_mm = 0;        // rain over its own catchment that fills it: volume / area
-  std::int64_t outlet_cell = -1;  // the rim cell it spills over
-  std::uint32_t downstream = 0;   // the bluespot its overflow runs into (0: leaves the model)
-  double x = 0, y = 0;            // centre of its deepest cell
+  double fill_rain_mm = 0;          // rain over its own catchment that fills it: volume / area
+  std::int64_t outlet_cell = -1;    // the rim cell it spills over
+  std::uint32_t downstream = 0;     // the bluespot its overflow runs into (0: leaves the model)
+  double x = 0, y = 0;              // centre of its deepest cell
 };
 
 struct Bluespots {
@@ -158,14 +158,14 @@ Bluespots find_bluespots(const Raster& dem, const Raster& filled,
                          const std::vector<std::uint8_t>& dirs, const BluespotOptions& options);
 
 struct StormResult {
-  Raster water_depth;               // m of water standing after the storm (0 = dry)
-  std::vector<double> stored_m3;    // per bluespot: water held
-  std::vector<double> inflow_m3;    // per bluespot: water that reached it (rain + overflow)
-  double rain_m3 = 0;               // effective rain over all cells with data
-  double stored_total_m3 = 0;       // held in bluespots
-  double runoff_m3 = 0;             // left the model over its edges
-  std::size_t full_spots = 0;       // bluespots that filled up and overflowed
-  std::size_t wet_cells = 0;        // cells with water standing (depth > 0)
+  Raster water_depth;             // m of water standing after the storm (0 = dry)
+  std::vector<double> stored_m3;  // per bluespot: water held
+  std::vector<double> inflow_m3;  // per bluespot: water that reached it (rain + overflow)
+  double rain_m3 = 0;             // effective rain over all cells with data
+  double stored_total_m3 = 0;     // held in bluespots
+  double runoff_m3 = 0;           // left the model over its edges
+  std::size_t full_spots = 0;     // bluespots that filled up and overflowed
+  std::size_t wet_cells = 0;      // cells with water standing (depth > 0)
 };
 
 // A design storm of `effective_rain_m` per cell (rain minus what infiltrates; NaN or negative =

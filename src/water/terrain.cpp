@@ -33,9 +33,9 @@ struct Facet {
   int r1, c1, r2, c2;
   double ac, af;
 };
-constexpr Facet kFacets[8] = {
-    {0, 1, -1, 1, 0, 1},  {-1, 0, -1, 1, 1, -1}, {-1, 0, -1, -1, 1, 1}, {0, -1, -1, -1, 2, -1},
-    {0, -1, 1, -1, 2, 1}, {1, 0, 1, -1, 3, -1},  {1, 0, 1, 1, 3, 1},    {0, 1, 1, 1, 4, -1}};
+constexpr Facet kFacets[8] = {{0, 1, -1, 1, 0, 1},    {-1, 0, -1, 1, 1, -1}, {-1, 0, -1, -1, 1, 1},
+                              {0, -1, -1, -1, 2, -1}, {0, -1, 1, -1, 2, 1},  {1, 0, 1, -1, 3, -1},
+                              {1, 0, 1, 1, 3, 1},     {0, 1, 1, 1, 4, -1}};
 
 }  // namespace
 
@@ -197,8 +197,8 @@ Hand height_above_drainage(const Raster& filled, const std::vector<std::uint8_t>
   std::vector<std::int64_t> target(n, -1);
   std::vector<float> length(n, 0.0f);
   std::vector<std::size_t> path;
-  const double step[8] = {std::numbers::sqrt2, 1, std::numbers::sqrt2, 1,
-                          1, std::numbers::sqrt2, 1, std::numbers::sqrt2};
+  const double step[8] = {std::numbers::sqrt2, 1, std::numbers::sqrt2, 1, 1,
+                          std::numbers::sqrt2, 1, std::numbers::sqrt2};
   for (std::size_t i = 0; i < n; ++i) {
     if (dirs[i] == kNoFlow || target[i] >= 0) continue;
     std::size_t c = i;

@@ -16,7 +16,9 @@ using casco::test::read_asc;
 
 namespace {
 
-std::vector<float> values(const Raster& r) { return {r.values.begin(), r.values.end()}; }
+std::vector<float> values(const Raster& r) {
+  return {r.values.begin(), r.values.end()};
+}
 
 }  // namespace
 
@@ -60,11 +62,11 @@ TEST(D8, SteepestDescentWithTheFilledPitRoutedToItsExit) {
   // Accumulation, counted by hand from the directions: the pit's left cell gathers 15 cells, its
   // right cell 23, the exit 26 and the outlet all 30.
   auto acc = d8_accumulation(filled.grid, dirs);
-  EXPECT_EQ(as_ints(acc), (std::vector<int>{1, 1, 1, 1, 1, 1,    //
-                                            1, 4, 2, 2, 4, 1,    //
-                                            1, 2, 15, 23, 1, 1,  //
-                                            1, 4, 2, 1, 26, 1,   //
-                                            1, 1, 1, 1, 30, 1}));
+  EXPECT_EQ(as_ints(acc), (std::vector<int>{1, 1, 1,  1,  1,  1,  //
+                                            1, 4, 2,  2,  4,  1,  //
+                                            1, 2, 15, 23, 1,  1,  //
+                                            1, 4, 2,  1,  26, 1,  //
+                                            1, 1, 1,  1,  30, 1}));
   // The direction bytes are scratch during accumulation and come back unchanged.
   EXPECT_EQ(dirs[12 + 3], 7);
 }
@@ -86,10 +88,10 @@ TEST(D8, LargeFlatDrainsToItsOnlyExit) {
                                              2, 1, 1, 1, 2, 1}));
   EXPECT_EQ(st.flat_cells, 6u);
   auto acc = d8_accumulation(filled.grid, dirs);
-  EXPECT_EQ(as_ints(acc), (std::vector<int>{1, 1, 1, 1, 1, 1,     //
-                                            1, 4, 10, 14, 19, 1,  //
-                                            1, 4, 2, 2, 1, 24,    //
-                                            1, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(as_ints(acc), (std::vector<int>{1, 1, 1,  1,  1,  1,   //
+                                            1, 4, 10, 14, 19, 1,   //
+                                            1, 4, 2,  2,  1,  24,  //
+                                            1, 1, 1,  1,  1,  1}));
 }
 
 // hole.asc: a no-data cell in the middle of a bowl. Cells next to no-data are outlets (water
@@ -103,11 +105,11 @@ TEST(D8, NoDataHolesAreOutlets) {
   EXPECT_EQ(fs.raised, 0u);
   FlowStats st;
   auto dirs = d8_directions(filled, &st);
-  EXPECT_EQ(as_ints(dirs), (std::vector<int>{7, 6, 6, 6, 5,    //
-                                             4, 8, 8, 8, 3,    //
+  EXPECT_EQ(as_ints(dirs), (std::vector<int>{7, 6, 6,   6, 5,  //
+                                             4, 8, 8,   8, 3,  //
                                              4, 8, 255, 8, 3,  //
-                                             4, 8, 8, 8, 3,    //
-                                             2, 1, 1, 1, 0}));
+                                             4, 8, 8,   8, 3,  //
+                                             2, 1, 1,   1, 0}));
   EXPECT_EQ(st.outlets, 8u);
   auto acc = d8_accumulation(filled.grid, dirs);
   EXPECT_EQ(as_ints(acc), (std::vector<int>{1, 1, 1, 1, 1,  //
@@ -138,7 +140,7 @@ TEST(Bluespots, VolumeCatchmentAndTheRainThatFillsThem) {
   EXPECT_EQ(s.downstream, 0u);          // its overflow leaves over the edge
   EXPECT_EQ(b.label[2 * 6 + 2], 1u);
   EXPECT_EQ(b.label[2 * 6 + 4], 0u);
-  EXPECT_EQ(b.reaches[0], 1u);         // the corner's water ends in the pit
+  EXPECT_EQ(b.reaches[0], 1u);          // the corner's water ends in the pit
   EXPECT_EQ(b.reaches[4 * 6 + 5], 0u);  // the bottom-right corner's runs off
 
   // Deeper or larger than the thresholds, or dropped.
@@ -249,7 +251,7 @@ TEST(DInfinity, PlaneFlowsAlongItsGradient) {
   const double a = std::numbers::pi / 6;
   for (int r = 0; r < 5; ++r)
     for (int c = 0; c < 5; ++c)
-      dem.at(r, c) = static_cast<float>(100 - 0.1 * (std::cos(a) * g.cx(c) - 230000) -
+      dem.at(r, c) = static_cast<float>(100 - 0.1 * (std::cos(a) * (g.cx(c) - 230000)) -
                                         0.1 * (std::sin(a) * (g.cy(r) - 550000)));
   auto d8 = d8_directions(dem);
   DInfinity f = dinf_directions(dem, d8);
