@@ -244,7 +244,7 @@ Routed fill_and_route(Raster& dem) {
   out.fill = priority_flood(dem, out.dirs.data());
   for (std::uint8_t d : out.dirs)
     if (d <= 7) ++out.flow.flat_cells;
-  out.flow.outlets = assign_steepest(dem, out.dirs);
+  out.flow.outlets = assign_steepest(dem, out.dirs, out.fill.cells < dem.grid.size());
   return out;
 }
 

@@ -25,14 +25,9 @@ void for_rows(int rows, F&& f) {
 }
 
 // As GRASS r.terraflow: the drop in float, diagonals divided by sqrt 2; a strictly larger drop
-// wins, so ties go to the first neighbour in scan order. A no-data neighbour gives a NaN drop,
-// which never wins.
+// wins, so ties go to the first neighbour in scan order.
 inline float diagonal(float d) {
   return static_cast<float>(d / 1.4142135623);
-}
-inline float drop_to(float zc, float zn, int k) {
-  const float d = zc - zn;
-  return (k == 0 || k == 2 || k == 5 || k == 7) ? diagonal(d) : d;
 }
 
 // Steepest lower neighbour of an interior cell (all eight neighbours inside the grid), or
@@ -54,37 +49,14 @@ inline std::uint8_t steepest_interior(const float* z, std::size_t i, std::int64_
   return best;
 }
 
-// The same for any cell; `border` tells whether it is on the edge or next to no-data.
-std::uint8_t steepest_any(const float* z, const Grid& g, int r, int c, bool& border) {
-  const float zc = z[static_cast<std::size_t>(r) * g.cols + c];
-  float best_drop = 0;
-  std::uint8_t best = kUnresolved;
-  border = false;
-  for (int k = 0; k < 8; ++k) {
-    const int r2 = r + kRowStep[k], c2 = c + kColStep[k];
-    if (r2 < 0 || c2 < 0 || r2 >= g.rows || c2 >= g.cols) {
-      border = true;
-      continue;
-    }
-    const float zn = z[static_cast<std::size_t>(r2) * g.cols + c2];
-    if (std::isnan(zn)) {
-      border = true;
-      continue;
-    }
-    const float d = drop_to(zc, zn, k);
-    if (d > best_drop) {
-      best_drop = d;
-      best = static_cast<std::uint8_t>(k);
-    }
-  }
-  return best;
-}
-
 }  // namespace
 
-std::size_t assign_steepest(const Raster& surface, std::vector<std::uint8_t>& dir) {
+std::size_t assign_steepest(const Raster& surface, std::vector<std::uint8_t>& dir,
+                            bool has_nodata) {
   const Grid& g = surface.grid;
   const float* z = surface.values.data();
+  const std::int64_t off[8] = {-g.cols - 1, -g.cols,    -g.cols + 1, -1,
+                               1,           g.cols - 1, g.cols,      g.cols + 1};
   std::atomic<std::size_t> outlets{0};
   for_rows(g.rows, [&](int r) {
     std::size_t local = 0;
@@ -92,17 +64,15 @@ std::size_t assign_steepest(const Raster& surface, std::vector<std::uint8_t>& di
     for (int c = 0; c < g.cols; ++c) {
       const std::size_t i = static_cast<std::size_t>(r) * g.cols + c;
       if (dir[i] != kUnresolved) continue;
-      std::uint8_t d = kUnresolved;
-      if (!edge_row && c > 0 && c + 1 < g.cols) d = steepest_interior(z, i, g.cols);
-      if (d == kUnresolved) {  // the edge, or no lower neighbour: check the careful way
-        bool border = false;
-        d = steepest_any(z, g, r, c, border);
-        if (d == kUnresolved && border) {
-          d = kOffGrid;
-          ++local;
-        }
+      // Outlets (the edge and cells next to no-data) drain out of the model, as in GRASS.
+      bool border = edge_row || c == 0 || c == g.cols - 1;
+      for (int k = 0; k < 8 && has_nodata && !border; ++k) border = std::isnan(z[i + off[k]]);
+      if (border) {
+        dir[i] = kOffGrid;
+        ++local;
+      } else {
+        dir[i] = steepest_interior(z, i, g.cols);
       }
-      dir[i] = d;
     }
     outlets += local;
   });
@@ -113,8 +83,13 @@ std::vector<std::uint8_t> d8_directions(const Raster& surface, FlowStats* stats)
   const Grid& g = surface.grid;
   const float* z = surface.values.data();
   std::vector<std::uint8_t> dir(g.size());
-  for (std::size_t i = 0; i < dir.size(); ++i) dir[i] = std::isnan(z[i]) ? kNoFlow : kUnresolved;
-  const std::size_t outlets = assign_steepest(surface, dir);
+  bool has_nodata = false;
+  for (std::size_t i = 0; i < dir.size(); ++i) {
+    const bool nan = std::isnan(z[i]);
+    has_nodata |= nan;
+    dir[i] = nan ? kNoFlow : kUnresolved;
+  }
+  const std::size_t outlets = assign_steepest(surface, dir, has_nodata);
 
   // Flats: breadth-first from the cells that already drain (they are the flat's exits) into the
   // unresolved cells of the same height; each takes the direction to the cell that reached it.

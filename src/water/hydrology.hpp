@@ -52,9 +52,9 @@ struct FlowStats {
 
 // Steepest-descent D8 directions on a (filled) surface: the neighbour with the largest drop
 // per distance (diagonals divided by sqrt 2); ties go to the first in scan order. Cells without
-// a lower neighbour on a flat drain towards the flat's lowest exits (breadth-first from them, the
-// rule GRASS r.terraflow documents for plateaus); edge cells without a lower neighbour drain off
-// the grid. One byte per cell.
+// a lower neighbour on a flat drain towards the flat's nearest exit (breadth-first from them, the
+// rule GRASS r.terraflow documents for plateaus). Outlets — cells on the edge or next to no-data
+// — drain out of the model (kOffGrid), as in GRASS r.terraflow. One byte per cell.
 std::vector<std::uint8_t> d8_directions(const Raster& surface, FlowStats* stats = nullptr);
 
 // Fills `dem` in place and gives every cell its D8 direction in one go: the same surface as
