@@ -217,7 +217,8 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
     g.rows = r1 - r0;
     g.crs = model.crs;
     g.crs_wkt = model.crs_wkt;
-    const double need = static_cast<double>(g.size()) * 22.0;  // hydrology's peak, bytes a cell
+    const double need =
+        static_cast<double>(g.size()) * 64.0;  // the whole module's peak, bytes a cell
     const double avail = static_cast<double>(available_memory());
     if (avail > 0 && need > avail)
       fail(
@@ -276,7 +277,21 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
 Raster aggregate(const Raster& fine, const Grid& target, const std::string& how) {
   if (fine.grid.same_raster(target)) return fine;
   const Grid& f = fine.grid;
-  std::vector<double> sum(target.size(), 0), mx(target.size(), -INFINITY);
+  if (f.cell > target.cell * 1.0001) {  // coarser than the target: the cell under each centre
+    Raster out(target, kNoData);
+    for (int r = 0; r < target.rows; ++r)
+      for (int c = 0; c < target.cols; ++c) {
+        const int fr = static_cast<int>(std::floor(f.py(target.cy(r))));
+        const int fc = static_cast<int>(std::floor(f.px(target.cx(c))));
+        if (fr >= 0 && fc >= 0 && fr < f.rows && fc < f.cols) out.at(r, c) = fine.at(fr, fc);
+      }
+    if (how == "share")
+      for (float& v : out.values)
+        if (!std::isnan(v)) v = v != 0 ? 1.0f : 0.0f;
+    return out;
+  }
+  std::vector<double> sum(target.size(), 0), mx(target.size(), -INFINITY),
+      mn(target.size(), INFINITY);
   std::vector<std::uint32_t> cnt(target.size(), 0), nonzero(target.size(), 0);
   for (int r = 0; r < f.rows; ++r) {
     const int tr = static_cast<int>(std::floor(target.py(f.cy(r))));
@@ -289,6 +304,7 @@ Raster aggregate(const Raster& fine, const Grid& target, const std::string& how)
       const std::size_t t = static_cast<std::size_t>(tr) * target.cols + tc;
       sum[t] += v;
       mx[t] = std::max<double>(mx[t], v);
+      mn[t] = std::min<double>(mn[t], v);
       ++cnt[t];
       if (v != 0) ++nonzero[t];
     }
@@ -300,10 +316,12 @@ Raster aggregate(const Raster& fine, const Grid& target, const std::string& how)
       out.values[t] = static_cast<float>(mx[t]);
     else if (how == "mean")
       out.values[t] = static_cast<float>(sum[t] / cnt[t]);
+    else if (how == "min")
+      out.values[t] = static_cast<float>(mn[t]);
     else if (how == "share")
       out.values[t] = static_cast<float>(static_cast<double>(nonzero[t]) / cnt[t]);
     else
-      fail("aggregate: unknown method '{}' (max, mean, share)", how);
+      fail("aggregate: unknown method '{}' (max, min, mean, share)", how);
   }
   return out;
 }

@@ -37,8 +37,8 @@ Dem read_dem(const std::filesystem::path& file, const Grid& model, const DemOpti
              const Raster* inside = nullptr);
 
 // Aggregates a raster computed on a finer grid (the DEM's own) to `target`: per target cell the
-// maximum, mean, or the share of fine cells that are non-zero ("max", "mean", "share"); NaN where
-// no fine cell has data. The fine grid must have the same CRS.
+// maximum, minimum, mean, or the share of fine cells that are non-zero ("max", "min", "mean",
+// "share"), from the fine cells whose centre lies in it; NaN where none has data. Same CRS.
 Raster aggregate(const Raster& fine, const Grid& target, const std::string& how);
 
 }  // namespace casco::water
