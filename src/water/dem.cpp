@@ -170,31 +170,30 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
   Dem dem;
   dem.crs_name = srs_name(dem_srs);
   if (o.grid == "model") {
+    // The band (and a declared CRS) through a virtual dataset, then warped onto the model grid.
+    Args t;
+    t.args = {"-of", "VRT", "-b", std::to_string(o.band)};
+    if (!o.crs.empty()) t.args.insert(t.args.end(), {"-a_srs", o.crs});
+    GDALTranslateOptions* topt = GDALTranslateOptionsNew(t.get(), nullptr);
+    GDALDatasetH vrt = GDALTranslate("", ds.get(), topt, nullptr);
+    GDALTranslateOptionsFree(topt);
+    if (!vrt) fail("cannot read band {} of '{}': {}", o.band, name, CPLGetLastErrorMsg());
     Args w;
-    w.args = {"-of",
-              "MEM",
-              "-ot",
-              "Float32",
-              "-b",
-              std::to_string(o.band),
-              "-te",
-              fmt::format("{:.10g}", model.x0),
-              fmt::format("{:.10g}", model.y1()),
-              fmt::format("{:.10g}", model.x1()),
-              fmt::format("{:.10g}", model.y0),
-              "-ts",
-              std::to_string(model.cols),
-              std::to_string(model.rows),
-              "-r",
-              o.resampling == "nearest" ? "near" : o.resampling,
-              "-dstnodata",
-              "nan"};
-    if (!o.crs.empty()) w.args.insert(w.args.end(), {"-s_srs", o.crs});
+    w.args = {"-of", "MEM", "-ot", "Float32", "-te", fmt::format("{:.10g}", model.x0),
+              fmt::format("{:.10g}", model.y1()), fmt::format("{:.10g}", model.x1()),
+              fmt::format("{:.10g}", model.y0), "-ts", std::to_string(model.cols),
+              std::to_string(model.rows), "-r", o.resampling == "nearest" ? "near" : o.resampling,
+              "-dstnodata", "nan"};
     GDALWarpAppOptions* wopt = GDALWarpAppOptionsNew(w.get(), nullptr);
-    GDALDatasetH srcs[1] = {ds.get()};
+    if (!wopt) {
+      GDALClose(vrt);
+      fail("cannot resample elevation model '{}': {}", name, CPLGetLastErrorMsg());
+    }
+    GDALDatasetH srcs[1] = {vrt};
     int usage = 0;
     GDALDatasetH out = GDALWarp("", nullptr, 1, srcs, wopt, &usage);
     GDALWarpAppOptionsFree(wopt);
+    GDALClose(vrt);
     if (!out) fail("cannot resample elevation model '{}': {}", name, CPLGetLastErrorMsg());
     dem.raster = Raster(model, kNoData);
     CPLErr err = GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, model.cols, model.rows,

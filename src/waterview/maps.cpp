@@ -69,7 +69,7 @@ void draw(const Store& store, const WaterLayer& L, const std::string& base, cons
     r = classify(L.raster, {0.5}, true);
     for (float& v : r.values)
       if (v != 2) v = kNoData;
-    spec.classes = {{2, "beekdal (schatting, meer dan de helft van de cel)", 0x41ab5d, -1}};
+    spec.classes = {{2, "beekdal (schatting)", 0x41ab5d, -1}};
   } else if (base == "grondwatertrap_peilbuizen") {
     spec.classes = classes({"Gt I (natst)", "Gt II", "Gt III", "Gt IV", "Gt V", "Gt VI", "Gt VII",
                             "Gt VIII (droogst)"},
