@@ -179,11 +179,22 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
     GDALTranslateOptionsFree(topt);
     if (!vrt) fail("cannot read band {} of '{}': {}", o.band, name, CPLGetLastErrorMsg());
     Args w;
-    w.args = {"-of", "MEM", "-ot", "Float32", "-te", fmt::format("{:.10g}", model.x0),
-              fmt::format("{:.10g}", model.y1()), fmt::format("{:.10g}", model.x1()),
-              fmt::format("{:.10g}", model.y0), "-ts", std::to_string(model.cols),
-              std::to_string(model.rows), "-r", o.resampling == "nearest" ? "near" : o.resampling,
-              "-dstnodata", "nan"};
+    w.args = {"-of",
+              "MEM",
+              "-ot",
+              "Float32",
+              "-te",
+              fmt::format("{:.10g}", model.x0),
+              fmt::format("{:.10g}", model.y1()),
+              fmt::format("{:.10g}", model.x1()),
+              fmt::format("{:.10g}", model.y0),
+              "-ts",
+              std::to_string(model.cols),
+              std::to_string(model.rows),
+              "-r",
+              o.resampling == "nearest" ? "near" : o.resampling,
+              "-dstnodata",
+              "nan"};
     GDALWarpAppOptions* wopt = GDALWarpAppOptionsNew(w.get(), nullptr);
     if (!wopt) {
       GDALClose(vrt);

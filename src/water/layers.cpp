@@ -131,12 +131,13 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
   if (!g.ghg || !g.glg) return out;
   const std::string suffix = climate ? "_" + climate->id : "";
   const std::string label = climate ? " — " + climate->title : "";
-  const std::string shift = climate ? fmt::format(
-                                          "; variant: GHG {:+.2f} m, GLG {:+.2f} m (stijghoogte, "
-                                          "negatief = lager){}",
-                                          climate->ghg_change_m, climate->glg_change_m,
-                                          climate->knmi.empty() ? "" : ", KNMI " + climate->knmi)
-                                    : "";
+  const std::string shift = climate
+                                ? fmt::format(
+                                      "; variant: GHG {:+.2f} m, GLG {:+.2f} m (grondwaterstand, "
+                                      "negatief = lager){}",
+                                      climate->ghg_change_m, climate->glg_change_m,
+                                      climate->knmi.empty() ? "" : ", KNMI " + climate->knmi)
+                                : "";
   auto depth_layer = [&](const char* what, const char* full, const Kriged& k, double change) {
     Raster r = k.value;
     for (float& v : r.values)

@@ -15,6 +15,13 @@ namespace {
 std::string nl(double v, int d = 0) {
   return std::isfinite(v) ? dutch_number(v, d) : "–";
 }
+// Parameters as written: 2 (not 2,0), 0,05, 1,5.
+std::string nlt(double v) {
+  return std::isfinite(v) ? dutch_number(v, 3, true) : "–";
+}
+std::string signed_m(double v) {
+  return fmt::format("{}{} m", v >= 0 ? "+" : "", dutch_number(v, 2));
+}
 
 struct Wet {
   double any = 0, over10 = 0, over30 = 0;  // ha
@@ -59,8 +66,8 @@ std::string format_hydrology(const WaterConfig& c, const HydrologyRun& h, const 
   o += fmt::format(
       "Bluespots (laagtes ≥ {} m diep en ≥ {} m³): {}, samen {} m³ op {} ha; {} lopen vol bij "
       "{} mm regen of minder (op hun eigen stroomgebied); {} ondiepere laagtes niet meegeteld\n",
-      nl(c.bluespots.min_depth_m, 2), nl(c.bluespots.min_volume_m3), h.spots.spots.size(),
-      nl(volume), nl(cells * cell_ha), by_storm, nl(s.rain_mm), h.spots.dropped_shallow);
+      nlt(c.bluespots.min_depth_m), nl(c.bluespots.min_volume_m3), h.spots.spots.size(), nl(volume),
+      nl(cells * cell_ha), by_storm, nlt(s.rain_mm), h.spots.dropped_shallow);
   double net = 0, valley = 0;
   for (std::size_t i = 0; i < g.size(); ++i) {
     net += h.network.values[i] == 1.0f;
@@ -70,15 +77,15 @@ std::string format_hydrology(const WaterConfig& c, const HydrologyRun& h, const 
   o += fmt::format(
       "Afwateringsnet (stroomgebied ≥ {} km²): {} cellen, ongeveer {} km; beekdal geschat uit de "
       "hoogte (≤ {} m boven een beek van ≥ {} km²): {} ha\n",
-      nl(c.stream_min_km2, 1), nl(net), nl(net * g.cell / 1000), nl(c.valley_hand_m, 1),
-      nl(c.valley_min_km2, 1), nl(valley * cell_ha));
+      nlt(c.stream_min_km2), nl(net), nl(net * g.cell / 1000), nlt(c.valley_hand_m),
+      nlt(c.valley_min_km2), nl(valley * cell_ha));
   const StormResult& r = s.result;
   const Wet w = wet_area(r.water_depth);
   o += fmt::format(
       "Bui van {} mm in {} uur{}: {} m³ regen; {} m³ blijft in bluespots staan ({}%), {} m³ "
       "stroomt af; onder water: {} ha, waarvan {} ha dieper dan 10 cm en {} ha dieper dan 30 cm; "
       "{} van de {} bluespots lopen vol en over\n",
-      nl(s.rain_mm), nl(s.hours, 1),
+      nlt(s.rain_mm), nlt(s.hours),
       s.infiltration_mm > 0 ? fmt::format(" (min {} mm infiltratie)", nl(s.infiltration_mm)) : "",
       nl(r.rain_m3), nl(r.stored_total_m3),
       nl(r.rain_m3 > 0 ? 100 * r.stored_total_m3 / r.rain_m3 : 0), nl(r.runoff_m3), nl(w.any, 1),
@@ -116,8 +123,8 @@ std::string format_stress(const Climate& climate, const StressSide& now, const S
         "  dieper dan 30 cm:   {:>10} ha → {:>10} ha ({:+} ha)\n"
         "  volle bluespots:    {:>10}    → {:>10}\n"
         "  afstroming:         {:>10} m³ → {:>10} m³\n",
-        nl(now.storm->rain_mm), nl(now.storm->hours, 1), nl(variant.storm->rain_mm),
-        nl(variant.storm->hours, 1), nl(a.any, 1), nl(b.any, 1), std::lround(b.any - a.any),
+        nlt(now.storm->rain_mm), nlt(now.storm->hours), nlt(variant.storm->rain_mm),
+        nlt(variant.storm->hours), nl(a.any, 1), nl(b.any, 1), std::lround(b.any - a.any),
         nl(a.over10, 1), nl(b.over10, 1), std::lround(b.over10 - a.over10), nl(a.over30, 1),
         nl(b.over30, 1), std::lround(b.over30 - a.over30), now.storm->result.full_spots,
         variant.storm->result.full_spots, nl(now.storm->result.runoff_m3),
@@ -137,8 +144,8 @@ std::string format_stress(const Climate& climate, const StressSide& now, const S
   };
   if (now.groundwater && variant.groundwater && !now.groundwater->empty()) {
     const auto a = gt_area(*now.groundwater), b = gt_area(*variant.groundwater);
-    o += fmt::format("Grondwater: GHG {:+.2f} m, GLG {:+.2f} m (negatief = lager)\n",
-                     climate.ghg_change_m, climate.glg_change_m);
+    o += fmt::format("Grondwater: GHG {}, GLG {} (negatief = lager)\n",
+                     signed_m(climate.ghg_change_m), signed_m(climate.glg_change_m));
     static const char* names[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"};
     for (int k = 1; k <= 8; ++k) {
       const double x = a.count(k) ? a.at(k) : 0, y = b.count(k) ? b.at(k) : 0;
