@@ -8,11 +8,12 @@
 //
 // What must hold (and why, docs/water.md "Peer check"):
 //  - the filled surface equals r.terraflow's on every cell;
-//  - the D8 direction equals r.terraflow's on every cell that has a lower neighbour and is not
-//    on the edge or next to no-data (on flats r.terraflow writes 0 and routes them internally;
-//    at borders GRASS sends water into the no-data, casco to a lower cell with data if any);
-//  - the accumulation equals r.terraflow's on every cell that is not downstream of a cell whose
-//    direction differs for those two reasons;
+//  - the D8 direction equals r.terraflow's on every cell that has a lower neighbour, and every
+//    outlet (edge, next to no-data) drains out of the model in both — except next to a no-data
+//    hole inside the DEM, which r.terraflow floods over ("void") and casco drains into; on flats
+//    r.terraflow writes direction 0 and routes them internally;
+//  - the accumulation equals r.terraflow's on every cell that is not downstream of a flat (or of
+//    an outlet by such a hole); r.terraflow's float accumulation is compared rounded;
 //  - r.fill.dir's surface still holds depressions: filling it again gives casco's surface.
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -125,7 +126,9 @@ struct Comparison {
   std::size_t cells = 0, filled_same = 0;
   std::size_t filled_diff_next_to_void = 0;     // around no-data holes inside the DEM (see below)
   std::size_t inner_sloping = 0, dir_same = 0;  // cells with a lower neighbour, not at a border
-  std::size_t flats = 0, border = 0;            // cells whose directions GRASS defines otherwise
+  std::size_t flats = 0;                        // cells GRASS routes internally (direction 0)
+  std::size_t border = 0, border_same = 0;      // outlets: both drain them out of the model
+  std::size_t outlet_diff_next_to_void = 0;     // r.terraflow floods interior holes instead
   std::size_t acc_same = 0, acc_diff = 0, acc_diff_explained = 0, downstream_of_difference = 0;
   std::size_t fill_dir_diff = 0, fill_dir_refilled_diff = 0;
   std::size_t watershed_acc_same = 0;
@@ -196,8 +199,22 @@ Comparison compare(const Raster& dem, const Grass& gr) {
         if (zn < filled.values[i]) lower = true;
       }
       if (border) {
+        // Both drain an outlet out of the model: casco with kOffGrid, GRASS towards a cell off
+        // the grid or into no-data (its bottom row carries the code 48, west + north-west).
         ++c.border;
-        differs[i] = 1;
+        const int k = casco_code_of_terraflow(gr.dir.values[i]);
+        bool out = dirs[i] == kOffGrid && (k < 0 ? gr.dir.values[i] == 48 : false);
+        if (k >= 0) {
+          const int r2 = r + kRowStep[k], c2 = col + kColStep[k];
+          out = dirs[i] == kOffGrid &&
+                (r2 < 0 || c2 < 0 || r2 >= g.rows || c2 >= g.cols || std::isnan(dem.at(r2, c2)));
+        }
+        if (out) {
+          ++c.border_same;
+        } else {
+          differs[i] = 1;
+          c.outlet_diff_next_to_void += voids[i];
+        }
       } else if (!lower) {
         ++c.flats;
         differs[i] = 1;
@@ -256,16 +273,16 @@ Comparison compare(const Raster& dem, const Grass& gr) {
 void expect_agreement(const std::string& name, const Comparison& c) {
   std::printf(
       "[peer %s] %zu cells: filled = r.terraflow on %zu (%zu differ next to a no-data hole); D8 = "
-      "r.terraflow on %zu of %zu sloping "
-      "inner cells (%zu flat, %zu border cells defined otherwise); accumulation = r.terraflow on "
-      "%zu, differs on %zu (all downstream of a flat or border cell: %zu of %zu); r.fill.dir "
-      "differs on %zu cells, %zu after filling its surface again; r.watershed accumulation equal "
-      "on %zu\n",
+      "r.terraflow on %zu of %zu sloping inner cells and on %zu of %zu outlets (%zu flat cells "
+      "GRASS routes internally); accumulation = r.terraflow on %zu, differs on %zu (downstream of "
+      "a flat or a differing outlet: %zu of %zu); r.fill.dir differs on %zu cells, %zu after "
+      "filling its surface again; r.watershed accumulation equal on %zu\n",
       name.c_str(), c.cells, c.filled_same, c.filled_diff_next_to_void, c.dir_same, c.inner_sloping,
-      c.flats, c.border, c.acc_same, c.acc_diff, c.acc_diff_explained, c.acc_diff, c.fill_dir_diff,
-      c.fill_dir_refilled_diff, c.watershed_acc_same);
+      c.border_same, c.border, c.flats, c.acc_same, c.acc_diff, c.acc_diff_explained, c.acc_diff,
+      c.fill_dir_diff, c.fill_dir_refilled_diff, c.watershed_acc_same);
   EXPECT_EQ(c.filled_same + c.filled_diff_next_to_void, c.cells) << name;
   EXPECT_EQ(c.dir_same, c.inner_sloping) << name;
+  EXPECT_EQ(c.border_same + c.outlet_diff_next_to_void, c.border) << name;
   EXPECT_EQ(c.acc_diff_explained, c.acc_diff) << name;
   EXPECT_EQ(c.fill_dir_refilled_diff, 0u) << name;
 }
