@@ -50,6 +50,13 @@ std::vector<std::uint32_t> first_downstream(const Grid& g, const std::vector<std
 
 }  // namespace
 
+namespace {
+void keep_and_renumber(Bluespots& b, const std::vector<Bluespot>& found,
+                       const std::vector<std::size_t>& deepest, const BluespotOptions& options,
+                       const Grid& g);
+void link_downstream(Bluespots& b, const Raster& filled, const std::vector<std::uint8_t>& dirs);
+}  // namespace
+
 Bluespots find_bluespots(const Raster& dem, const Raster& filled,
                          const std::vector<std::uint8_t>& dirs, const BluespotOptions& options) {
   const Grid& g = dem.grid;
@@ -97,7 +104,18 @@ Bluespots find_bluespots(const Raster& dem, const Raster& filled,
     check_interrupted();
   }
 
-  // Keep the ones deep and large enough; renumber 1..n.
+  keep_and_renumber(b, found, deepest, options, g);
+  link_downstream(b, filled, dirs);
+  return b;
+}
+
+namespace {
+
+// Keeps the regions deep and large enough as bluespots, numbered 1..n; the others are dropped
+// (label 0, depth 0).
+void keep_and_renumber(Bluespots& b, const std::vector<Bluespot>& found,
+                       const std::vector<std::size_t>& deepest, const BluespotOptions& options,
+                       const Grid& g) {
   std::vector<std::uint32_t> renumber(found.size() + 1, 0);
   for (std::size_t k = 0; k < found.size(); ++k) {
     const Bluespot& s = found[k];
@@ -114,12 +132,16 @@ Bluespots find_bluespots(const Raster& dem, const Raster& filled,
     renumber[s.id] = kept.id;
     b.spots.push_back(kept);
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < b.label.size(); ++i) {
     if (b.label[i] == 0) continue;
     b.label[i] = renumber[b.label[i]];
     if (b.label[i] == 0) b.depth.values[i] = 0.0f;
   }
+}
 
+// Spill points, the bluespot each spills into, own catchments and the rain that fills them.
+void link_downstream(Bluespots& b, const Raster& filled, const std::vector<std::uint8_t>& dirs) {
+  const Grid& g = filled.grid;
   // Spill point: from the deepest cell along the directions, the last cell at the spill height
   // (past it the path only descends, so it never comes back). Downstream: the first other bluespot
   // on the way on.
@@ -139,13 +161,14 @@ Bluespots find_bluespots(const Raster& dem, const Raster& filled,
     s.downstream = r < 0 ? 0 : b.reaches[static_cast<std::size_t>(r)];
     if (s.downstream == s.id) s.downstream = 0;  // cannot happen on a filled surface; be safe
   }
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < b.reaches.size(); ++i)
     if (b.reaches[i] != 0) ++b.spots[b.reaches[i] - 1].catchment_cells;
   for (Bluespot& s : b.spots)
     s.fill_rain_mm =
         s.catchment_cells == 0 ? 0 : 1000.0 * s.volume_m3 / (s.catchment_cells * g.cell_area());
-  return b;
 }
+
+}  // namespace
 
 StormResult design_storm(const Raster& dem, const Bluespots& spots,
                          const std::vector<std::uint8_t>& dirs,

@@ -5,6 +5,7 @@
 #include <gdal_utils.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <vector>
@@ -112,25 +113,17 @@ std::size_t fill_holes(Raster& r, double max_cells) {
 
 }  // namespace
 
-Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const Raster* inside) {
-  ensure_gdal_registered();
-  const std::string name = file.string();
-  if (!fs::exists(file))
-    fail(
-        "elevation model '{}' does not exist: get AHN with 'casco data fetch --only ahn_dtm' or "
-        "set dem.path in the water configuration",
-        name);
-  GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  if (!ds) fail("cannot open elevation model '{}' as a raster: {}", name, CPLGetLastErrorMsg());
-  if (o.band < 1 || o.band > ds->GetRasterCount())
-    fail("elevation model '{}' has {} band(s); band {} does not exist", name, ds->GetRasterCount(),
-         o.band);
+namespace {
+
+// The DEM's horizontal CRS, checked against the model's; its name for messages.
+std::string checked_crs(GDALDataset& ds, const Grid& model, const DemOptions& o,
+                        const std::string& name) {
   OGRSpatialReference model_srs =
       make_srs(model.crs_wkt.empty() ? model.crs : model.crs_wkt, "the model");
   OGRSpatialReference dem_srs;
   if (!o.crs.empty()) {
     dem_srs = make_srs(o.crs, "dem.crs");
-  } else if (const OGRSpatialReference* s = ds->GetSpatialRef()) {
+  } else if (const OGRSpatialReference* s = ds.GetSpatialRef()) {
     dem_srs = *s;
   } else {
     fail(
@@ -145,9 +138,13 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
         "-t_srs {} -r bilinear '{}' dem_rd.tif (hydrology on reprojected heights needs a "
         "deliberate choice of resampling, so casco does not do it silently)",
         name, srs_name(dem_srs), srs_name(model_srs), model.crs, name);
+  return srs_name(dem_srs);
+}
 
-  double gt[6];
-  if (ds->GetGeoTransform(gt) != CE_None)
+// The DEM's geotransform, north-up with square cells and overlapping the model grid.
+std::array<double, 6> checked_extent(GDALDataset& ds, const Grid& model, const std::string& name) {
+  std::array<double, 6> gt{};
+  if (ds.GetGeoTransform(gt.data()) != CE_None)
     fail("elevation model '{}' has no georeferencing (geotransform)", name);
   if (gt[2] != 0 || gt[4] != 0)
     fail("elevation model '{}' is rotated; warp it to a north-up grid first (gdalwarp)", name);
@@ -157,108 +154,105 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
         "elevation model '{}' has cells of {} x {}: hydrology needs square cells; warp it, e.g. "
         "gdalwarp -tr {} {} '{}' square.tif",
         name, px, py, px, px, name);
-
-  // The DEM's extent against the model grid's.
   const double dx0 = gt[0], dy0 = gt[3];
-  const double dx1 = dx0 + px * ds->GetRasterXSize(), dy1 = dy0 - py * ds->GetRasterYSize();
+  const double dx1 = dx0 + px * ds.GetRasterXSize(), dy1 = dy0 - py * ds.GetRasterYSize();
   if (dx1 <= model.x0 || dx0 >= model.x1() || dy0 <= model.y1() || dy1 >= model.y0)
     fail(
         "elevation model '{}' (x {:.0f}-{:.0f}, y {:.0f}-{:.0f}) does not overlap the study area "
         "(x {:.0f}-{:.0f}, y {:.0f}-{:.0f}): it is of another area",
         name, dx0, dx1, dy1, dy0, model.x0, model.x1(), model.y1(), model.y0);
+  return gt;
+}
 
-  Dem dem;
-  dem.crs_name = srs_name(dem_srs);
-  if (o.grid == "model") {
-    // The band (and a declared CRS) through a virtual dataset, then warped onto the model grid.
-    Args t;
-    t.args = {"-of", "VRT", "-b", std::to_string(o.band)};
-    if (!o.crs.empty()) t.args.insert(t.args.end(), {"-a_srs", o.crs});
-    GDALTranslateOptions* topt = GDALTranslateOptionsNew(t.get(), nullptr);
-    GDALDatasetH vrt = GDALTranslate("", ds.get(), topt, nullptr);
-    GDALTranslateOptionsFree(topt);
-    if (!vrt) fail("cannot read band {} of '{}': {}", o.band, name, CPLGetLastErrorMsg());
-    Args w;
-    w.args = {"-of",
-              "MEM",
-              "-ot",
-              "Float32",
-              "-te",
-              fmt::format("{:.10g}", model.x0),
-              fmt::format("{:.10g}", model.y1()),
-              fmt::format("{:.10g}", model.x1()),
-              fmt::format("{:.10g}", model.y0),
-              "-ts",
-              std::to_string(model.cols),
-              std::to_string(model.rows),
-              "-r",
-              o.resampling == "nearest" ? "near" : o.resampling,
-              "-dstnodata",
-              "nan"};
-    GDALWarpAppOptions* wopt = GDALWarpAppOptionsNew(w.get(), nullptr);
-    if (!wopt) {
-      GDALClose(vrt);
-      fail("cannot resample elevation model '{}': {}", name, CPLGetLastErrorMsg());
-    }
-    GDALDatasetH srcs[1] = {vrt};
-    int usage = 0;
-    GDALDatasetH out = GDALWarp("", nullptr, 1, srcs, wopt, &usage);
-    GDALWarpAppOptionsFree(wopt);
+// The band (and a declared CRS) through a virtual dataset, warped onto the model grid.
+Raster warp_to_model(GDALDataset& ds, const Grid& model, const DemOptions& o,
+                     const std::string& name) {
+  Args t;
+  t.args = {"-of", "VRT", "-b", std::to_string(o.band)};
+  if (!o.crs.empty()) t.args.insert(t.args.end(), {"-a_srs", o.crs});
+  GDALTranslateOptions* topt = GDALTranslateOptionsNew(t.get(), nullptr);
+  GDALDatasetH vrt = GDALTranslate("", &ds, topt, nullptr);
+  GDALTranslateOptionsFree(topt);
+  if (!vrt) fail("cannot read band {} of '{}': {}", o.band, name, CPLGetLastErrorMsg());
+  Args w;
+  w.args = {"-of",
+            "MEM",
+            "-ot",
+            "Float32",
+            "-te",
+            fmt::format("{:.10g}", model.x0),
+            fmt::format("{:.10g}", model.y1()),
+            fmt::format("{:.10g}", model.x1()),
+            fmt::format("{:.10g}", model.y0),
+            "-ts",
+            std::to_string(model.cols),
+            std::to_string(model.rows),
+            "-r",
+            o.resampling == "nearest" ? "near" : o.resampling,
+            "-dstnodata",
+            "nan"};
+  GDALWarpAppOptions* wopt = GDALWarpAppOptionsNew(w.get(), nullptr);
+  if (!wopt) {
     GDALClose(vrt);
-    if (!out) fail("cannot resample elevation model '{}': {}", name, CPLGetLastErrorMsg());
-    dem.raster = Raster(model, kNoData);
-    CPLErr err = GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, model.cols, model.rows,
-                              dem.raster.values.data(), model.cols, model.rows, GDT_Float32, 0, 0);
-    GDALClose(out);
-    if (err != CE_None) fail("cannot read elevation model '{}': {}", name, CPLGetLastErrorMsg());
-  } else if (o.grid == "dem") {
-    // The DEM's own cells over the model's extent (whole cells).
-    const int c0 = std::max(0, static_cast<int>(std::floor((model.x0 - dx0) / px)));
-    const int r0 = std::max(0, static_cast<int>(std::floor((dy0 - model.y0) / py)));
-    const int c1 =
-        std::min(ds->GetRasterXSize(), static_cast<int>(std::ceil((model.x1() - dx0) / px)));
-    const int r1 =
-        std::min(ds->GetRasterYSize(), static_cast<int>(std::ceil((dy0 - model.y1()) / py)));
-    Grid g;
-    g.x0 = dx0 + c0 * px;
-    g.y0 = dy0 - r0 * py;
-    g.cell = px;
-    g.cols = c1 - c0;
-    g.rows = r1 - r0;
-    g.crs = model.crs;
-    g.crs_wkt = model.crs_wkt;
-    const double need =
-        static_cast<double>(g.size()) * 64.0;  // the whole module's peak, bytes a cell
-    const double avail = static_cast<double>(available_memory());
-    if (avail > 0 && need > avail)
-      fail(
-          "elevation model '{}' over the study area is {} x {} cells ({:.0f} M); the hydrology "
-          "needs about {:.1f} GB, {:.1f} GB is available: use dem.grid = \"model\" or a coarser "
-          "DEM (gdalwarp -tr 5 5 -r average)",
-          name, g.cols, g.rows, g.size() / 1e6, need / 1e9, avail / 1e9);
-    dem.raster = Raster(g, Raster::Uninitialized{});
-    GDALRasterBand* band = ds->GetRasterBand(o.band);
-    if (band->RasterIO(GF_Read, c0, r0, g.cols, g.rows, dem.raster.values.data(), g.cols, g.rows,
-                       GDT_Float32, 0, 0) != CE_None)
-      fail("cannot read elevation model '{}': {}", name, CPLGetLastErrorMsg());
-    int has_nodata = 0;
-    const double nodata = band->GetNoDataValue(&has_nodata);
-    if (has_nodata)
-      for (float& v : dem.raster.values)
-        if (v == static_cast<float>(nodata)) v = kNoData;
-  } else {
-    fail("dem.grid = \"{}\": use \"model\" (the model grid) or \"dem\" (the DEM's own cells)",
-         o.grid);
+    fail("cannot resample elevation model '{}': {}", name, CPLGetLastErrorMsg());
   }
-  // Absurd heights (beyond the deepest and highest land on earth) are no data.
-  for (float& v : dem.raster.values)
-    if (!(v > -500.0f && v < 9000.0f)) v = kNoData;
-  if (o.fill_holes_m > 0)
-    dem.holes_filled = fill_holes(dem.raster, o.fill_holes_m / dem.raster.grid.cell);
+  GDALDatasetH srcs[1] = {vrt};
+  int usage = 0;
+  GDALDatasetH out = GDALWarp("", nullptr, 1, srcs, wopt, &usage);
+  GDALWarpAppOptionsFree(wopt);
+  GDALClose(vrt);
+  if (!out) fail("cannot resample elevation model '{}': {}", name, CPLGetLastErrorMsg());
+  Raster r(model, kNoData);
+  CPLErr err = GDALRasterIO(GDALGetRasterBand(out, 1), GF_Read, 0, 0, model.cols, model.rows,
+                            r.values.data(), model.cols, model.rows, GDT_Float32, 0, 0);
+  GDALClose(out);
+  if (err != CE_None) fail("cannot read elevation model '{}': {}", name, CPLGetLastErrorMsg());
+  return r;
+}
 
-  // Coverage of the study area, measured on the model grid.
+// The DEM's own cells over the model's extent (whole cells), after a memory check.
+Raster own_cells(GDALDataset& ds, const std::array<double, 6>& gt, const Grid& model,
+                 const DemOptions& o, const std::string& name) {
+  const double px = gt[1], py = -gt[5], dx0 = gt[0], dy0 = gt[3];
+  const int c0 = std::max(0, static_cast<int>(std::floor((model.x0 - dx0) / px)));
+  const int r0 = std::max(0, static_cast<int>(std::floor((dy0 - model.y0) / py)));
+  const int c1 =
+      std::min(ds.GetRasterXSize(), static_cast<int>(std::ceil((model.x1() - dx0) / px)));
+  const int r1 =
+      std::min(ds.GetRasterYSize(), static_cast<int>(std::ceil((dy0 - model.y1()) / py)));
+  Grid g;
+  g.x0 = dx0 + c0 * px;
+  g.y0 = dy0 - r0 * py;
+  g.cell = px;
+  g.cols = c1 - c0;
+  g.rows = r1 - r0;
+  g.crs = model.crs;
+  g.crs_wkt = model.crs_wkt;
+  const double need = static_cast<double>(g.size()) * 64.0;  // the whole module's peak a cell
+  const double avail = static_cast<double>(available_memory());
+  if (avail > 0 && need > avail)
+    fail(
+        "elevation model '{}' over the study area is {} x {} cells ({:.0f} M); the hydrology "
+        "needs about {:.1f} GB, {:.1f} GB is available: use dem.grid = \"model\" or a coarser "
+        "DEM (gdalwarp -tr 5 5 -r average)",
+        name, g.cols, g.rows, g.size() / 1e6, need / 1e9, avail / 1e9);
+  Raster r(g, Raster::Uninitialized{});
+  GDALRasterBand* band = ds.GetRasterBand(o.band);
+  if (band->RasterIO(GF_Read, c0, r0, g.cols, g.rows, r.values.data(), g.cols, g.rows, GDT_Float32,
+                     0, 0) != CE_None)
+    fail("cannot read elevation model '{}': {}", name, CPLGetLastErrorMsg());
+  int has_nodata = 0;
+  const double nodata = band->GetNoDataValue(&has_nodata);
+  if (has_nodata)
+    for (float& v : r.values)
+      if (v == static_cast<float>(nodata)) v = kNoData;
+  return r;
+}
+
+// Share of the study-area cells of `model` (all cells without `inside`) with a height.
+double coverage(const Raster& dem, const Grid& model, const Raster* inside) {
   std::size_t area = 0, covered = 0;
-  const Grid& dg = dem.raster.grid;
+  const Grid& dg = dem.grid;
   for (int r = 0; r < model.rows; ++r)
     for (int c = 0; c < model.cols; ++c) {
       const std::size_t i = static_cast<std::size_t>(r) * model.cols + c;
@@ -266,11 +260,44 @@ Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const
       ++area;
       const int rr = static_cast<int>(std::floor(dg.py(model.cy(r))));
       const int cc = static_cast<int>(std::floor(dg.px(model.cx(c))));
-      if (rr >= 0 && cc >= 0 && rr < dg.rows && cc < dg.cols && !std::isnan(dem.raster.at(rr, cc)))
+      if (rr >= 0 && cc >= 0 && rr < dg.rows && cc < dg.cols && !std::isnan(dem.at(rr, cc)))
         ++covered;
     }
-  dem.coverage = area == 0 ? 0 : static_cast<double>(covered) / static_cast<double>(area);
-  if (covered == 0)
+  return area == 0 ? 0 : static_cast<double>(covered) / static_cast<double>(area);
+}
+
+}  // namespace
+
+Dem read_dem(const fs::path& file, const Grid& model, const DemOptions& o, const Raster* inside) {
+  ensure_gdal_registered();
+  const std::string name = file.string();
+  if (!fs::exists(file))
+    fail(
+        "elevation model '{}' does not exist: get AHN with 'casco data fetch --only ahn_dtm' or "
+        "set dem.path in the water configuration",
+        name);
+  GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  if (!ds) fail("cannot open elevation model '{}' as a raster: {}", name, CPLGetLastErrorMsg());
+  if (o.band < 1 || o.band > ds->GetRasterCount())
+    fail("elevation model '{}' has {} band(s); band {} does not exist", name, ds->GetRasterCount(),
+         o.band);
+  Dem dem;
+  dem.crs_name = checked_crs(*ds, model, o, name);
+  const auto gt = checked_extent(*ds, model, name);
+  if (o.grid == "model")
+    dem.raster = warp_to_model(*ds, model, o, name);
+  else if (o.grid == "dem")
+    dem.raster = own_cells(*ds, gt, model, o, name);
+  else
+    fail("dem.grid = \"{}\": use \"model\" (the model grid) or \"dem\" (the DEM's own cells)",
+         o.grid);
+  // Absurd heights (beyond the deepest and highest land on earth) are no data.
+  for (float& v : dem.raster.values)
+    if (!(v > -500.0f && v < 9000.0f)) v = kNoData;
+  if (o.fill_holes_m > 0)
+    dem.holes_filled = fill_holes(dem.raster, o.fill_holes_m / dem.raster.grid.cell);
+  dem.coverage = coverage(dem.raster, model, inside);
+  if (dem.coverage == 0)
     fail(
         "elevation model '{}' has no heights inside the study area: it is of another area, or "
         "all no-data there",

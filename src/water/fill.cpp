@@ -83,155 +83,174 @@ class RadixHeap {
   std::size_t size_ = 0;
 };
 
-}  // namespace
-
 // Cell states in the direction bytes while the flood runs: kUnresolved = not reached yet;
 // kClosed = height final, direction to be found by steepest descent afterwards; 0..7 = flooded
 // across a flat or depression, draining to that neighbour; kNoFlow = no data.
 constexpr std::uint8_t kClosed = 11;
 
-FillStats priority_flood(Raster& dem, std::uint8_t* dirs) {
-  const Grid& g = dem.grid;
-  const int rows = g.rows, cols = g.cols;
-  const std::size_t n = g.size();
-  if (n >= 0xffffffffu)
-    fail(
-        "the elevation model has {} cells; casco's hydrology handles up to 4.29 billion: use a "
-        "coarser cell size or a smaller area",
-        n);
-  float* z = dem.values.data();
-  std::vector<std::uint8_t> own_state;
-  if (!dirs) {
-    own_state.resize(n);
-    dirs = own_state.data();
-  }
-  std::uint8_t* state = dirs;
-  FillStats st;
-  RadixHeap shore;
-  std::deque<std::uint32_t> pit;
-  std::vector<std::uint32_t> trace;
-  std::vector<Entry> level_cells;
-  const std::int64_t off[8] = {-cols - 1, -cols, -cols + 1, -1, 1, cols - 1, cols, cols + 1};
+class Flood {
+ public:
+  Flood(Raster& dem, std::uint8_t* state)
+      : z_(dem.values.data()),
+        state_(state),
+        rows_(dem.grid.rows),
+        cols_(dem.grid.cols),
+        off_{-cols_ - 1, -cols_, -cols_ + 1, -1, 1, cols_ - 1, cols_, cols_ + 1} {}
 
-  // States, and the outlets: edge cells and cells next to no-data.
-  std::atomic<std::size_t> nodata{0};
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16),
-                    [&](const tbb::blocked_range<std::size_t>& b) {
-                      std::size_t local = 0;
-                      for (std::size_t i = b.begin(); i != b.end(); ++i) {
-                        const bool nan = std::isnan(z[i]);
-                        state[i] = nan ? kNoFlow : kUnresolved;
-                        local += nan;
-                      }
-                      nodata += local;
-                    });
-  st.cells = n - nodata.load();
-  auto seed = [&](std::size_t i) {
-    if (state[i] != kUnresolved) return;
-    state[i] = kClosed;
-    shore.push(key_of(z[i]), static_cast<std::uint32_t>(i));
-    ++st.queue_pushes;
-  };
-  for (int c = 0; c < cols; ++c) seed(c), seed(static_cast<std::size_t>(rows - 1) * cols + c);
-  for (int r = 1; r + 1 < rows; ++r)
-    seed(static_cast<std::size_t>(r) * cols), seed(static_cast<std::size_t>(r) * cols + cols - 1);
-  if (nodata.load() > 0)
-    for (int r = 0; r < rows; ++r)
-      for (int c = 0; c < cols; ++c) {
-        const std::size_t i = static_cast<std::size_t>(r) * cols + c;
-        if (state[i] != kNoFlow) continue;
-        for (int k = 0; k < 8; ++k) {
-          const int r2 = r + kRowStep[k], c2 = c + kColStep[k];
-          if (r2 >= 0 && c2 >= 0 && r2 < rows && c2 < cols)
-            seed(static_cast<std::size_t>(r2) * cols + c2);
+  FillStats run() {
+    seed_outlets();
+    std::vector<Entry> level;
+    std::size_t rounds = 0;
+    while (!shore_.empty()) {
+      // All shore cells at the lowest level together: the flats and depressions they border are
+      // flooded breadth-first from all of them at once (multi-source), so every flat cell
+      // drains towards its nearest exit.
+      shore_.take_minimum(level);
+      for (const Entry& e : level) settle(e.cell, z_[e.cell], on_edge(e.cell));
+      while (!pit_.empty() || !trace_.empty()) {
+        if (!pit_.empty()) {
+          const std::uint32_t p = pit_.front();
+          pit_.pop_front();
+          settle(p, z_[p], false);
+        } else {
+          const std::uint32_t p = trace_.back();
+          trace_.pop_back();
+          trace(p);
         }
       }
+      if ((++rounds & 0xffff) == 0) check_interrupted();
+    }
+    // Cells closed by the flood without a direction keep kUnresolved for steepest descent.
+    const std::size_t n = static_cast<std::size_t>(rows_) * cols_;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16),
+                      [&](const tbb::blocked_range<std::size_t>& b) {
+                        for (std::size_t i = b.begin(); i != b.end(); ++i)
+                          if (state_[i] == kClosed) state_[i] = kUnresolved;
+                      });
+    return st_;
+  }
+
+ private:
+  // States for every cell, and the outlets: edge cells and cells next to no-data.
+  void seed_outlets() {
+    const std::size_t n = static_cast<std::size_t>(rows_) * cols_;
+    std::atomic<std::size_t> nodata{0};
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16),
+                      [&](const tbb::blocked_range<std::size_t>& b) {
+                        std::size_t local = 0;
+                        for (std::size_t i = b.begin(); i != b.end(); ++i) {
+                          const bool nan = std::isnan(z_[i]);
+                          state_[i] = nan ? kNoFlow : kUnresolved;
+                          local += nan;
+                        }
+                        nodata += local;
+                      });
+    st_.cells = n - nodata.load();
+    const auto at = [&](int r, int c) { return static_cast<std::size_t>(r) * cols_ + c; };
+    for (int c = 0; c < cols_; ++c) seed(at(0, c)), seed(at(rows_ - 1, c));
+    for (int r = 1; r + 1 < rows_; ++r) seed(at(r, 0)), seed(at(r, cols_ - 1));
+    if (nodata.load() == 0) return;
+    for (int r = 0; r < rows_; ++r)
+      for (int c = 0; c < cols_; ++c) {
+        if (state_[at(r, c)] != kNoFlow) continue;
+        for (int k = 0; k < 8; ++k) {
+          const int r2 = r + kRowStep[k], c2 = c + kColStep[k];
+          if (r2 >= 0 && c2 >= 0 && r2 < rows_ && c2 < cols_) seed(at(r2, c2));
+        }
+      }
+  }
+
+  void seed(std::size_t i) {
+    if (state_[i] != kUnresolved) return;
+    state_[i] = kClosed;
+    shore_.push(key_of(z_[i]), static_cast<std::uint32_t>(i));
+    ++st_.queue_pushes;
+  }
 
   // Every cell that is not closed yet lies at least one cell from the grid's edge (edge cells
   // are closed from the start), so only the outlets taken from the queue can be edge cells; the
   // neighbours of all other cells never leave the grid.
-  auto on_edge = [&](std::uint32_t p) {
-    const std::uint32_t r = p / cols, c = p % cols;
-    return r == 0 || c == 0 || r + 1 == static_cast<std::uint32_t>(rows) ||
-           c + 1 == static_cast<std::uint32_t>(cols);
-  };
+  bool on_edge(std::uint32_t p) const {
+    const std::uint32_t r = p / cols_, c = p % cols_;
+    return r == 0 || c == 0 || r + 1 == static_cast<std::uint32_t>(rows_) ||
+           c + 1 == static_cast<std::uint32_t>(cols_);
+  }
 
   // Settles the unknown neighbours of closed cell `p` at level `level`: lower or equal ones are
   // raised into the depression queue (draining to p), higher ones are traced.
-  auto settle_neighbours = [&](std::uint32_t p, float level, bool edge) {
+  void settle(std::uint32_t p, float level, bool edge) {
     for (int k = 0; k < 8; ++k) {
       if (edge) {
-        const int r2 = static_cast<int>(p / cols) + kRowStep[k];
-        const int c2 = static_cast<int>(p % cols) + kColStep[k];
-        if (r2 < 0 || c2 < 0 || r2 >= rows || c2 >= cols) continue;
+        const int r2 = static_cast<int>(p / cols_) + kRowStep[k];
+        const int c2 = static_cast<int>(p % cols_) + kColStep[k];
+        if (r2 < 0 || c2 < 0 || r2 >= rows_ || c2 >= cols_) continue;
       }
-      const std::uint32_t q = static_cast<std::uint32_t>(p + off[k]);
-      if (state[q] != kUnresolved) continue;
-      if (z[q] <= level) {
-        if (z[q] < level) {
-          st.max_raise = std::max(st.max_raise, static_cast<double>(level - z[q]));
-          z[q] = level;
-          ++st.raised;
+      const std::uint32_t q = static_cast<std::uint32_t>(p + off_[k]);
+      if (state_[q] != kUnresolved) continue;
+      if (z_[q] <= level) {
+        if (z_[q] < level) {
+          st_.max_raise = std::max(st_.max_raise, static_cast<double>(level - z_[q]));
+          z_[q] = level;
+          ++st_.raised;
         }
-        state[q] = static_cast<std::uint8_t>(7 - k);
-        pit.push_back(q);
+        state_[q] = static_cast<std::uint8_t>(7 - k);
+        pit_.push_back(q);
       } else {
-        state[q] = kClosed;
-        trace.push_back(q);
+        state_[q] = kClosed;
+        trace_.push_back(q);
       }
     }
-  };
+  }
+
   // A traced cell: if every unknown neighbour is higher, settle them now (one pass: they are
   // collected, and closed only when none is at or below the cell); otherwise wait in the
   // priority queue until the flood reaches its height.
-  auto trace_cell = [&](std::uint32_t p) {
-    const float zp = z[p];
+  void trace(std::uint32_t p) {
+    const float zp = z_[p];
     std::uint32_t up[8];
     int m = 0;
     for (int k = 0; k < 8; ++k) {
-      const std::uint32_t q = static_cast<std::uint32_t>(p + off[k]);
-      if (state[q] != kUnresolved) continue;
-      if (z[q] <= zp) {
-        shore.push(key_of(zp), p);
-        ++st.queue_pushes;
-        st.queue_peak = std::max(st.queue_peak, shore.size());
+      const std::uint32_t q = static_cast<std::uint32_t>(p + off_[k]);
+      if (state_[q] != kUnresolved) continue;
+      if (z_[q] <= zp) {
+        shore_.push(key_of(zp), p);
+        ++st_.queue_pushes;
+        st_.queue_peak = std::max(st_.queue_peak, shore_.size());
         return;
       }
       up[m++] = q;
     }
     for (int j = 0; j < m; ++j) {
-      state[up[j]] = kClosed;
-      trace.push_back(up[j]);
+      state_[up[j]] = kClosed;
+      trace_.push_back(up[j]);
     }
-  };
-
-  std::size_t rounds = 0;
-  while (!shore.empty()) {
-    // All shore cells at the lowest level together: the flats and depressions they border are
-    // flooded breadth-first from all of them at once (multi-source), so every flat cell drains
-    // towards its nearest exit.
-    shore.take_minimum(level_cells);
-    for (const Entry& e : level_cells) settle_neighbours(e.cell, z[e.cell], on_edge(e.cell));
-    while (!pit.empty() || !trace.empty()) {
-      if (!pit.empty()) {
-        const std::uint32_t p = pit.front();
-        pit.pop_front();
-        settle_neighbours(p, z[p], false);
-      } else {
-        const std::uint32_t p = trace.back();
-        trace.pop_back();
-        trace_cell(p);
-      }
-    }
-    if ((++rounds & 0xffff) == 0) check_interrupted();
   }
-  // Cells closed by the flood without a direction keep kUnresolved for steepest descent.
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16),
-                    [&](const tbb::blocked_range<std::size_t>& b) {
-                      for (std::size_t i = b.begin(); i != b.end(); ++i)
-                        if (state[i] == kClosed) state[i] = kUnresolved;
-                    });
-  return st;
+
+  float* z_;
+  std::uint8_t* state_;
+  const int rows_, cols_;
+  const std::int64_t off_[8];
+  FillStats st_;
+  RadixHeap shore_;
+  std::deque<std::uint32_t> pit_;
+  std::vector<std::uint32_t> trace_;
+};
+
+}  // namespace
+
+FillStats priority_flood(Raster& dem, std::uint8_t* dirs) {
+  const std::size_t n = dem.grid.size();
+  if (n >= 0xffffffffu)
+    fail(
+        "the elevation model has {} cells; casco's hydrology handles up to 4.29 billion: use a "
+        "coarser cell size or a smaller area",
+        n);
+  std::vector<std::uint8_t> own_state;
+  if (!dirs) {
+    own_state.resize(n);
+    dirs = own_state.data();
+  }
+  return Flood(dem, dirs).run();
 }
 
 FillStats fill_depressions(Raster& dem) {

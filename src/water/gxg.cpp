@@ -79,15 +79,11 @@ Trend theil_sen(const std::vector<double>& x, const std::vector<double>& y, doub
 
 }  // namespace
 
-WellStats well_statistics(const Well& w, const GxgOptions& o) {
-  WellStats st;
-  if (w.readings.empty()) return st;
-  double sum = 0;
-  for (const Reading& r : w.readings) sum += r.head;
-  st.mean_head = sum / static_cast<double>(w.readings.size());
+namespace {
 
-  // Half-monthly samples: per 14th and 28th the nearest reading within the tolerance (a reading
-  // serves the one date it is nearest to).
+// Half-monthly samples: per 14th and 28th the nearest reading within the tolerance (a reading
+// serves the one date it is nearest to), grouped by hydrological year.
+std::map<int, std::vector<double>> half_monthly(const Well& w, int tolerance_days) {
   struct Slot {
     int distance;
     double head;
@@ -105,7 +101,7 @@ WellStats well_statistics(const Well& w, const GxgOptions& o) {
     for (int c : candidates)
       if (std::abs(r.day - c) < std::abs(r.day - best)) best = c;
     const int dist = std::abs(r.day - best);
-    if (dist > o.tolerance_days) continue;
+    if (dist > tolerance_days) continue;
     auto it = slots.find(best);
     if (it == slots.end() || dist < it->second.distance) slots[best] = {dist, r.head};
   }
@@ -115,8 +111,14 @@ WellStats well_statistics(const Well& w, const GxgOptions& o) {
     by_year[hydro_year(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()))].push_back(
         slot.head);
   }
+  return by_year;
+}
+
+// GHG and GLG: per valid hydrological year the means of the three highest and lowest, averaged
+// over the most recent `years` valid years.
+void gxg(const Well& w, const GxgOptions& o, WellStats& st) {
   std::vector<HydroYear> valid;
-  for (auto& [year, heads] : by_year) {
+  for (auto& [year, heads] : half_monthly(w, o.tolerance_days)) {
     if (static_cast<int>(heads.size()) < o.min_samples_per_year) continue;
     std::sort(heads.begin(), heads.end());
     HydroYear hy;
@@ -142,9 +144,11 @@ WellStats well_statistics(const Well& w, const GxgOptions& o) {
     st.last_year = st.per_year.back().year;
   }
   st.indicative = st.years < o.min_years;
+}
 
-  // Trend: monthly means minus the well's mean for that calendar month (the seasonal cycle), then
-  // per hydrological year the mean of those anomalies when enough months have readings.
+// Trend: monthly means minus the well's mean for that calendar month (the seasonal cycle), then
+// per hydrological year the mean of those anomalies when enough months have readings.
+Trend trend(const Well& w, const GxgOptions& o) {
   std::map<std::pair<int, unsigned>, std::pair<double, int>> monthly;
   for (const Reading& r : w.readings) {
     const auto ymd = civil(r.day);
@@ -171,15 +175,28 @@ WellStats well_statistics(const Well& w, const GxgOptions& o) {
       xs.push_back(year);
       ys.push_back(a.first / a.second);
     }
-  if (static_cast<int>(xs.size()) >= std::max(3, o.trend_min_years)) {
-    st.trend = theil_sen(xs, ys, o.confidence);
-    st.trend.verdict = st.trend.high < 0  ? "daalt"
-                       : st.trend.low > 0 ? "stijgt"
-                                          : "geen duidelijke trend";
-  } else {
-    st.trend.years = static_cast<int>(xs.size());
-    st.trend.verdict = "te kort";
+  Trend t;
+  if (static_cast<int>(xs.size()) < std::max(3, o.trend_min_years)) {
+    t.years = static_cast<int>(xs.size());
+    t.verdict = "te kort";
+    return t;
   }
+  t = theil_sen(xs, ys, o.confidence);
+  t.verdict = t.high < 0 ? "daalt" : t.low > 0 ? "stijgt" : "geen duidelijke trend";
+  return t;
+}
+
+}  // namespace
+
+WellStats well_statistics(const Well& w, const GxgOptions& o) {
+  WellStats st;
+  st.trend.verdict = "te kort";
+  if (w.readings.empty()) return st;
+  double sum = 0;
+  for (const Reading& r : w.readings) sum += r.head;
+  st.mean_head = sum / static_cast<double>(w.readings.size());
+  gxg(w, o, st);
+  st.trend = trend(w, o);
   return st;
 }
 
