@@ -30,6 +30,15 @@ std::string dem_note(const HydrologyRun& h) {
 
 }  // namespace
 
+namespace {
+void bluespot_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& model,
+                     const std::string& source, const std::string& note,
+                     std::vector<WaterLayer>& out);
+void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& model,
+                   const std::string& source, const std::string& note,
+                   std::vector<WaterLayer>& out);
+}  // namespace
+
 std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRun& h,
                                          const Grid& model, const std::string& source) {
   const Grid& g = h.dem.raster.grid;
@@ -55,6 +64,17 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                      "duikers die het hoogtemodel niet ziet ontbreken; " +
                          note,
                      aggregate(h.network, model, "max"), source));
+  bluespot_layers(c, h, model, source, note, out);
+  valley_layers(c, h, model, source, note, out);
+  return out;
+}
+
+namespace {
+
+void bluespot_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& model,
+                     const std::string& source, const std::string& note,
+                     std::vector<WaterLayer>& out) {
+  const Grid& g = h.dem.raster.grid;
   out.push_back(make(c, "bluespot_diepte",
                      "Bluespots: diepte van laagtes waar regenwater blijft staan (m)", "m", "water",
                      fmt::format("Gevulde hoogte min maaiveld voor laagtes van ten minste {:g} m "
@@ -72,6 +92,12 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                      "infiltratie, riolering of instroom uit hoger gelegen laagtes); " +
                          note,
                      aggregate(fill_rain, model, "min"), source));
+}
+
+void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& model,
+                   const std::string& source, const std::string& note,
+                   std::vector<WaterLayer>& out) {
+  const Grid& g = h.dem.raster.grid;
   out.push_back(make(c, "hand",
                      "Hoogte boven de dichtstbijzijnde beek of sloot langs de afstroomroute (HAND, "
                      "m)",
@@ -103,8 +129,9 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                      "(Tarboton 1997); hoog = water verzamelt zich, vlak; " +
                          note,
                      aggregate(h.twi, model, "mean"), source));
-  return out;
 }
+
+}  // namespace
 
 WaterLayer storm_layer(const WaterConfig& c, const HydrologyRun& h, const StormRun& s,
                        const Grid& model, const std::string& suffix, const std::string& label,

@@ -204,121 +204,137 @@ void read_table(const fs::path& file, std::ifstream& in, const std::string& head
 // Einddatum, Meetpunt (cm t.o.v. NAP), ..., Bovenkant/Onderkant filter (cm t.o.v. NAP)), then the
 // readings (Locatie, Filternummer, Peildatum, Stand (cm t.o.v. MP), Stand (cm t.o.v. MV), Stand
 // (cm t.o.v. NAP), Bijzonderheid, ...). Heights in cm.
-void read_dino(const fs::path& file, std::ifstream& in, std::map<std::string, Well>& wells,
-               std::size_t& rows) {
+class DinoReader {
+ public:
+  DinoReader(const fs::path& file, std::map<std::string, Well>& wells, std::size_t& rows)
+      : file_(file), wells_(wells), rows_(rows) {}
+
+  void read(std::ifstream& in) {
+    std::string line;
+    while (std::getline(in, line)) {
+      ++lineno_;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const auto f = split_csv(line);
+      const bool blank =
+          std::all_of(f.begin(), f.end(), [](const std::string& x) { return x.empty(); });
+      if (f.size() > 2 && lower(f[0]) == "locatie" && lower(f[1]) == "filternummer")
+        header(f);
+      else if (!blank && part_ == Meta)
+        meta(f);
+      else if (!blank && part_ == Readings)
+        reading(f);
+    }
+    if (!well_)
+      fail("{}: no DINO filter metadata found (expected a 'Locatie,Filternummer,...' table)",
+           file_.string());
+  }
+
+ private:
   struct Period {
     int start = 0;
     double tube_top = Well::kNaN, ground = Well::kNaN, st = Well::kNaN, sb = Well::kNaN;
   };
-  std::string line;
-  int lineno = 0;
-  std::vector<std::string> meta_header, read_header;
-  std::vector<Period> periods;
-  Well* w = nullptr;
-  enum { Header, Meta, Readings } part = Header;
-  auto cm = [](const std::vector<std::string>& f, int c) {
+
+  static double cm(const std::vector<std::string>& f, int c) {
     double v = Well::kNaN;
     if (c >= 0 && c < static_cast<int>(f.size()) && parse_number(f[c], v)) v /= 100.0;
     return v;
-  };
-  int m_x = -1, m_y = -1, m_ground = -1, m_start = -1, m_top = -1, m_st = -1, m_sb = -1;
-  int r_date = -1, r_mp = -1, r_nap = -1, r_remark = -1;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto f = split_csv(line);
-    const bool blank =
-        std::all_of(f.begin(), f.end(), [](const std::string& s) { return s.empty(); });
-    if (f.size() > 2 && lower(f[0]) == "locatie" && lower(f[1]) == "filternummer") {
-      if (column(f, {"peildatum"}) >= 0) {
-        part = Readings;
-        read_header = f;
-        r_date = column(f, {"peildatum"});
-        r_mp = column(f, {"stand (cm t.o.v. mp)"});
-        r_nap = column(f, {"stand (cm t.o.v. nap)"});
-        r_remark = column(f, {"bijzonderheid"});
-        if (r_nap < 0 && r_mp < 0)
-          fail("{}:{}: DINO readings without 'Stand (cm t.o.v. NAP)' or 'Stand (cm t.o.v. MP)'",
-               file.string(), lineno);
-      } else {
-        part = Meta;
-        meta_header = f;
-        m_x = column(f, {"x-coordinaat"});
-        m_y = column(f, {"y-coordinaat"});
-        m_ground = column(f, {"maaiveld (cm t.o.v. nap)"});
-        m_start = column(f, {"startdatum"});
-        m_top = column(f, {"meetpunt (cm t.o.v. nap)"});
-        m_st = column(f, {"bovenkant filter (cm t.o.v. nap)"});
-        m_sb = column(f, {"onderkant filter (cm t.o.v. nap)"});
-        if (m_x < 0 || m_y < 0)
-          fail("{}:{}: DINO metadata without X-coordinaat and Y-coordinaat", file.string(), lineno);
-      }
-      continue;
+  }
+
+  void header(const std::vector<std::string>& f) {
+    if (column(f, {"peildatum"}) >= 0) {
+      part_ = Readings;
+      r_date_ = column(f, {"peildatum"});
+      r_mp_ = column(f, {"stand (cm t.o.v. mp)"});
+      r_nap_ = column(f, {"stand (cm t.o.v. nap)"});
+      r_remark_ = column(f, {"bijzonderheid"});
+      if (r_nap_ < 0 && r_mp_ < 0)
+        fail("{}:{}: DINO readings without 'Stand (cm t.o.v. NAP)' or 'Stand (cm t.o.v. MP)'",
+             file_.string(), lineno_);
+      return;
     }
-    if (blank || part == Header) continue;
-    if (part == Meta) {
-      const std::string id = f[0] + f[1] + "-" + std::to_string(std::atoi(f[1].c_str()));
-      auto [it, fresh] = wells.try_emplace(id);
-      w = &it->second;
-      if (fresh) {
-        w->id = id;
-        w->put = f[0] + f[1];
-        w->filter = std::to_string(std::atoi(f[1].c_str()));
-        w->file = file.string();
-      }
-      double x = Well::kNaN, y = Well::kNaN;
-      parse_number(f[m_x], x);
-      parse_number(f[m_y], y);
-      if (!std::isfinite(x) || !std::isfinite(y))
-        fail("{}:{}: well {} has no X-/Y-coordinaat", file.string(), lineno, id);
-      w->x = x;
-      w->y = y;
-      Period p;
-      if (m_start < 0 || !parse_day(f[m_start], p.start)) p.start = -100000;
-      p.tube_top = cm(f, m_top);
-      p.ground = cm(f, m_ground);
-      p.st = cm(f, m_st);
-      p.sb = cm(f, m_sb);
-      periods.push_back(p);
-      // The latest period describes the well as it is now.
-      w->tube_top = p.tube_top;
-      w->ground = p.ground;
-      w->screen_top = p.st;
-      w->screen_bottom = p.sb;
-      continue;
+    part_ = Meta;
+    m_x_ = column(f, {"x-coordinaat"});
+    m_y_ = column(f, {"y-coordinaat"});
+    m_ground_ = column(f, {"maaiveld (cm t.o.v. nap)"});
+    m_start_ = column(f, {"startdatum"});
+    m_top_ = column(f, {"meetpunt (cm t.o.v. nap)"});
+    m_st_ = column(f, {"bovenkant filter (cm t.o.v. nap)"});
+    m_sb_ = column(f, {"onderkant filter (cm t.o.v. nap)"});
+    if (m_x_ < 0 || m_y_ < 0)
+      fail("{}:{}: DINO metadata without X-coordinaat and Y-coordinaat", file_.string(), lineno_);
+  }
+
+  // A row of filter metadata: the well's position, and a period of its tube top, ground and
+  // filter (the latest describes the well as it is now).
+  void meta(const std::vector<std::string>& f) {
+    const std::string filter = std::to_string(std::atoi(f[1].c_str()));
+    const std::string id = f[0] + f[1] + "-" + filter;
+    auto [it, fresh] = wells_.try_emplace(id);
+    well_ = &it->second;
+    if (fresh) {
+      well_->id = id;
+      well_->put = f[0] + f[1];
+      well_->filter = filter;
+      well_->file = file_.string();
     }
-    // Readings.
-    if (!w) fail("{}:{}: DINO readings before the filter metadata", file.string(), lineno);
-    ++rows;
+    double x = Well::kNaN, y = Well::kNaN;
+    if (m_x_ < static_cast<int>(f.size())) parse_number(f[m_x_], x);
+    if (m_y_ < static_cast<int>(f.size())) parse_number(f[m_y_], y);
+    if (!std::isfinite(x) || !std::isfinite(y))
+      fail("{}:{}: well {} has no X-/Y-coordinaat", file_.string(), lineno_, id);
+    well_->x = x;
+    well_->y = y;
+    Period p;
+    if (m_start_ < 0 || m_start_ >= static_cast<int>(f.size()) || !parse_day(f[m_start_], p.start))
+      p.start = -100000;
+    p.tube_top = cm(f, m_top_);
+    p.ground = cm(f, m_ground_);
+    p.st = cm(f, m_st_);
+    p.sb = cm(f, m_sb_);
+    periods_.push_back(p);
+    well_->tube_top = p.tube_top;
+    well_->ground = p.ground;
+    well_->screen_top = p.st;
+    well_->screen_bottom = p.sb;
+  }
+
+  // A reading: the stand in cm NAP, or below the measuring point valid on that day.
+  void reading(const std::vector<std::string>& f) {
+    if (!well_) fail("{}:{}: DINO readings before the filter metadata", file_.string(), lineno_);
+    ++rows_;
+    if (r_remark_ >= 0 && r_remark_ < static_cast<int>(f.size()) && !f[r_remark_].empty()) {
+      ++well_->skipped.remarked;
+      return;
+    }
     Reading r;
-    const std::string remark =
-        r_remark >= 0 && r_remark < static_cast<int>(f.size()) ? f[r_remark] : "";
-    if (!remark.empty()) {
-      ++w->skipped.remarked;
-      continue;
-    }
-    double nap = cm(f, r_nap), below_mp = cm(f, r_mp);
-    if (!std::isfinite(nap) && std::isfinite(below_mp)) {
-      // Height from the measuring point valid on that day.
+    const bool dated = r_date_ < static_cast<int>(f.size()) && parse_day(f[r_date_], r.day);
+    double nap = cm(f, r_nap_);
+    const double below_mp = cm(f, r_mp_);
+    if (!std::isfinite(nap) && std::isfinite(below_mp) && dated) {
       double top = Well::kNaN;
-      int day = 0;
-      if (parse_day(f[r_date], day))
-        for (const Period& p : periods)
-          if (p.start <= day) top = p.tube_top;
+      for (const Period& p : periods_)
+        if (p.start <= r.day) top = p.tube_top;
       nap = top - below_mp;
     }
-    if (r_date >= static_cast<int>(f.size()) || !parse_day(f[r_date], r.day) ||
-        !std::isfinite(nap)) {
-      ++w->skipped.missing;
-      continue;
+    if (!dated || !std::isfinite(nap)) {
+      ++well_->skipped.missing;
+      return;
     }
     r.head = nap;
-    w->readings.push_back(r);
+    well_->readings.push_back(r);
   }
-  if (!w)
-    fail("{}: no DINO filter metadata found (expected a 'Locatie,Filternummer,...' table)",
-         file.string());
-}
+
+  const fs::path& file_;
+  std::map<std::string, Well>& wells_;
+  std::size_t& rows_;
+  int lineno_ = 0;
+  enum { Header, Meta, Readings } part_ = Header;
+  Well* well_ = nullptr;
+  std::vector<Period> periods_;
+  int m_x_ = -1, m_y_ = -1, m_ground_ = -1, m_start_ = -1, m_top_ = -1, m_st_ = -1, m_sb_ = -1;
+  int r_date_ = -1, r_mp_ = -1, r_nap_ = -1, r_remark_ = -1;
+};
 
 void read_file(const fs::path& file, std::map<std::string, Well>& wells, WellSet& set) {
   std::ifstream in(file);
@@ -330,7 +346,7 @@ void read_file(const fs::path& file, std::map<std::string, Well>& wells, WellSet
   if (l.rfind("titel", 0) == 0 || l.rfind("locatie,filternummer", 0) == 0) {
     in.clear();
     in.seekg(0);
-    read_dino(file, in, wells, set.rows);
+    DinoReader(file, wells, set.rows).read(in);
     set.format = "DINO";
   } else {
     read_table(file, in, first, wells, set.rows);

@@ -30,35 +30,33 @@ std::string trend_text(const Trend& t) {
                      num(100 * t.low, 1), num(100 * t.high, 1));
 }
 
-}  // namespace
-
-std::string format_groundwater(const WaterConfig& c, const GroundwaterRun& g,
-                               const std::string& format) {
-  if (format == "csv") {
-    std::string o =
-        "filter,x,y,meetpunt_m_nap,maaiveld_m_nap,filter_boven_m_nap,metingen,jaren,eerste_jaar,"
-        "laatste_jaar,indicatief,ghg_m_nap,glg_m_nap,ghg_m_onder,glg_m_onder,referentie,gt,"
-        "trend_m_per_jaar,trend_laag,trend_hoog,trend_p,trend_jaren,trend,overgeslagen_leeg,"
-        "overgeslagen_dubbel,overgeslagen_boven_buis,overgeslagen_droog,overgeslagen_uitschieter,"
-        "overgeslagen_bijzonderheid,onbetrouwbaar,op_kaart,waarom_niet\n";
-    for (const WellResult& r : g.wells) {
-      const Well& w = *r.well;
-      const WellStats& s = r.stats;
-      o += fmt::format(
-          "{},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}"
-          ","
-          "{},{},{},{},\"{}\"\n",
-          w.id, w.x, w.y, csvnum(w.tube_top, 2), csvnum(w.ground, 2), csvnum(w.screen_top, 2),
-          w.readings.size(), s.years, s.years ? std::to_string(s.first_year) : "",
-          s.years ? std::to_string(s.last_year) : "", s.indicative ? 1 : 0, csvnum(s.ghg, 3),
-          csvnum(s.glg, 3), csvnum(r.ghg_depth, 3), csvnum(r.glg_depth, 3), r.reference, r.gt,
-          csvnum(s.trend.slope, 4), csvnum(s.trend.low, 4), csvnum(s.trend.high, 4),
-          csvnum(s.trend.p_value, 4), s.trend.years, s.trend.verdict, w.skipped.missing,
-          w.skipped.duplicate, w.skipped.above_tube, w.skipped.dry, w.skipped.outlier,
-          w.skipped.remarked, w.unreliable ? 1 : 0, r.mapped ? 1 : 0, r.why_not);
-    }
-    return o;
+std::string wells_csv(const GroundwaterRun& g) {
+  std::string o =
+      "filter,x,y,meetpunt_m_nap,maaiveld_m_nap,filter_boven_m_nap,metingen,jaren,eerste_jaar,"
+      "laatste_jaar,indicatief,ghg_m_nap,glg_m_nap,ghg_m_onder,glg_m_onder,referentie,gt,"
+      "trend_m_per_jaar,trend_laag,trend_hoog,trend_p,trend_jaren,trend,overgeslagen_leeg,"
+      "overgeslagen_dubbel,overgeslagen_boven_buis,overgeslagen_droog,overgeslagen_uitschieter,"
+      "overgeslagen_bijzonderheid,onbetrouwbaar,op_kaart,waarom_niet\n";
+  for (const WellResult& r : g.wells) {
+    const Well& w = *r.well;
+    const WellStats& s = r.stats;
+    o += fmt::format(
+        "{},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}"
+        ","
+        "{},{},{},{},\"{}\"\n",
+        w.id, w.x, w.y, csvnum(w.tube_top, 2), csvnum(w.ground, 2), csvnum(w.screen_top, 2),
+        w.readings.size(), s.years, s.years ? std::to_string(s.first_year) : "",
+        s.years ? std::to_string(s.last_year) : "", s.indicative ? 1 : 0, csvnum(s.ghg, 3),
+        csvnum(s.glg, 3), csvnum(r.ghg_depth, 3), csvnum(r.glg_depth, 3), r.reference, r.gt,
+        csvnum(s.trend.slope, 4), csvnum(s.trend.low, 4), csvnum(s.trend.high, 4),
+        csvnum(s.trend.p_value, 4), s.trend.years, s.trend.verdict, w.skipped.missing,
+        w.skipped.duplicate, w.skipped.above_tube, w.skipped.dry, w.skipped.outlier,
+        w.skipped.remarked, w.unreliable ? 1 : 0, r.mapped ? 1 : 0, r.why_not);
   }
+  return o;
+}
+
+std::string summary(const WaterConfig& c, const GroundwaterRun& g) {
   Skipped total;
   std::size_t unreliable = 0, with_gxg = 0, full = 0, trends = 0, down = 0, up = 0;
   for (const WellResult& r : g.wells) {
@@ -115,6 +113,11 @@ std::string format_groundwater(const WaterConfig& c, const GroundwaterRun& g,
     o += fmt::format("Kaart: te weinig bruikbare peilbuizen ({}; nodig {}): geen kaart\n", g.mapped,
                      c.map.min_wells);
   }
+  return o;
+}
+
+std::string notable_wells(const WaterConfig& c, const GroundwaterRun& g) {
+  std::string o;
   // The wells with a trend, falling first, then the others with the most years.
   std::vector<const WellResult*> shown;
   for (const WellResult& r : g.wells)
@@ -145,6 +148,14 @@ std::string format_groundwater(const WaterConfig& c, const GroundwaterRun& g,
   o += "-mv: diepte onder de bovenkant van de peilbuis (het meetpunt, meestal enkele decimeters "
        "boven maaiveld), tenzij anders vermeld\n";
   return o;
+}
+
+}  // namespace
+
+std::string format_groundwater(const WaterConfig& c, const GroundwaterRun& g,
+                               const std::string& format) {
+  if (format == "csv") return wells_csv(g);
+  return summary(c, g) + notable_wells(c, g);
 }
 
 void write_wells_geojson(const GroundwaterRun& g, const std::string& crs,
