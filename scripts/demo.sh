@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: build casco, build the Drenthe province model from the bundled open data, print
 # its summary, figures per gemeente and regio and quick-look maps, judge example plans against the
-# afwegingskader and map where housing and solar parks fit.
+# afwegingskader and map where housing and solar parks fit, and show water en bodem: measured
+# groundwater and the climate stress test (the elevation-based parts once AHN is fetched).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-out}"
@@ -57,6 +58,31 @@ echo "Model store (open it in QGIS): $OUT/drenthe.gpkg"
 echo "Maps: $OUT/*.png · plan assessment: $OUT/toetsing.md, $OUT/toetsing_delen.geojson"
 echo "Opgavenkaart: $OUT/scenario_*/allocatie.png, claims.csv, gebieden.csv; verschil: $OUT/scenario_woondeals_hoog/verschil.png"
 echo "Web viewer: $CASCO serve $OUT/drenthe.gpkg   (then open http://127.0.0.1:8765)"
+echo
+echo "=== Water en bodem: gemeten grondwater, de klimaatstresstest, en wat op het hoogtemodel wacht ==="
+# Groundwater from the bundled wells (Hondsrug, Drentsche Aa): GHG/GLG and trend per filter, maps
+# where the wells are dense enough ("geen gegevens" elsewhere), putten.csv and putten.geojson.
+$CASCO water grondwater "$OUT/drenthe.gpkg" data/drenthe/water.toml -o "$OUT/water"
+echo
+if [ -f data/drenthe/official/ahn_dtm.tif ]; then
+  $CASCO water hydrologie "$OUT/drenthe.gpkg" data/drenthe/water.toml -o "$OUT/water"
+else
+  echo "Bluespots, de bui van de klimaatstresstest (70 mm in 2 uur), afwatering, HAND en beekdalen"
+  echo "komen uit het hoogtemodel en wachten op AHN. Haal het op met:"
+  echo "  $CASCO data fetch --area drenthe --into data/drenthe/official --only ahn_dtm"
+  echo "Daarna draait dit deel vanzelf mee (casco water hydrologie)."
+fi
+echo
+# Climate as physics: the variant 'natter' of the high scenario carries a heavier storm and lower
+# summer groundwater; the stress test runs again for it and maps now against the variant.
+$CASCO water stresstest "$OUT/drenthe.gpkg" data/drenthe/water.toml \
+  --scenario data/drenthe/scenarios/woondeals_hoog.toml --variant natter -o "$OUT/water/natter"
+echo
+# And the allocation once more with the variant, now that its water layers are in the store.
+$CASCO allocate "$OUT/drenthe.gpkg" data/drenthe/scenarios/woondeals_hoog.toml --variant natter \
+  -o "$OUT/scenario_woondeals_hoog_natter" --by regios --no-store
+$CASCO compare "$OUT/scenario_woondeals_hoog" "$OUT/scenario_woondeals_hoog_natter" --by regios
+echo "Water: $OUT/water/*.png, putten.csv, putten.geojson; nu tegenover natter: $OUT/water/natter/*_verschil.png"
 echo
 echo "=== Rapport in gewone taal: de provincie en elke gemeente (HTML, en PDF met Chromium) ==="
 $CASCO report "$OUT/drenthe.gpkg" --rules data/drenthe/rules.toml --out "$OUT/rapport"

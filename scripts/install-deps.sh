@@ -13,7 +13,11 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev libcpp-httplib-dev libssl-dev libcurl4-openssl-dev \
   libcairo2-dev fonts-dejavu-core chromium \
   libgtest-dev libgmock-dev libbenchmark-dev libglpk-dev \
-  clang-format >/dev/null
+  clang-format \
+  grass-core r-cran-terra >/dev/null
+# grass-core: the peer check of casco's hydrology (tests/water, bench/bench_water); r-cran-terra
+# ships the small real elevation model (ex/elev.tif) that check runs on. Both are optional at run
+# time: without them the check and the GRASS part of the benchmark are skipped with a message.
 # The web viewer is bundled with npm (scripts/build-web.sh); Debian's Node.js when none is present.
 if ! command -v npm >/dev/null; then
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null

@@ -34,5 +34,6 @@ void add_compare(CLI::App& app, Commands& commands);          // cmd_allocate.cp
 void add_serve(CLI::App& app, Commands& commands);            // cmd_serve.cpp
 void add_report(CLI::App& app, Commands& commands);           // cmd_report.cpp
 void add_data(CLI::App& app, Commands& commands);             // cmd_data.cpp
+void add_water(CLI::App& app, Commands& commands);            // cmd_water.cpp
 
 }  // namespace casco::cli

@@ -37,9 +37,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   cli::Commands commands;
-  for (auto add :
-       {&cli::add_model_commands, &cli::add_rules_commands, &cli::add_access_commands,
-        &cli::add_allocate, &cli::add_compare, &cli::add_serve, &cli::add_report, &cli::add_data})
+  for (auto add : {&cli::add_model_commands, &cli::add_rules_commands, &cli::add_access_commands,
+                   &cli::add_allocate, &cli::add_compare, &cli::add_serve, &cli::add_report,
+                   &cli::add_data, &cli::add_water})
     add(app, commands);
   bool quiet = false, no_progress = false;
   for (const auto& c : commands) {

@@ -329,6 +329,8 @@ Legend map_legend(const MapSpec& spec, const Raster& r, const std::vector<std::u
       lg.entries.push_back({hex(k.rgb), k.label, k.area_ha >= 0 ? nl_area(k.area_ha) : ""});
     }
     if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
+    lg.markers = spec.markers;
+    if (lg.markers) lg.notes.emplace_back("punten vergroot weergegeven");
     return lg;
   }
   lg.scheme = Scheme::Amount;

@@ -52,6 +52,9 @@ struct MapSpec {
   // Continuous maps: a red-white-green ramp symmetric around 0 (negative red, 0 white, positive
   // green) and the minimum and maximum in the legend; otherwise viridis from minimum to maximum.
   bool diverging = false;
+  // Class maps of a few scattered cells (e.g. wells): every cell that matches a class is drawn as
+  // a dot, so single cells stay visible on a map of the whole province.
+  bool markers = false;
 };
 
 // Writes `raster`, which must lie on store.grid(), as PNG (atomically) with the store's study

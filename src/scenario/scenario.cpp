@@ -1,5 +1,6 @@
 #include "scenario/scenario.hpp"
 
+#include <fmt/ranges.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -213,21 +214,36 @@ ScenarioDef load_scenario(const fs::path& file) {
     Variant v;
     v.id = r.text(*t, "id", true, "a [[variant]]");
     std::string where = fmt::format("variant '{}'", v.id);
-    r.check_keys(*t, where, {"id", "title", "layer", "unsuitable"});
+    r.check_keys(*t, where, {"id", "title", "layer", "unsuitable", "climate"});
     v.title = r.text(*t, "title", false, where, v.id);
     for (const toml::table* lt : tables(*t, "layer", where + ".layer")) {
-      r.check_keys(*lt, where + ".layer", {"layer", "value"});
+      r.check_keys(*lt, where + ".layer", {"layer", "value", "if_layers"});
       LayerChange c;
       c.layer = r.text(*lt, "layer", true, where + ".layer");
       expression(*lt, "value", where + ".layer", c.value, c.origin);
+      c.if_layers = r.texts(*lt, "if_layers", where + ".layer");
       v.layers.push_back(c);
     }
     for (const toml::table* ut : tables(*t, "unsuitable", where + ".unsuitable")) {
-      r.check_keys(*ut, where + ".unsuitable", {"kinds", "when"});
+      r.check_keys(*ut, where + ".unsuitable", {"kinds", "when", "if_layers"});
       Restriction c;
       c.kinds = r.texts(*ut, "kinds", where + ".unsuitable");
       expression(*ut, "when", where + ".unsuitable", c.when, c.origin);
+      c.if_layers = r.texts(*ut, "if_layers", where + ".unsuitable");
       v.unsuitable.push_back(c);
+    }
+    if (const toml::node* cn = t->get("climate")) {
+      const toml::table* ct = cn->as_table();
+      if (!ct) r.error_at(*cn, where + ".climate must be a table of numbers (and knmi = \"...\")");
+      for (auto&& [key, node] : *ct) {
+        if (key.str() == "knmi") {
+          v.knmi = r.text(*ct, "knmi", false, where + ".climate");
+        } else if (auto num = node.value<double>()) {
+          v.climate[std::string(key.str())] = *num;
+        } else {
+          r.error_at(node, fmt::format("{}.climate: '{}' must be a number", where, key.str()));
+        }
+      }
     }
     for (const auto& other : d.variants)
       if (other.id == v.id) r.error_at(*t, fmt::format("variant '{}' is defined twice", v.id));
@@ -313,13 +329,19 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     conversion_exprs.push_back(need(c.when, c.origin));
     for (const auto& k : c.to) set.kind(k);
   }
+  // A change with if_layers applies only when the store has all of them.
+  auto present = [&](const std::vector<std::string>& ids) {
+    return std::all_of(ids.begin(), ids.end(),
+                       [&](const std::string& id) { return store.find(id); });
+  };
   for (const Variant& v : def.variants)  // every variant, applied or not: a typo shows at once
     for (const auto& c : v.layers)
-      if (!store.find(c.layer))
+      if (!store.find(c.layer) && present(c.if_layers))
         fail("{}: variant '{}' changes layer '{}', which {} does not have", file, v.id, c.layer,
              store.path().string());
   for (const Variant* v : variants) {
     for (const auto& c : v->layers) {
+      if (!present(c.if_layers)) continue;
       if (!store.find(c.layer))
         fail("{}: variant '{}' changes layer '{}', which {} does not have", file, v->id, c.layer,
              store.path().string());
@@ -328,7 +350,7 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
     }
     for (const auto& c : v->unsuitable) {
       for (const auto& k : c.kinds) set.kind(k);
-      need(c.when, c.origin);
+      if (present(c.if_layers)) need(c.when, c.origin);
     }
   }
   std::vector<std::string> ids(needed.begin(), needed.end());
@@ -349,9 +371,19 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
 
   // Variants: layers changed in order (a later change sees the earlier ones).
   std::vector<std::unique_ptr<Raster>> changed;
+  auto skipped = [&](const Variant* v, const std::vector<std::string>& ids) {
+    res.warnings.push_back(fmt::format(
+        "variant '{}': a change that needs layer(s) {} was skipped: the store does not have them "
+        "(casco water stresstest makes the water layers)",
+        v->id, fmt::join(ids, ", ")));
+  };
   for (const Variant* v : variants) {
     res.variants.push_back(v->title);
     for (const auto& c : v->layers) {
+      if (!present(c.if_layers)) {
+        skipped(v, c.if_layers);
+        continue;
+      }
       condition::Expression e = compile(c.value, c.origin, model_layers);
       changed.push_back(std::make_unique<Raster>(evaluate(e, layers, g)));
       layers[c.layer] = changed.back().get();
@@ -380,6 +412,10 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
   std::vector<Blocked> restrictions;
   for (const Variant* v : variants)
     for (const auto& c : v->unsuitable) {
+      if (!present(c.if_layers)) {
+        skipped(v, c.if_layers);
+        continue;
+      }
       condition::Expression e = compile(c.when, c.origin, model_layers);
       restrictions.push_back({&c, evaluate(e, layers, g)});
     }

@@ -4,6 +4,7 @@
 // model store and its afwegingskader (allocate.hpp), and the result as maps and tables per
 // gemeente and regio. Format: docs/scenarios.md.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,19 +34,28 @@ struct Conversion {
 
 // A variant changes the model before the rules judge it: a layer gets new values (an expression
 // over the model's layers), or kinds become unsuitable where a condition holds.
+// `if_layers`: the change applies only when the store has these layers (e.g. the results of
+// `casco water stresstest`); otherwise it is skipped with a warning in the result.
 struct LayerChange {
   std::string layer, value;
   condition::TextOrigin origin;
+  std::vector<std::string> if_layers;
 };
 struct Restriction {
   std::vector<std::string> kinds;
   std::string when;
   condition::TextOrigin origin;
+  std::vector<std::string> if_layers;
 };
 struct Variant {
   std::string id, title;
   std::vector<LayerChange> layers;
   std::vector<Restriction> unsuitable;
+  // [variant.climate]: parameters for the models of climate (the water stress test reads them:
+  // docs/water.md); the allocation itself does not use them. Numbers by name, and `knmi`, the
+  // KNMI scenario they stand for (a label).
+  std::map<std::string, double> climate;
+  std::string knmi;
 };
 
 // A continuous preference added to a kind's value per cell (an expression over model layers), so
