@@ -75,9 +75,10 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
   const toml::table* a = root["access"].as_table();
   if (!a) fail("{}: missing [access] (name, population, zones)", file.string());
   r.check_keys(*a, "[access]",
-               {"name", "population", "zones", "network", "profile", "gtfs", "date", "window",
-                "windows", "percentile"});
+               {"name", "group", "population", "zones", "network", "profile", "gtfs", "date",
+                "window", "windows", "percentile"});
   c.name = r.text(*a, "name", false, "[access]", "Bereikbaarheid");
+  c.group = r.text(*a, "group", false, "[access]", c.group);
   c.population = r.text(*a, "population", false, "[access]", "inwoners");
   c.zones = r.texts(*a, "zones", "[access]");
   if (auto p = r.text(*a, "network", false, "[access]"); !p.empty()) c.network = base / p;

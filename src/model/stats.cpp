@@ -249,10 +249,12 @@ std::string format_info(const Store& store, TableFormat format) {
   t.head = {"group", "id",  "title", "unit",      "derivation",
             "min",   "max", "mean",  "cells set", "area (ha)"};
   t.right = {false, false, false, false, false, true, true, true, true, true};
-  // Grouped by robust system, in the order of layer_groups(); the definition order within a group.
-  auto rank = [](const std::string& group) {
-    const auto& groups = layer_groups();
-    return std::find(groups.begin(), groups.end(), group) - groups.begin();
+  // Grouped as the model orders its groups; the definition order within a group.
+  auto rank = [&](const std::string& group) {
+    const auto& groups = m.groups;
+    return std::find_if(groups.begin(), groups.end(),
+                        [&](const LayerGroup& g) { return g.id == group; }) -
+           groups.begin();
   };
   std::vector<const LayerRecord*> sorted;
   for (const auto& L : m.layers) sorted.push_back(&L);
