@@ -18,6 +18,7 @@
 #include "core/progress.hpp"
 #include "core/toml_reader.hpp"
 #include "model/raster_source.hpp"
+#include "model/stats.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
 
@@ -581,28 +582,41 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
 
 namespace {
 
+// The allocation's hectares per kind (remapped to `kinds` when given) and its contested hectares,
+// per zone of each zones layer.
+struct RemapContext {
+  const std::vector<int>* remap;
+};
+int remapped_kind(float a, const void* context) {
+  const auto* c = static_cast<const RemapContext*>(context);
+  if (!(a >= 1)) return -1;
+  const auto i = static_cast<std::size_t>(a) - 1;
+  return c->remap->empty() ? static_cast<int>(i) : i < c->remap->size() ? (*c->remap)[i] : -1;
+}
+
 std::vector<ZoneKindArea> areas_of(const Store& store, const Raster& allocation,
                                    const Raster* margin, double contested, std::size_t kinds,
                                    const std::vector<int>& remap,
                                    const std::vector<std::string>& zone_layers) {
   std::vector<ZoneKindArea> out;
-  const double cell_ha = store.grid().cell_area_ha();
+  RemapContext ctx{&remap};
+  Raster contested_cells;
+  if (margin) {
+    contested_cells = Raster(allocation.grid, kNoData);
+    for (std::size_t i = 0; i < allocation.values.size(); ++i)
+      if (allocation.values[i] >= 1) contested_cells.values[i] = margin->values[i] < contested;
+  }
   for (const auto& zl : zone_layers) {
     const auto& zones = store.zones(zl);
-    Raster z = store.read(zl);
-    std::map<int, ZoneKindArea> rows;
-    for (const auto& rec : zones)
-      rows[rec.zone] = ZoneKindArea{zl, rec.code, rec.name, std::vector<double>(kinds, 0), 0};
-    for (std::size_t i = 0; i < z.values.size(); ++i) {
-      float a = allocation.values[i];
-      if (!(a >= 1) || !(z.values[i] >= 1)) continue;
-      auto it = rows.find(static_cast<int>(z.values[i]));
-      if (it == rows.end()) continue;
-      int k = remap.empty() ? static_cast<int>(a) - 1 : remap[static_cast<std::size_t>(a) - 1];
-      if (k >= 0 && static_cast<std::size_t>(k) < kinds) it->second.ha[k] += cell_ha;
-      if (margin && margin->values[i] < contested) it->second.contested_ha += cell_ha;
+    const Raster z = store.read(zl);
+    const auto ha =
+        zone_class_hectares(allocation, z, zones, static_cast<int>(kinds), remapped_kind, &ctx);
+    const auto disputed =
+        margin ? zone_class_hectares(contested_cells, z, zones, 2) : decltype(ha){};
+    for (const auto& rec : zones) {
+      const auto zi = static_cast<std::size_t>(rec.zone);
+      out.push_back({zl, rec.code, rec.name, ha[zi], margin ? disputed[zi][1] : 0.0});
     }
-    for (auto& [zone, row] : rows) out.push_back(std::move(row));
   }
   return out;
 }
