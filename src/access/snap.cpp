@@ -16,12 +16,11 @@ namespace casco::access {
 
 namespace {
 
-// A straight piece of a road's shape, no longer than a grid cell, relative to the grid origin.
-struct Seg {
-  float ax, ay, dx, dy, inv_len2, along0, len;
-  uint32_t road;
-};
-
+// Road segments in a uniform grid of cells, about one segment piece per cell; each segment (cut
+// to at most one cell long) is listed in every cell its box touches, with its geometry copied
+// into the cell's run of the arrays below, so a query reads memory in order. A query tests the
+// segments of the point's cell and of the rings of cells around it, skipping cells farther than
+// the best so far, until no unseen segment can be nearer.
 class SegmentGrid {
  public:
   explicit SegmentGrid(const Graph& g) : scale_(g.roads.size(), 1.0f) {
@@ -40,71 +39,81 @@ class SegmentGrid {
     }
     if (pieces == 0) return;
     const double w = std::max(x1 - x0_, 1.0), h = std::max(y1 - y0_, 1.0);
-    cell_ = std::clamp(std::sqrt(w * h / static_cast<double>(pieces)), 5.0, 5000.0);
-    cols_ = std::max(1L, static_cast<long>(std::ceil(w / cell_)));
-    rows_ = std::max(1L, static_cast<long>(std::ceil(h / cell_)));
-    cut(g);
-    bucket();
+    cell_ =
+        static_cast<float>(std::clamp(std::sqrt(w * h / static_cast<double>(pieces)), 5.0, 5000.0));
+    cols_ = std::max(1, static_cast<int>(std::ceil(w / cell_)));
+    rows_ = std::max(1, static_cast<int>(std::ceil(h / cell_)));
+    build(g);
   }
 
-  bool empty() const { return segs_.empty(); }
+  bool empty() const { return id_.empty(); }
 
-  RoadSnap nearest(double px, double py, double max_m) const {
+  // `hint`: the position (in the cell arrays) of a segment near the point, e.g. the previous
+  // point's nearest, or UINT32_MAX; it bounds the search from the start, so that cells farther
+  // than it are skipped. Set to this point's nearest.
+  RoadSnap nearest(double px, double py, double max_m, uint32_t& hint) const {
+    constexpr float inf = std::numeric_limits<float>::infinity();
     RoadSnap out;
-    const double cx = std::clamp(px, x0_, x0_ + static_cast<double>(cols_) * cell_);
-    const double cy = std::clamp(py, y0_, y0_ + static_cast<double>(rows_) * cell_);
-    const double out2 = (px - cx) * (px - cx) + (py - cy) * (py - cy);
-    const double max2 = max_m * max_m;
-    if (out2 > max2) return out;
     const float qx = static_cast<float>(px - x0_), qy = static_cast<float>(py - y0_);
-    const long c0 = col(cx), r0 = row(cy);
-    float best2 = static_cast<float>(max2) * 1.0001f + 1e-6f;
+    const float width = static_cast<float>(cols_) * cell_,
+                height = static_cast<float>(rows_) * cell_;
+    // A point outside the grid: its distance to the grid adds to every distance inside.
+    const float cx = std::clamp(qx, 0.0f, width), cy = std::clamp(qy, 0.0f, height);
+    const float out2 = (qx - cx) * (qx - cx) + (qy - cy) * (qy - cy);
+    const float max2 = static_cast<float>(max_m * max_m) * 1.0001f + 1e-6f;
+    if (out2 > max2) return out;
+    const int c0 = std::min(static_cast<int>(cx / cell_), cols_ - 1);
+    const int r0 = std::min(static_cast<int>(cy / cell_), rows_ - 1);
+    float best2 = max2, best_t = 0;
     uint32_t best = UINT32_MAX;
-    float best_t = 0;
-    auto visit = [&](long c, long r) {
-      if (c < 0 || r < 0 || c >= cols_ || r >= rows_) return;
-      const std::size_t k = static_cast<std::size_t>(r * cols_ + c);
-      for (uint32_t i = start_[k]; i < start_[k + 1]; ++i) {
-        const Seg& s = segs_[ids_[i]];
-        const float ux = qx - s.ax, uy = qy - s.ay;
-        const float t = std::clamp((ux * s.dx + uy * s.dy) * s.inv_len2, 0.0f, 1.0f);
-        const float ex = ux - t * s.dx, ey = uy - t * s.dy;
-        const float d2 = ex * ex + ey * ey;
-        if (d2 < best2 || (d2 == best2 && best != UINT32_MAX && ids_[i] < best)) {
-          best2 = d2;
-          best = ids_[i];
-          best_t = t;
-        }
+    auto test = [&](uint32_t i) {
+      const float ux = qx - ax_[i], uy = qy - ay_[i];
+      const float t = std::min(std::max((ux * dx_[i] + uy * dy_[i]) * il2_[i], 0.0f), 1.0f);
+      const float ex = ux - t * dx_[i], ey = uy - t * dy_[i];
+      const float d2 = ex * ex + ey * ey;
+      if (d2 < best2 || (d2 == best2 && best != UINT32_MAX && id_[i] < id_[best])) {
+        best2 = d2;
+        best = i;
+        best_t = t;
       }
     };
-    for (long r = 0;; ++r) {
-      if (r == 0) {
-        visit(c0, r0);
-      } else {
-        for (long c = c0 - r; c <= c0 + r; ++c) {
+    auto scan = [&](int c, int r) {
+      const std::size_t k = static_cast<std::size_t>(r) * static_cast<std::size_t>(cols_) + c;
+      for (uint32_t i = start_[k], e = start_[k + 1]; i < e; ++i) test(i);
+    };
+    auto visit = [&](int c, int r) {
+      if (c < 0 || r < 0 || c >= cols_ || r >= rows_) return;
+      const float bx = static_cast<float>(c) * cell_, by = static_cast<float>(r) * cell_;
+      const float dx = std::max(0.0f, std::max(bx - qx, qx - bx - cell_));
+      const float dy = std::max(0.0f, std::max(by - qy, qy - by - cell_));
+      if (dx * dx + dy * dy <= best2) scan(c, r);
+    };
+    if (hint < id_.size()) test(hint);
+    scan(c0, r0);
+    for (int r = 0;; ++r) {
+      if (r > 0) {
+        for (int c = c0 - r; c <= c0 + r; ++c) {
           visit(c, r0 - r);
           visit(c, r0 + r);
         }
-        for (long rr = r0 - r + 1; rr <= r0 + r - 1; ++rr) {
+        for (int rr = r0 - r + 1; rr <= r0 + r - 1; ++rr) {
           visit(c0 - r, rr);
           visit(c0 + r, rr);
         }
       }
       // Every segment not seen lies wholly outside the block of rings 0..r.
-      constexpr double inf = std::numeric_limits<double>::infinity();
-      const double left = c0 - r <= 0 ? inf : cx - (x0_ + static_cast<double>(c0 - r) * cell_);
-      const double right =
-          c0 + r >= cols_ - 1 ? inf : x0_ + static_cast<double>(c0 + r + 1) * cell_ - cx;
-      const double down = r0 - r <= 0 ? inf : cy - (y0_ + static_cast<double>(r0 - r) * cell_);
-      const double up =
-          r0 + r >= rows_ - 1 ? inf : y0_ + static_cast<double>(r0 + r + 1) * cell_ - cy;
-      const double reach = std::min(std::min(left, right), std::min(down, up));
+      const float left = c0 - r <= 0 ? inf : cx - static_cast<float>(c0 - r) * cell_;
+      const float right = c0 + r >= cols_ - 1 ? inf : static_cast<float>(c0 + r + 1) * cell_ - cx;
+      const float down = r0 - r <= 0 ? inf : cy - static_cast<float>(r0 - r) * cell_;
+      const float up = r0 + r >= rows_ - 1 ? inf : static_cast<float>(r0 + r + 1) * cell_ - cy;
+      const float reach = std::min(std::min(left, right), std::min(down, up));
       if (reach == inf) break;
-      const double bound = out2 + reach * reach;
+      const float bound = out2 + reach * reach;
       if (best2 <= bound || bound > max2) break;
     }
     if (best == UINT32_MAX) return out;
-    const Seg& s = segs_[best];
+    hint = best;
+    const SegInfo& s = info_[id_[best]];
     out.road = s.road;
     out.along_m = (s.along0 + best_t * s.len) * scale_[s.road];
     out.distance_m = std::sqrt(best2);
@@ -112,16 +121,21 @@ class SegmentGrid {
   }
 
  private:
-  long col(double x) const {
-    return std::clamp(static_cast<long>(std::floor((x - x0_) / cell_)), 0L, cols_ - 1);
-  }
-  long row(double y) const {
-    return std::clamp(static_cast<long>(std::floor((y - y0_) / cell_)), 0L, rows_ - 1);
-  }
+  struct SegGeo {
+    float ax, ay, dx, dy;
+  };
+  struct SegInfo {
+    float along0, len;
+    uint32_t road;
+  };
 
-  // The shapes cut into segments of at most one cell; `scale_` turns shape metres into the
-  // road's own metres (equal for OSM roads).
-  void cut(const Graph& g) {
+  int col(float x) const { return std::clamp(static_cast<int>(x / cell_), 0, cols_ - 1); }
+  int row(float y) const { return std::clamp(static_cast<int>(y / cell_), 0, rows_ - 1); }
+
+  // The shapes cut into segments of at most one cell (`scale_` turns shape metres into the
+  // road's own metres, equal for OSM roads), then listed per cell.
+  void build(const Graph& g) {
+    std::vector<SegGeo> geo;
     for (uint32_t ri = 0; ri < g.roads.size(); ++ri) {
       const Road& r = g.roads[ri];
       if (r.flags & Road::kNoSnap) continue;
@@ -133,45 +147,54 @@ class SegmentGrid {
         const int m = std::max(1, static_cast<int>(std::ceil(len / cell_)));
         for (int j = 0; j < m; ++j) {
           const double t0 = static_cast<double>(j) / m;
-          Seg s;
-          s.ax = static_cast<float>(ax + dx * t0);
-          s.ay = static_cast<float>(ay + dy * t0);
-          s.dx = static_cast<float>(dx / m);
-          s.dy = static_cast<float>(dy / m);
-          const float l2 = s.dx * s.dx + s.dy * s.dy;
-          s.inv_len2 = l2 > 0 ? 1.0f / l2 : 0.0f;
-          s.along0 = static_cast<float>(along + len * t0);
-          s.len = static_cast<float>(len / m);
-          s.road = ri;
-          segs_.push_back(s);
+          geo.push_back({static_cast<float>(ax + dx * t0), static_cast<float>(ay + dy * t0),
+                         static_cast<float>(dx / m), static_cast<float>(dy / m)});
+          info_.push_back({static_cast<float>(along + len * t0), static_cast<float>(len / m), ri});
         }
         along += len;
       }
       if (along > 0) scale_[ri] = static_cast<float>(r.metres / along);
     }
-  }
-
-  void bucket() {
-    auto cells = [&](const Seg& s, auto&& f) {
-      const double xa = x0_ + s.ax, xb = xa + s.dx, ya = y0_ + s.ay, yb = ya + s.dy;
-      const long ca = col(std::min(xa, xb)), cb = col(std::max(xa, xb));
-      const long ra = row(std::min(ya, yb)), rb = row(std::max(ya, yb));
-      for (long r = ra; r <= rb; ++r)
-        for (long c = ca; c <= cb; ++c) f(static_cast<std::size_t>(r * cols_ + c));
+    auto cells = [&](const SegGeo& s, auto&& f) {
+      const int ca = col(std::min(s.ax, s.ax + s.dx)), cb = col(std::max(s.ax, s.ax + s.dx));
+      const int ra = row(std::min(s.ay, s.ay + s.dy)), rb = row(std::max(s.ay, s.ay + s.dy));
+      for (int r = ra; r <= rb; ++r)
+        for (int c = ca; c <= cb; ++c)
+          f(static_cast<std::size_t>(r) * static_cast<std::size_t>(cols_) + c);
     };
-    start_.assign(static_cast<std::size_t>(cols_ * rows_) + 1, 0);
-    for (const Seg& s : segs_) cells(s, [&](std::size_t k) { ++start_[k + 1]; });
+    start_.assign(static_cast<std::size_t>(cols_) * rows_ + 1, 0);
+    for (const SegGeo& s : geo) cells(s, [&](std::size_t k) { ++start_[k + 1]; });
     for (std::size_t k = 0; k + 1 < start_.size(); ++k) start_[k + 1] += start_[k];
-    ids_.resize(start_.back());
+    const std::size_t n = start_.back();
+    ax_.resize(n);
+    ay_.resize(n);
+    dx_.resize(n);
+    dy_.resize(n);
+    il2_.resize(n);
+    id_.resize(n);
     std::vector<uint32_t> next(start_.begin(), start_.end() - 1);
-    for (uint32_t i = 0; i < segs_.size(); ++i)
-      cells(segs_[i], [&](std::size_t k) { ids_[next[k]++] = i; });
+    for (uint32_t i = 0; i < geo.size(); ++i) {
+      const SegGeo& s = geo[i];
+      const float l2 = s.dx * s.dx + s.dy * s.dy;
+      cells(s, [&](std::size_t k) {
+        const uint32_t at = next[k]++;
+        ax_[at] = s.ax;
+        ay_[at] = s.ay;
+        dx_[at] = s.dx;
+        dy_[at] = s.dy;
+        il2_[at] = l2 > 0 ? 1.0f / l2 : 0.0f;
+        id_[at] = i;
+      });
+    }
   }
 
-  double x0_ = 0, y0_ = 0, cell_ = 1;
-  long cols_ = 1, rows_ = 1;
-  std::vector<Seg> segs_;
-  std::vector<uint32_t> start_, ids_;
+  double x0_ = 0, y0_ = 0;
+  float cell_ = 1;
+  int cols_ = 1, rows_ = 1;
+  std::vector<uint32_t> start_;                 // per cell, into the arrays below
+  std::vector<float> ax_, ay_, dx_, dy_, il2_;  // per listing: segment start, direction, 1/len²
+  std::vector<uint32_t> id_;                    // per listing: the segment (into info_)
+  std::vector<SegInfo> info_;
   std::vector<float> scale_;
 };
 
@@ -189,8 +212,9 @@ std::vector<RoadSnap> snap_to_roads(const Graph& g, const std::vector<double>& x
   if (grid.empty()) return out;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, xs.size(), 4096),
                     [&](const tbb::blocked_range<std::size_t>& range) {
+                      uint32_t hint = UINT32_MAX;  // neighbouring points: nearby roads
                       for (std::size_t i = range.begin(); i != range.end(); ++i)
-                        out[i] = grid.nearest(xs[i], ys[i], max_distance_m);
+                        out[i] = grid.nearest(xs[i], ys[i], max_distance_m, hint);
                     });
   return out;
 }
