@@ -1,15 +1,19 @@
 #pragma once
-// Reading GTFS text files (internal to the access module): the feed as a folder or a .zip, RFC
-// 4180 CSV, tables by column name, row warnings with file:line, and GTFS times and dates.
+// Reading GTFS (internal to the access module): the feed as a folder or a .zip, RFC 4180 CSV,
+// tables by column name, row warnings with file:line, GTFS times and dates (gtfs_read.cpp); the
+// tables of a feed (gtfs_tables.cpp); transfers (gtfs_transfers.cpp).
 // See docs/access_transit.md.
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "access/transit.hpp"
@@ -91,6 +95,58 @@ struct StopIndex {
   std::unordered_map<std::string, uint32_t> stops;
   std::unordered_map<std::string, std::vector<uint32_t>> children;
 };
+
+// ---- the tables of a feed (gtfs_tables.cpp)
+
+// The service date and the day before (whose trips after midnight still run), as YYYYMMDD
+// numbers and weekdays (Monday = 0, as the calendar.txt columns).
+struct Days {
+  int number[2];
+  int weekday[2];
+};
+
+using Services = std::unordered_map<std::string, std::array<bool, 2>>;
+
+struct StopTime {
+  uint32_t seq;
+  int32_t arr, dep;
+  uint32_t stop;
+  double dist;  // shape_dist_traveled or NaN
+  std::size_t line;
+};
+
+// One frequencies.txt period: trips leave the first stop at start, start + headway, … < end.
+struct Period {
+  int32_t start, end, headway;
+  bool exact;
+};
+
+struct Trip {
+  std::string id;
+  std::array<bool, 2> active{};  // [0] on the date, [1] on the day before (times shifted -24 h)
+  std::vector<StopTime> times;
+  bool frequency_based = false;  // listed in frequencies.txt: its times are a template
+  std::vector<Period> periods;
+};
+
+struct Trips {
+  std::vector<Trip> list;
+  std::unordered_map<std::string, uint32_t> index;
+};
+
+Days service_days(const std::string& date);
+Feed open_feed(const std::filesystem::path& path);
+void read_calendar(const Feed& feed, const Days& d, Services& service, Warnings& warn);
+void read_calendar_dates(const Feed& feed, const Days& d, Services& service, Warnings& warn);
+void read_stops(const Feed& feed, Gtfs& g, StopIndex& index, Warnings& warn);
+std::unordered_set<std::string> read_routes(const Feed& feed, Gtfs& g, Warnings& warn);
+Trips read_trips(const Feed& feed, const std::unordered_set<std::string>& route_ids,
+                 const Services& service, const std::vector<std::string>& without_routes,
+                 Warnings& warn);
+void read_stop_times(const Feed& feed, Trips& trips, const StopIndex& stops, Warnings& warn);
+void read_frequencies(const Feed& feed, Trips& trips, Warnings& warn);
+
+// ---- transfers (gtfs_transfers.cpp)
 
 // Walking transfers between stops within `max_m` straight-line metres (Gtfs::transfer_*).
 void walking_transfers(Gtfs& g, double max_m, double walk_kmh, bool geographic);
