@@ -71,15 +71,16 @@ struct Rule {
 
 }  // namespace
 
-void read_transfers(const Feed& feed, Gtfs& g, const StopIndex& stops, Warnings& warn) {
-  if (!feed.has("transfers.txt")) return;
+namespace {
+
+// The rules of transfers.txt, stations expanded to their stops: those naming stations first, so
+// that a stop's own rule, applied later, wins.
+std::vector<Rule> read_rules(const Feed& feed, const StopIndex& stops, Warnings& warn) {
   Table t(feed, "transfers.txt");
   const int c_from = t.col("from_stop_id", false), c_to = t.col("to_stop_id", false);
   const int c_type = t.col("transfer_type"), c_min = t.col("min_transfer_time", false);
   const int c_specific[4] = {t.col("from_route_id", false), t.col("to_route_id", false),
                              t.col("from_trip_id", false), t.col("to_trip_id", false)};
-  // Rules naming a station apply to all its stops; rules naming stops come after them, so a
-  // stop's own rule wins.
   std::vector<Rule> station_rules, stop_rules;
   auto resolve = [&](const std::string& id, std::vector<uint32_t>& out) {
     auto s = stops.stops.find(id);
@@ -118,9 +119,9 @@ void read_transfers(const Feed& feed, Gtfs& g, const StopIndex& stops, Warnings&
     std::vector<uint32_t> from, to;
     const int kf = resolve(t[c_from], from), kt = resolve(t[c_to], to);
     if (!kf || !kt) {
-      warn.add("transfers.txt:{}: {} stop_id '{}'", t.line(),
-               (kf ? t[c_to] : t[c_from]).empty() ? "missing" : "unknown",
-               kf ? t[c_to] : t[c_from]);
+      const std::string& id = kf ? t[c_to] : t[c_from];
+      warn.add("transfers.txt:{}: {} stop_id '{}'", t.line(), id.empty() ? "missing" : "unknown",
+               id);
       continue;
     }
     int32_t seconds = 0;
@@ -139,8 +140,16 @@ void read_transfers(const Feed& feed, Gtfs& g, const StopIndex& stops, Warnings&
     for (uint32_t a : from)
       for (uint32_t b : to) rules.push_back({a, b, static_cast<int>(*type), seconds});
   }
-  if (station_rules.empty() && stop_rules.empty()) return;
+  station_rules.insert(station_rules.end(), stop_rules.begin(), stop_rules.end());
+  return station_rules;
+}
 
+}  // namespace
+
+void read_transfers(const Feed& feed, Gtfs& g, const StopIndex& stops, Warnings& warn) {
+  if (!feed.has("transfers.txt")) return;
+  const std::vector<Rule> rules = read_rules(feed, stops, warn);
+  if (rules.empty()) return;
   const std::size_t n = g.stops.size();
   std::map<std::pair<uint32_t, uint32_t>, float> walks;
   for (uint32_t s = 0; s < n; ++s)
@@ -148,17 +157,16 @@ void read_transfers(const Feed& feed, Gtfs& g, const StopIndex& stops, Warnings&
       walks[{s, g.transfer_targets[e]}] = g.transfer_seconds[e];
   std::vector<int32_t> change(n, 0);
   bool any_change = false;
-  for (const auto* rules : {&station_rules, &stop_rules})
-    for (const Rule& r : *rules) {
-      if (r.from == r.to) {
-        change[r.from] = r.type == 3 ? Gtfs::kNoChange : r.seconds;
-        any_change = true;
-      } else if (r.type == 3) {
-        walks.erase({r.from, r.to});
-      } else {
-        walks[{r.from, r.to}] = static_cast<float>(r.seconds);
-      }
+  for (const Rule& r : rules) {
+    if (r.from == r.to) {
+      change[r.from] = r.type == 3 ? Gtfs::kNoChange : r.seconds;
+      any_change = true;
+    } else if (r.type == 3) {
+      walks.erase({r.from, r.to});
+    } else {
+      walks[{r.from, r.to}] = static_cast<float>(r.seconds);
     }
+  }
   g.transfer_offsets.assign(n + 1, 0);
   g.transfer_targets.clear();
   g.transfer_seconds.clear();

@@ -121,15 +121,16 @@ class Reader {
     return out;
   }
 
+  void old_speeds(const toml::table& t, const std::string& m, ModeProfile& p) const;
   void mode_table(const toml::table& t, const std::string& m, ModeProfile& p) const;
 
  private:
   const TomlReader& r_;
 };
 
-void Reader::mode_table(const toml::table& t, const std::string& m, ModeProfile& p) const {
-  // Old format: highway class = km/h directly in the table.
-  std::map<std::string, double> old_speeds;
+// Old format: highway class = km/h directly in [walk]/[bike]/[car]; those replace the speeds.
+void Reader::old_speeds(const toml::table& t, const std::string& m, ModeProfile& p) const {
+  std::map<std::string, double> speeds;
   for (auto&& [k, v] : t) {
     if (is_setting(k.str())) continue;
     if (is_highway_class(k.str()) && !v.value<double>())
@@ -145,23 +146,27 @@ void Reader::mode_table(const toml::table& t, const std::string& m, ModeProfile&
       r_.error_at(v, fmt::format("unknown key '{}' in [{}]: not a setting nor a highway class; "
                                  "give unusual classes in [{}.speeds]",
                                  k.str(), m, m));
-    old_speeds[std::string(k.str())] =
+    speeds[std::string(k.str())] =
         number(v, fmt::format("speed of '{}' for {} (leave a class out to forbid it)", k.str(), m),
                0, kMaxSpeedKmh);
   }
-  if (!old_speeds.empty()) {
-    if (const toml::node* s = t.get("speeds"))
-      r_.error_at(*s, fmt::format("[{}] lists highway speeds directly and in [{}.speeds]: give "
-                                  "them in one place",
-                                  m, m));
-    p.speed_kmh = old_speeds;
-    // As before the full profile: footways etc. allowed to bikes run at the cycleway speed.
-    if (m == "bike" && old_speeds.count("cycleway"))
-      for (auto& [c, v] : p.if_allowed_kmh) v = old_speeds.at("cycleway");
-  } else if (t.empty()) {
-    r_.error_at(t, fmt::format("[{}] lists no highway class: give at least one speed", m));
+  if (speeds.empty()) {
+    if (t.empty())
+      r_.error_at(t, fmt::format("[{}] lists no highway class: give at least one speed", m));
+    return;
   }
+  if (const toml::node* s = t.get("speeds"))
+    r_.error_at(*s, fmt::format("[{}] lists highway speeds directly and in [{}.speeds]: give "
+                                "them in one place",
+                                m, m));
+  p.speed_kmh = speeds;
+  // As before the full profile: footways etc. allowed to bikes run at the cycleway speed.
+  if (m == "bike" && speeds.count("cycleway"))
+    for (auto& [c, v] : p.if_allowed_kmh) v = speeds.at("cycleway");
+}
 
+void Reader::mode_table(const toml::table& t, const std::string& m, ModeProfile& p) const {
+  old_speeds(t, m, p);
   for (auto&& [key, v] : t) {
     const std::string k(key.str());
     const std::string what = fmt::format("'{}' in [{}]", k, m);
