@@ -279,9 +279,11 @@ void bm_pass(benchmark::State& st) {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<RoadSnap> snaps[3];
     Graph backs[3];
+    std::vector<std::unique_ptr<RoadSnapper>> snappers;
     arena.execute([&] {
       for (int m = 0; m < 3; ++m) {
-        snaps[m] = snap_to_roads(g_cases.at(modes[m]).graph, g_ox, g_oy, 1000);
+        snappers.push_back(std::make_unique<RoadSnapper>(g_cases.at(modes[m]).graph));
+        snaps[m] = snappers.back()->snap(g_ox, g_oy, 1000);
         backs[m] = g_cases.at(modes[m]).graph.reversed();
       }
     });
@@ -293,7 +295,7 @@ void bm_pass(benchmark::State& st) {
         const auto& sn = snaps[task % 3];
         // Each kind has its own facilities: a different draw of 250 points.
         auto [fx, fy] = random_points(c.graph, 1000 + static_cast<unsigned>(task));
-        auto at = snap_to_roads(c.graph, fx, fy, 1000);
+        auto at = snappers[static_cast<std::size_t>(task % 3)]->snap(fx, fy, 1000);
         const float inv = static_cast<float>(1.0 / c.origin_speed_ms);
         std::vector<float> start_s, start_m;
         for (const auto& f : at) {

@@ -466,7 +466,8 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
              cfg.network.string(), graph.stats.restrictions_skipped, m->id,
              graph.stats.skipped_examples.front());
       const double max_snap = profile.mode(mode).snap_max_m;
-      auto snapped = snap_to_roads(graph, xs, ys, max_snap);
+      const RoadSnapper roads(graph);
+      auto snapped = roads.snap(xs, ys, max_snap);
       const double m_per_s = m->speed_kmh / 3.6;
       // Points beyond the maximum snap distance get no time; the furthest snap is reported.
       auto report_far = [&](std::size_t from, std::size_t to, const std::string& what) {
@@ -498,7 +499,7 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
           fx.push_back(f->x);
           fy.push_back(f->y);
         }
-        auto at = snap_to_roads(graph, fx, fy, max_snap);
+        auto at = roads.snap(fx, fy, max_snap);
         std::vector<float> start_s, start_m;
         for (const auto& sn : at) {
           start_s.push_back(static_cast<float>(sn.distance_m / m_per_s));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,19 @@ struct RoadSnap {
 };
 std::vector<RoadSnap> snap_to_roads(const Graph& g, const std::vector<double>& xs,
                                     const std::vector<double>& ys, double max_distance_m);
+// The same with the roads' index built once, for snapping several sets of points onto one graph
+// (the graph must outlive it).
+class RoadSnapper {
+ public:
+  explicit RoadSnapper(const Graph& g);
+  ~RoadSnapper();
+  std::vector<RoadSnap> snap(const std::vector<double>& xs, const std::vector<double>& ys,
+                             double max_distance_m) const;
+
+ private:
+  struct Index;
+  std::unique_ptr<Index> index_;
+};
 
 inline constexpr float kUnreachable = std::numeric_limits<float>::infinity();
 

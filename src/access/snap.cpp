@@ -200,15 +200,27 @@ class SegmentGrid {
 
 }  // namespace
 
-std::vector<RoadSnap> snap_to_roads(const Graph& g, const std::vector<double>& xs,
-                                    const std::vector<double>& ys, double max_distance_m) {
+struct RoadSnapper::Index {
+  explicit Index(const Graph& g) : grid(g) {}
+  SegmentGrid grid;
+};
+
+RoadSnapper::RoadSnapper(const Graph& g) {
+  if (g.roads.empty() && g.nodes() > 0)
+    fail("snap: the graph has no road geometry (a reversed graph? snap onto the forward one)");
+  index_ = std::make_unique<Index>(g);
+}
+
+RoadSnapper::~RoadSnapper() = default;
+
+std::vector<RoadSnap> RoadSnapper::snap(const std::vector<double>& xs,
+                                        const std::vector<double>& ys,
+                                        double max_distance_m) const {
   if (xs.size() != ys.size())
     fail("snap: {} x coordinates but {} y coordinates", xs.size(), ys.size());
   if (!(max_distance_m >= 0)) fail("snap: the maximum distance must be 0 m or more");
-  if (g.roads.empty() && g.nodes() > 0)
-    fail("snap: the graph has no road geometry (a reversed graph? snap onto the forward one)");
   std::vector<RoadSnap> out(xs.size());
-  SegmentGrid grid(g);
+  const SegmentGrid& grid = index_->grid;
   if (grid.empty()) return out;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, xs.size(), 4096),
                     [&](const tbb::blocked_range<std::size_t>& range) {
@@ -217,6 +229,11 @@ std::vector<RoadSnap> snap_to_roads(const Graph& g, const std::vector<double>& x
                         out[i] = grid.nearest(xs[i], ys[i], max_distance_m, hint);
                     });
   return out;
+}
+
+std::vector<RoadSnap> snap_to_roads(const Graph& g, const std::vector<double>& xs,
+                                    const std::vector<double>& ys, double max_distance_m) {
+  return RoadSnapper(g).snap(xs, ys, max_distance_m);
 }
 
 namespace {
