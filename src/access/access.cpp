@@ -461,6 +461,9 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       const Mode mode = parse_mode(m->id);
       Graph graph = build_graph(cfg.network, mode, profile, g.crs_wkt.empty() ? g.crs : g.crs_wkt);
       Graph back = graph.reversed();  // times *to* the facilities
+      info("{}: {} closed node(s), {} destination-only edge(s), {} turn restriction(s) applied",
+           m->id, graph.stats.blocked_nodes, graph.stats.destination_edges,
+           graph.stats.restrictions_applied);
       if (graph.stats.restrictions_skipped)
         warn("{}: {} turn restriction(s) for {} do not fit the network and are left out, e.g. {}",
              cfg.network.string(), graph.stats.restrictions_skipped, m->id,
@@ -487,6 +490,9 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
               "{}: {} lie up to {:.0f} m from the {} network; their times include that distance "
               "at {} km/h",
               cfg.network.string(), what, furthest, m->id, m->speed_kmh);
+        else
+          info("{}: {} {} joined the {} network, the furthest {:.0f} m from it", m->id,
+               to - from - lost, what, m->id, furthest);
       };
       report_far(0, cells.size(), "populated cell(s)");
       for (std::size_t set = 0; set < origins.size(); ++set)
