@@ -6,6 +6,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -133,28 +134,52 @@ class SegmentGrid {
   int row(float y) const { return std::clamp(static_cast<int>(y / cell_), 0, rows_ - 1); }
 
   // The shapes cut into segments of at most one cell (`scale_` turns shape metres into the
-  // road's own metres, equal for OSM roads), then listed per cell.
+  // road's own metres, equal for OSM roads), then listed per cell; in parallel (TBB): pieces per
+  // road, then their cells counted and filled with atomic counters. The order within a cell does
+  // not matter (ties go to the lower segment).
   void build(const Graph& g) {
-    std::vector<SegGeo> geo;
-    for (uint32_t ri = 0; ri < g.roads.size(); ++ri) {
-      const Road& r = g.roads[ri];
-      if (r.flags & Road::kNoSnap) continue;
-      double along = 0;
-      for (uint32_t i = r.shape; i + 1 < r.shape + r.points; ++i) {
-        const double ax = g.shape_x[i] - x0_, ay = g.shape_y[i] - y0_;
-        const double dx = g.shape_x[i + 1] - g.shape_x[i], dy = g.shape_y[i + 1] - g.shape_y[i];
-        const double len = std::hypot(dx, dy);
-        const int m = std::max(1, static_cast<int>(std::ceil(len / cell_)));
-        for (int j = 0; j < m; ++j) {
-          const double t0 = static_cast<double>(j) / m;
-          geo.push_back({static_cast<float>(ax + dx * t0), static_cast<float>(ay + dy * t0),
-                         static_cast<float>(dx / m), static_cast<float>(dy / m)});
-          info_.push_back({static_cast<float>(along + len * t0), static_cast<float>(len / m), ri});
-        }
-        along += len;
+    const std::size_t nr = g.roads.size();
+    auto pieces_of = [&](uint32_t i) {
+      const double len =
+          std::hypot(g.shape_x[i + 1] - g.shape_x[i], g.shape_y[i + 1] - g.shape_y[i]);
+      return std::max(1, static_cast<int>(std::ceil(len / cell_)));
+    };
+    std::vector<uint32_t> first(nr + 1, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 1024), [&](const auto& range) {
+      for (std::size_t ri = range.begin(); ri != range.end(); ++ri) {
+        const Road& r = g.roads[ri];
+        if (r.flags & Road::kNoSnap) continue;
+        uint32_t n = 0;
+        for (uint32_t i = r.shape; i + 1 < r.shape + r.points; ++i) n += pieces_of(i);
+        first[ri + 1] = n;
       }
-      if (along > 0) scale_[ri] = static_cast<float>(r.metres / along);
-    }
+    });
+    for (std::size_t ri = 0; ri < nr; ++ri) first[ri + 1] += first[ri];
+    std::vector<SegGeo> geo(first[nr]);
+    info_.resize(first[nr]);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 1024), [&](const auto& range) {
+      for (std::size_t ri = range.begin(); ri != range.end(); ++ri) {
+        const Road& r = g.roads[ri];
+        if (r.flags & Road::kNoSnap) continue;
+        double along = 0;
+        uint32_t at = first[ri];
+        for (uint32_t i = r.shape; i + 1 < r.shape + r.points; ++i) {
+          const double ax = g.shape_x[i] - x0_, ay = g.shape_y[i] - y0_;
+          const double dx = g.shape_x[i + 1] - g.shape_x[i], dy = g.shape_y[i + 1] - g.shape_y[i];
+          const double len = std::hypot(dx, dy);
+          const int m = pieces_of(i);
+          for (int j = 0; j < m; ++j, ++at) {
+            const double t0 = static_cast<double>(j) / m;
+            geo[at] = {static_cast<float>(ax + dx * t0), static_cast<float>(ay + dy * t0),
+                       static_cast<float>(dx / m), static_cast<float>(dy / m)};
+            info_[at] = {static_cast<float>(along + len * t0), static_cast<float>(len / m),
+                         static_cast<uint32_t>(ri)};
+          }
+          along += len;
+        }
+        if (along > 0) scale_[ri] = static_cast<float>(r.metres / along);
+      }
+    });
     auto cells = [&](const SegGeo& s, auto&& f) {
       const int ca = col(std::min(s.ax, s.ax + s.dx)), cb = col(std::max(s.ax, s.ax + s.dx));
       const int ra = row(std::min(s.ay, s.ay + s.dy)), rb = row(std::max(s.ay, s.ay + s.dy));
@@ -163,7 +188,12 @@ class SegmentGrid {
           f(static_cast<std::size_t>(r) * static_cast<std::size_t>(cols_) + c);
     };
     start_.assign(static_cast<std::size_t>(cols_) * rows_ + 1, 0);
-    for (const SegGeo& s : geo) cells(s, [&](std::size_t k) { ++start_[k + 1]; });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geo.size(), 4096), [&](const auto& range) {
+      for (std::size_t i = range.begin(); i != range.end(); ++i)
+        cells(geo[i], [&](std::size_t k) {
+          std::atomic_ref<uint32_t>(start_[k + 1]).fetch_add(1, std::memory_order_relaxed);
+        });
+    });
     for (std::size_t k = 0; k + 1 < start_.size(); ++k) start_[k + 1] += start_[k];
     const std::size_t n = start_.back();
     ax_.resize(n);
@@ -173,19 +203,22 @@ class SegmentGrid {
     il2_.resize(n);
     id_.resize(n);
     std::vector<uint32_t> next(start_.begin(), start_.end() - 1);
-    for (uint32_t i = 0; i < geo.size(); ++i) {
-      const SegGeo& s = geo[i];
-      const float l2 = s.dx * s.dx + s.dy * s.dy;
-      cells(s, [&](std::size_t k) {
-        const uint32_t at = next[k]++;
-        ax_[at] = s.ax;
-        ay_[at] = s.ay;
-        dx_[at] = s.dx;
-        dy_[at] = s.dy;
-        il2_[at] = l2 > 0 ? 1.0f / l2 : 0.0f;
-        id_[at] = i;
-      });
-    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geo.size(), 4096), [&](const auto& range) {
+      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+        const SegGeo& s = geo[i];
+        const float l2 = s.dx * s.dx + s.dy * s.dy;
+        cells(s, [&](std::size_t k) {
+          const uint32_t at =
+              std::atomic_ref<uint32_t>(next[k]).fetch_add(1, std::memory_order_relaxed);
+          ax_[at] = s.ax;
+          ay_[at] = s.ay;
+          dx_[at] = s.dx;
+          dy_[at] = s.dy;
+          il2_[at] = l2 > 0 ? 1.0f / l2 : 0.0f;
+          id_[at] = static_cast<uint32_t>(i);
+        });
+      }
+    });
   }
 
   double x0_ = 0, y0_ = 0;
