@@ -506,6 +506,12 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
           fy.push_back(f->y);
         }
         auto at = roads.snap(fx, fy, max_snap);
+        if (auto off = std::count_if(at.begin(), at.end(),
+                                     [](const RoadSnap& sn) { return sn.road == kNoRoad; }))
+          warn(
+              "{}: {} facilit(y/ies) of '{}' lie more than {:.0f} m from every road for {} and "
+              "are left out for {}",
+              cfg.network.string(), off, fk.kind, max_snap, m->id, m->id);
         std::vector<float> start_s, start_m;
         for (const auto& sn : at) {
           start_s.push_back(static_cast<float>(sn.distance_m / m_per_s));
