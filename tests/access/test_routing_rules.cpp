@@ -42,6 +42,21 @@ TEST(RoutingRules, SpeedsPerClassAndMode) {
   EXPECT_EQ(map.graph(Mode::Car).nodes(), 3u);
 }
 
+TEST(RoutingRules, DismountMeansWalkingTheBike) {
+  DrawnMap map("A---B---C");
+  map.ways(R"(
+    | nodes | highway     | bicycle  |
+    | AB    | footway     | dismount |
+    | BC    | residential |          |
+  )");
+  // 400 m pushed at 4.5 km/h (320 s), then 400 m ridden at 15 km/h (96 s).
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | route | time |
+    | A    | C  | bike | ABC   | 416  |
+    | A    | B  | walk | AB    | 320  |
+  )"));
+}
+
 TEST(RoutingRules, OsmnxListsTakeTheFirstKnownClassAndTheMeanMaxspeed) {
   DrawnMap map("A---B---C");
   map.ways(R"(
