@@ -471,6 +471,7 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       const double max_snap = profile.mode(mode).snap_max_m;
       const RoadSnapper roads(graph);
       auto snapped = roads.snap(xs, ys, max_snap);
+      const PointJoins joins = join_points(graph, snapped);
       const double m_per_s = m->speed_kmh / 3.6;
       // Points beyond the maximum snap distance get no time; the furthest snap is reported.
       auto report_far = [&](std::size_t from, std::size_t to, const std::string& what) {
@@ -517,7 +518,7 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
           start_s.push_back(static_cast<float>(sn.distance_m / m_per_s));
           start_m.push_back(sn.distance_m);
         }
-        PointTimes t = times_to_nearest(graph, back, at, start_s, start_m, snapped);
+        PointTimes t = times_to_nearest(graph, back, at, start_s, start_m, joins);
         auto minutes_at = [&](std::size_t k) {
           float sec = t.seconds[k];
           return std::isfinite(sec)

@@ -139,16 +139,37 @@ struct SearchResult {
 SearchResult search(const Graph& g, const std::vector<Source>& sources,
                     float max_seconds = kUnreachable, bool with_metres = true);
 
+// The ways from snapped points into the graph, worked out once per graph and set of points and
+// used by every search from targets (casco access: one per facility kind): per point the node
+// reached leaving towards each end of its road (as one-way rules allow; a turn-restriction copy
+// where the road leads into one) with the partial time and length, and the points per road.
+inline constexpr uint32_t kNoNode = std::numeric_limits<uint32_t>::max();
+struct PointJoins {
+  std::vector<uint32_t> node;          // 2 per point; kNoNode: not that way (or not snapped)
+  std::vector<float> seconds, metres;  // 2 per point
+  std::vector<uint8_t> destination;    // per point, bit e: end e is left over a destination-only
+                                       // stretch (or the point lies at the node)
+  std::vector<uint32_t> road_start, road_points;  // CSR over roads: the points on each road
+  std::vector<float> road_along;                  // their along_m, in the same order
+  std::size_t size() const { return destination.size(); }
+};
+PointJoins join_points(const Graph& g, const std::vector<RoadSnap>& points);
+
 // Travel from every point to its nearest target over the roads of `g` (forward graph; `back` is
 // g.reversed()), both snapped with snap_to_roads(). A target starts at its own seconds and metres
 // (e.g. the walk from the road to the facility). Per point: seconds and metres on the roads,
 // without the point's own leg to its road; kUnreachable where not snapped or not reachable.
+// Without `with_metres` only the seconds are computed (metres left empty).
 struct PointTimes {
   std::vector<float> seconds, metres;
 };
 PointTimes times_to_nearest(const Graph& g, const Graph& back, const std::vector<RoadSnap>& targets,
                             const std::vector<float>& target_seconds,
+                            const std::vector<float>& target_metres, const PointJoins& points,
+                            bool with_metres = true);
+PointTimes times_to_nearest(const Graph& g, const Graph& back, const std::vector<RoadSnap>& targets,
+                            const std::vector<float>& target_seconds,
                             const std::vector<float>& target_metres,
-                            const std::vector<RoadSnap>& points);
+                            const std::vector<RoadSnap>& points, bool with_metres = true);
 
 }  // namespace casco::access

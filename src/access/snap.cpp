@@ -300,15 +300,77 @@ void entries(const Graph& g, const std::vector<uint32_t>& copy_start,
 
 }  // namespace
 
+PointJoins join_points(const Graph& g, const std::vector<RoadSnap>& points) {
+  const std::size_t n = points.size();
+  PointJoins j;
+  j.node.assign(2 * n, kNoNode);
+  j.seconds.assign(2 * n, kUnreachable);
+  j.metres.assign(2 * n, kUnreachable);
+  j.destination.assign(n, 0);
+  j.road_start.assign(g.roads.size() + 1, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (points[k].road == kNoRoad) continue;
+    if (points[k].road >= g.roads.size()) fail("join_points: point {} on an unknown road", k);
+    ++j.road_start[points[k].road + 1];
+  }
+  for (std::size_t r = 0; r < g.roads.size(); ++r) j.road_start[r + 1] += j.road_start[r];
+  j.road_points.resize(j.road_start.back());
+  j.road_along.resize(j.road_start.back());
+  std::vector<uint32_t> next(j.road_start.begin(), j.road_start.end() - 1);
+  for (std::size_t k = 0; k < n; ++k) {
+    const RoadSnap& p = points[k];
+    if (p.road == kNoRoad) continue;
+    const uint32_t at = next[p.road]++;
+    j.road_points[at] = static_cast<uint32_t>(k);
+    j.road_along[at] = p.along_m;
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& range) {
+    for (std::size_t k = range.begin(); k != range.end(); ++k) {
+      const RoadSnap& p = points[k];
+      if (p.road == kNoRoad) continue;
+      const Road& r = g.roads[p.road];
+      if (p.along_m <= kAtNode || p.along_m >= r.metres - kAtNode) {  // at a node: any way on
+        j.node[2 * k] = p.along_m <= kAtNode ? r.from : r.to;
+        j.seconds[2 * k] = j.metres[2 * k] = 0;
+        j.destination[k] = 1;
+        continue;
+      }
+      const float f = fraction(r, p.along_m);
+      if (r.fwd_seconds != kUnreachable) {
+        j.node[2 * k] = r.fwd_head;
+        j.seconds[2 * k] = (1 - f) * r.fwd_seconds;
+        j.metres[2 * k] = (1 - f) * r.metres;
+      }
+      if (r.bwd_seconds != kUnreachable) {
+        j.node[2 * k + 1] = r.bwd_head;
+        j.seconds[2 * k + 1] = f * r.bwd_seconds;
+        j.metres[2 * k + 1] = f * r.metres;
+      }
+      j.destination[k] = static_cast<uint8_t>(r.destination(true) | (r.destination(false) << 1));
+    }
+  });
+  return j;
+}
+
 PointTimes times_to_nearest(const Graph& g, const Graph& back, const std::vector<RoadSnap>& targets,
                             const std::vector<float>& target_seconds,
                             const std::vector<float>& target_metres,
-                            const std::vector<RoadSnap>& points) {
+                            const std::vector<RoadSnap>& points, bool with_metres) {
+  return times_to_nearest(g, back, targets, target_seconds, target_metres, join_points(g, points),
+                          with_metres);
+}
+
+PointTimes times_to_nearest(const Graph& g, const Graph& back, const std::vector<RoadSnap>& targets,
+                            const std::vector<float>& target_seconds,
+                            const std::vector<float>& target_metres, const PointJoins& points,
+                            bool with_metres) {
   if (back.nodes() != g.nodes() || back.edges() != g.edges())
     fail("times_to_nearest: the reversed graph does not belong to the graph");
   if (target_seconds.size() != targets.size() || target_metres.size() != targets.size())
     fail("times_to_nearest: {} targets but {} start times and {} start lengths", targets.size(),
          target_seconds.size(), target_metres.size());
+  if (points.road_start.size() != g.roads.size() + 1)
+    fail("times_to_nearest: the points were joined to another graph");
   // Turn-restriction copies per junction.
   std::vector<uint32_t> copy_start, copies;
   if (!g.copy_of.empty()) {
@@ -321,12 +383,10 @@ PointTimes times_to_nearest(const Graph& g, const Graph& back, const std::vector
   }
   // Sources: a target is reached over its road from either end, as far as one-way rules allow.
   std::vector<Source> sources;
-  std::vector<uint32_t> by_road_start(g.roads.size() + 1, 0), by_road;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const RoadSnap& t = targets[i];
     if (t.road == kNoRoad) continue;
     if (t.road >= g.roads.size()) fail("times_to_nearest: target {} on an unknown road", i);
-    ++by_road_start[t.road + 1];
     const Road& r = g.roads[t.road];
     const float f = fraction(r, t.along_m);
     if (t.along_m <= kAtNode || t.along_m >= r.metres - kAtNode) {
@@ -348,58 +408,57 @@ PointTimes times_to_nearest(const Graph& g, const Graph& back, const std::vector
                            target_metres[i] + (1 - f) * r.metres, r.destination(false)});
       });
   }
-  for (std::size_t k = 0; k < g.roads.size(); ++k) by_road_start[k + 1] += by_road_start[k];
-  by_road.resize(by_road_start.back());
-  {
-    std::vector<uint32_t> next(by_road_start.begin(), by_road_start.end() - 1);
-    for (uint32_t i = 0; i < targets.size(); ++i)
-      if (targets[i].road != kNoRoad) by_road[next[targets[i].road]++] = i;
-  }
-  const SearchResult s = search(back, sources);
+  const SearchResult s = search(back, sources, kUnreachable, with_metres);
 
+  // Each point: into the graph at the node it lies on or at the end it leaves towards; its own
+  // stretch (destination-only or not) decides which labels apply.
+  const std::size_t n = points.size();
   PointTimes out;
-  out.seconds.assign(points.size(), kUnreachable);
-  out.metres.assign(points.size(), kUnreachable);
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, points.size(), 4096), [&](const auto& range) {
-        for (std::size_t k = range.begin(); k != range.end(); ++k) {
-          const RoadSnap& p = points[k];
-          if (p.road == kNoRoad) continue;
-          const Road& r = g.roads[p.road];
-          const float f = fraction(r, p.along_m);
-          float best = kUnreachable, best_m = kUnreachable;
-          auto take = [&](float t, float m) {
-            if (t < best) {
-              best = t;
-              best_m = m;
-            }
-          };
-          if (p.along_m <= kAtNode || p.along_m >= r.metres - kAtNode) {
-            const uint32_t v = p.along_m <= kAtNode ? r.from : r.to;
-            take(s.seconds[v], s.metres[v]);
-          } else if (r.fwd_seconds != kUnreachable) {
-            take((1 - f) * r.fwd_seconds + s.at(r.fwd_head, r.destination(true)),
-                 (1 - f) * r.metres + s.metres_at(r.fwd_head, r.destination(true)));
-          }
-          if (p.along_m > kAtNode && p.along_m < r.metres - kAtNode &&
-              r.bwd_seconds != kUnreachable)
-            take(f * r.bwd_seconds + s.at(r.bwd_head, r.destination(false)),
-                 f * r.metres + s.metres_at(r.bwd_head, r.destination(false)));
-          // A target on the same road: straight along it.
-          for (uint32_t i = by_road_start[p.road]; i < by_road_start[p.road + 1]; ++i) {
-            const uint32_t j = by_road[i];
-            const float ft = fraction(r, targets[j].along_m);
-            if (ft >= f && r.fwd_seconds != kUnreachable)
-              take((ft - f) * r.fwd_seconds + target_seconds[j],
-                   (ft - f) * r.metres + target_metres[j]);
-            if (ft <= f && r.bwd_seconds != kUnreachable)
-              take((f - ft) * r.bwd_seconds + target_seconds[j],
-                   (f - ft) * r.metres + target_metres[j]);
-          }
-          out.seconds[k] = best;
-          out.metres[k] = best_m;
+  out.seconds.resize(n);
+  if (with_metres) out.metres.resize(n);
+  const float* sec = s.seconds.data();
+  const float* sec_normal = s.then_normal.empty() ? sec : s.then_normal.data();
+  const float* met = with_metres ? s.metres.data() : nullptr;
+  const float* met_normal = !with_metres                   ? nullptr
+                            : s.then_normal_metres.empty() ? met
+                                                           : s.then_normal_metres.data();
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& range) {
+    for (std::size_t k = range.begin(); k != range.end(); ++k) {
+      float best = kUnreachable, best_m = kUnreachable;
+      for (int e = 0; e < 2; ++e) {
+        const uint32_t v = points.node[2 * k + e];
+        if (v == kNoNode) continue;
+        const bool d = points.destination[k] >> e & 1;
+        const float t = points.seconds[2 * k + e] + (d ? sec : sec_normal)[v];
+        if (t < best) {
+          best = t;
+          if (met) best_m = points.metres[2 * k + e] + (d ? met : met_normal)[v];
         }
-      });
+      }
+      out.seconds[k] = best;
+      if (met) out.metres[k] = best_m;
+    }
+  });
+  // Points on a target's road also go straight along it.
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const RoadSnap& t = targets[i];
+    if (t.road == kNoRoad) continue;
+    const Road& r = g.roads[t.road];
+    const float ft = fraction(r, t.along_m);
+    for (uint32_t q = points.road_start[t.road]; q < points.road_start[t.road + 1]; ++q) {
+      const uint32_t k = points.road_points[q];
+      const float f = fraction(r, points.road_along[q]);
+      auto take = [&](float part, float sec_per, float len) {
+        const float tt = part * sec_per + target_seconds[i];
+        if (tt < out.seconds[k]) {
+          out.seconds[k] = tt;
+          if (with_metres) out.metres[k] = part * len + target_metres[i];
+        }
+      };
+      if (ft >= f && r.fwd_seconds != kUnreachable) take(ft - f, r.fwd_seconds, r.metres);
+      if (ft <= f && r.bwd_seconds != kUnreachable) take(f - ft, r.bwd_seconds, r.metres);
+    }
+  }
   return out;
 }
 
