@@ -2,7 +2,7 @@
 # Usage: python3 qgis_open.py PROJECT.qgz EXPECTED_LAYERS
 import sys
 
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import Qgis, QgsApplication, QgsProject
 
 QgsApplication.setPrefixPath("/usr", True)
 app = QgsApplication([], False)
@@ -20,5 +20,5 @@ styled = [l for l in layers if l.renderer() is not None and l.renderer().type() 
           ("paletted", "singlebandpseudocolor")]
 if len(styled) != len(layers):
     sys.exit(f"only {len(styled)} of {len(layers)} layers carry casco's style")
-print(f"QGIS {QgsApplication.version()} opened {len(layers)} styled layers")
+print(f"QGIS {Qgis.version()} opened {len(layers)} styled layers")
 app.exitQgis()
