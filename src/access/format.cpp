@@ -13,6 +13,7 @@
 #include "core/crs.hpp"
 #include "core/dutch.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/progress.hpp"
 #include "core/toml_reader.hpp"
 #include "model/dasymetric.hpp"
@@ -89,7 +90,7 @@ std::string format_access(const AccessConfig& cfg, const Store& store, const Acc
                                  {"weight_below", row.people - row.people_within}});
       j["norms"].push_back(jn);
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the access table") + "\n";
   }
   if (format == "csv") {
     std::string o = "norm,zones,code,name,people,people_within,people_below,share_within\n";
@@ -171,7 +172,7 @@ std::string format_what_if(const AccessConfig& cfg, const std::vector<NormTable>
   }
   if (format == "json") {
     j["without"] = without;
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the access table") + "\n";
   }
   return o;
 }

@@ -15,6 +15,7 @@
 #include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "model/rasterize.hpp"
 #include "model/stats.hpp"
 
@@ -317,7 +318,7 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
           waiting.push_back({{"id", r.id}, {"title", r.title}, {"needs", r.needs}});
       plans.push_back(p);
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the assessment") + "\n";
   }
   const bool md = format == ReportFormat::Markdown;
   std::string out;
@@ -573,7 +574,7 @@ std::string format_class_areas(const std::vector<ClassArea>& rows, const std::st
       for (int k = 0; k < 5; ++k) z["ha"][names[k]] = r.ha[k];
       arr.push_back(z);
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the assessment") + "\n";
   }
   std::string out;
   if (format == "csv") {
