@@ -84,6 +84,10 @@ KernenConfig load_kernen_config(const std::filesystem::path& file) {
   }
   c.access_file = base / r.text(*k, "access", true, "[kernen]");
   c.radius_m = r.number(*k, "radius_m", 1500, "[kernen]");
+  if (!(c.radius_m > 0))
+    r.error_at(
+        *k->get("radius_m"),
+        fmt::format("[kernen] radius_m is a distance in metres above 0, not {}", c.radius_m));
   load_areas(r, *k, c);
   if (!k->get("areas")) c.areas.cells_origin = origin_at(file.string(), *k);
   const toml::array* classes = root["class"].as_array();
@@ -94,6 +98,11 @@ KernenConfig load_kernen_config(const std::filesystem::path& file) {
     if (!t) r.error_at(node, "each [[class]] is a table");
     PlaceClass pc;
     pc.id = r.text(*t, "id", true, "a [[class]]");
+    for (const auto& other : c.classes)
+      if (other.id == pc.id)
+        r.error_at(*t->get("id"), fmt::format("class '{}' is defined twice: give each class its "
+                                              "own id",
+                                              pc.id));
     std::string where = fmt::format("class '{}'", pc.id);
     r.check_keys(*t, where, {"id", "title", "when", "description"});
     pc.title = r.text(*t, "title", false, where, pc.id);

@@ -27,15 +27,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Claims larger than this (hectares or homes) are a typo, not a plan: a billion hectares is 60
+// times the land of the Earth.
+constexpr double kMaxAmount = 1e9;
+
 // [min, max] or one number (min = max).
 std::pair<double, double> range_of(const TomlReader& r, const toml::node& n,
                                    const std::string& what) {
-  if (auto v = n.value<double>()) return {*v, *v};
-  const toml::array* a = n.as_array();
-  if (!a || a->size() != 2 || !(*a)[0].value<double>() || !(*a)[1].value<double>())
-    r.error_at(n, fmt::format("{}: give [minimum, maximum] (e.g. [300, 360]) or one number", what));
-  double lo = *(*a)[0].value<double>(), hi = *(*a)[1].value<double>();
-  if (lo < 0 || hi < 0) r.error_at(n, fmt::format("{}: amounts must be 0 or more", what));
+  double lo = 0, hi = 0;
+  if (auto v = n.value<double>()) {
+    lo = hi = *v;
+  } else {
+    const toml::array* a = n.as_array();
+    if (!a || a->size() != 2 || !(*a)[0].value<double>() || !(*a)[1].value<double>())
+      r.error_at(n,
+                 fmt::format("{}: give [minimum, maximum] (e.g. [300, 360]) or one number", what));
+    lo = *(*a)[0].value<double>(), hi = *(*a)[1].value<double>();
+  }
+  if (!(lo >= 0) || !(hi >= 0)) r.error_at(n, fmt::format("{}: amounts must be 0 or more", what));
+  if (!(lo <= kMaxAmount) || !(hi <= kMaxAmount))
+    r.error_at(n, fmt::format("{}: {} is not a plausible amount (at most {:.0e})", what,
+                              std::max(lo, hi), kMaxAmount));
   if (lo > hi)
     r.error_at(n, fmt::format("{}: the minimum {} is larger than the maximum {}", what, lo, hi));
   return {lo, hi};
@@ -210,10 +222,11 @@ class ScenarioReader {
     for (auto&& [key, node] : *ct) {
       if (key.str() == "knmi") {
         v.knmi = r_.text(*ct, "knmi", false, where + ".climate");
-      } else if (auto num = node.value<double>()) {
+      } else if (auto num = node.value<double>(); num && std::isfinite(*num)) {
         v.climate[std::string(key.str())] = *num;
       } else {
-        r_.error_at(node, fmt::format("{}.climate: '{}' must be a number", where, key.str()));
+        r_.error_at(node,
+                    fmt::format("{}.climate: '{}' must be a finite number", where, key.str()));
       }
     }
   }
