@@ -80,6 +80,30 @@ void add_model_commands(CLI::App& app, Commands& commands) {
                         return 0;
                       }});
 
+  auto* check_cmd = app.add_subcommand(
+      "check", "Read every layer of a store and check it against the checksum written with it");
+  check_cmd->add_option("STORE", o->store, "Model store (.gpkg)")->required();
+  commands.push_back({check_cmd, [o] {
+                        Store s = Store::open(o->store);
+                        std::size_t damaged = 0, unchecked = 0;
+                        const auto checks = check_store(s);
+                        for (const auto& c : checks) {
+                          if (!c.ok) {
+                            ++damaged;
+                            std::printf("BESCHADIGD %s: %s\n", c.id.c_str(), c.problem.c_str());
+                          } else if (c.unchecked) {
+                            ++unchecked;
+                          }
+                        }
+                        std::printf("%zu layers read, %zu damaged%s\n", checks.size(), damaged,
+                                    unchecked ? fmt::format(", {} without a checksum (written "
+                                                            "before checksums; rebuild to add)",
+                                                            unchecked)
+                                                    .c_str()
+                                              : "");
+                        return damaged ? 1 : 0;
+                      }});
+
   auto* exp = app.add_subcommand(
       "export", "Write a layer as GeoTIFF or a quick-look PNG map, or the store as a QGIS project");
   exp->add_option("STORE", o->store, "Model store (.gpkg)")->required();

@@ -29,6 +29,20 @@ struct Sha {
 };
 }  // namespace
 
+struct Sha256::Impl {
+  Sha sha;
+};
+Sha256::Sha256() : impl_(new Impl) {}
+Sha256::~Sha256() {
+  delete impl_;
+}
+void Sha256::update(const void* data, std::size_t bytes) {
+  impl_->sha.update(data, bytes);
+}
+std::string Sha256::hex() {
+  return impl_->sha.hex();
+}
+
 std::string sha256_hex(std::string_view data) {
   Sha sha;
   sha.update(data.data(), data.size());

@@ -460,6 +460,9 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       old->manifest().model_name == def.name && old->manifest().borders == def.borders &&
       old->manifest().surroundings_m == def.surroundings_m &&
       old->manifest().credit == def.credit &&
+      // A store written before layer checksums is written again (unchanged layers are copied).
+      std::all_of(old->manifest().layers.begin(), old->manifest().layers.end(),
+                  [](const LayerRecord& L) { return !L.data_sha256.empty(); }) &&
       std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
         return !p.outcome.rebuilt && &old->manifest().layers[position.at(p.def->id)] == p.prev;
       })) {

@@ -31,6 +31,7 @@ struct LayerRecord {
   std::string source_sha256;      // checksum of the source file's bytes
   std::string definition_sha256;  // checksum of the layer definition + grid + study area
   std::string built_at;           // UTC, ISO 8601
+  std::string data_sha256;        // checksum of the stored values ("" = stored before checksums)
   std::string vector_table;       // table with the layer's source vectors ("" for rasters)
   RasterStats stats;
 };
@@ -116,6 +117,8 @@ class StoreWriter {
 
  private:
   void open_vectors();
+  std::map<std::string, std::string> checksums_;  // of the rasters written, by table
+  std::mutex checksums_mutex_;
   std::filesystem::path path_;
   Grid grid_;
   GDALDatasetUniquePtr ds_;
@@ -128,5 +131,17 @@ void write_geotiff(const Raster& raster, const std::filesystem::path& path,
                    const std::string& credit = "");
 
 std::string utc_now_iso();
+
+// The checksum of a layer's values as the store keeps them (no data and NaN alike).
+std::string values_sha256(const CellValues& values);
+
+// Every layer read whole and checked against its checksum (`casco check`).
+struct LayerCheck {
+  std::string id;
+  bool ok = true;
+  bool unchecked = false;  // written before checksums existed: readable, not verifiable
+  std::string problem;
+};
+std::vector<LayerCheck> check_store(const Store& store);
 
 }  // namespace casco

@@ -1,4 +1,5 @@
 // The casco command line as a user runs it: exit codes, messages and outputs.
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -27,6 +28,19 @@ Result run(const std::string& args) {
   while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
   int status = pclose(pipe.release());
   return {WEXITSTATUS(status), out};
+}
+
+// Runs one SQL statement on a GeoPackage (through GDAL, in process).
+Result run_sqlite(const fs::path& gpkg, const std::string& sql) {
+  GDALAllRegister();
+  GDALDatasetUniquePtr ds(
+      GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+  if (!ds) return {1, "cannot open " + gpkg.string()};
+  CPLErrorReset();
+  OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+  if (r) ds->ReleaseResultSet(r);
+  if (CPLGetLastErrorType() == CE_Failure) return {1, CPLGetLastErrorMsg()};
+  return {0, ""};
 }
 
 // One small store shared by the tests: the Drenthe model at 500 m.
@@ -225,4 +239,25 @@ TEST(Cli, AllocateWritesTheOpgavenkaartAndCompareTheDifference) {
   EXPECT_EQ(blocked.code, 1) << blocked.out;
   EXPECT_NE(blocked.out.find("is a file, not a folder"), std::string::npos) << blocked.out;
   EXPECT_EQ(blocked.out.find("allocated"), std::string::npos) << blocked.out;
+}
+
+// casco check reads every layer against its checksum: 0 when all hold, 1 naming a damaged one.
+TEST(Cli, CheckNamesADamagedLayerAndExitsWithOne) {
+  casco::test::TempDir dir;
+  fs::copy_file(store(), dir / "d.gpkg");
+  Result ok = run("check " + (dir / "d.gpkg").string());
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("layers read, 0 damaged"), std::string::npos) << ok.out;
+  // Four bytes of the first tile of 'inwoners' overwritten, as a bad disk block would.
+  Result broke = run_sqlite(dir / "d.gpkg",
+                            "UPDATE inwoners SET tile_data = substr(tile_data, 1, 40000) || "
+                            "X'41424344' || substr(tile_data, 40005)");
+  ASSERT_EQ(broke.code, 0) << broke.out;
+  Result bad = run("check " + (dir / "d.gpkg").string());
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("BESCHADIGD inwoners"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("1 damaged"), std::string::npos) << bad.out;
+  Result stats = run("stats " + (dir / "d.gpkg").string() + " inwoners --by gemeenten");
+  EXPECT_EQ(stats.code, 1) << stats.out;
+  EXPECT_NE(stats.out.find("is damaged"), std::string::npos) << stats.out;
 }
