@@ -24,8 +24,8 @@
 {{>LEGEND}}
 <figcaption><b>Kaart {{NUMBER}}.</b> Hoeveel van de {{N}} normen worden gehaald waar mensen wonen in {{AREA}}? Waar niemand woont, is de kaart grijs.</figcaption>
 </figure>{{/MAP}}
-{{#TIMES}}<table>
-<caption>Gemiddelde reistijd in minuten van een inwoner naar de dichtstbijzijnde voorziening</caption>
+{{#TIMES}}<p class="tabeltitel">Gemiddelde reistijd in minuten van een inwoner naar de dichtstbijzijnde voorziening</p>
+<table>
 <thead><tr><th>Naar</th>{{#MODE}}<th class="num">{{TITLE}}</th>{{/MODE}}</tr></thead>
 <tbody>
 {{#ROW}}<tr><td>{{KIND}}</td>{{#CELL}}<td class="num">{{MINUTES}}</td>{{/CELL}}</tr>

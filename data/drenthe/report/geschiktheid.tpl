@@ -38,8 +38,8 @@
 {{/VERDICT}}<tr class="totaal"><td><b>Totaal</b></td><td></td><td class="num"><b>{{TOTAL_HA}}</b></td><td class="num">100 %</td></tr>
 </tbody>
 </table>
-{{#DECIDING_TABLE}}<table>
-<caption>Welke regels het oordeel over {{KIND}} in {{AREA}} bepalen</caption>
+{{#DECIDING_TABLE}}<p class="tabeltitel">Welke regels het oordeel over {{KIND}} in {{AREA}} bepalen</p>
+<table>
 <thead><tr><th>Regel</th><th>Oordeel</th><th class="num">Hectare</th></tr></thead>
 <tbody>
 {{#DECIDING}}<tr><td>{{TITLE}}</td><td>{{LABEL}}</td><td class="num">{{HA}}</td></tr>
