@@ -1,5 +1,9 @@
 #include "model/stats.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/combinable.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -188,26 +192,40 @@ std::vector<ZoneWeighted> zonal_weighted(const Raster& values, const Raster& wei
   return out;
 }
 
-std::vector<ZoneClasses> zonal_classes(const Raster& values, const Raster& zones,
-                                       const std::vector<ZoneRecord>& records, int max_class) {
-  check_grids(values, zones, "class and zone");
-  if (max_class < 0 || max_class > (1 << 24)) fail("zonal_classes: class range 0 … {}", max_class);
-  const int max_zone = max_zone_of(records);
-  const auto n = static_cast<std::size_t>(max_class) + 1;
-  std::vector<std::size_t> counts((static_cast<std::size_t>(max_zone) + 1) * n, 0);
-  for (std::size_t i = 0; i < values.values.size(); ++i) {
-    const std::size_t z = zone_index(zones.values[i], max_zone);
-    const float v = values.values[i];
-    if (z == 0 || !(v >= 0) || v > static_cast<float>(max_class)) continue;
-    ++counts[z * n + static_cast<std::size_t>(std::lround(v))];
-  }
-  std::vector<ZoneClasses> out;
-  for (const auto& r : records) {
-    const std::size_t z = static_cast<std::size_t>(std::max(0, r.zone));
-    out.push_back({r.zone, std::vector<std::size_t>(counts.begin() + z * n,
-                                                    counts.begin() + (z + 1) * n)});
-  }
-  return out;
+std::vector<std::vector<double>> zone_class_hectares(const Raster& classes, const Raster& zones,
+                                                     const std::vector<ZoneRecord>& records,
+                                                     int class_count, ClassOf class_of,
+                                                     const void* context) {
+  if (!classes.grid.same_raster(zones.grid)) fail("class and zone layers are on different grids");
+  int max_zone = 0;
+  for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
+  const auto nz = static_cast<std::size_t>(max_zone) + 1,
+             nk = static_cast<std::size_t>(class_count);
+  tbb::combinable<std::vector<std::size_t>> partial(
+      [&] { return std::vector<std::size_t>(nz * nk, 0); });
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, classes.values.size(), 1 << 16),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        auto& counts = partial.local();
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const float v = classes.values[i];
+          if (std::isnan(v)) continue;
+          const int k = class_of ? class_of(v, context) : static_cast<int>(std::lround(v));
+          if (k < 0 || k >= class_count) continue;
+          const float zv = zones.values[i];
+          const std::size_t z =
+              zv >= 1 && zv <= static_cast<float>(max_zone) ? static_cast<std::size_t>(zv) : 0;
+          ++counts[z * nk + static_cast<std::size_t>(k)];
+        }
+      });
+  std::vector<std::vector<double>> ha(nz, std::vector<double>(nk, 0.0));
+  const double cell_ha = classes.grid.cell_area_ha();
+  partial.combine_each([&](const std::vector<std::size_t>& counts) {
+    for (std::size_t z = 0; z < nz; ++z)
+      for (std::size_t k = 0; k < nk; ++k)
+        ha[z][k] += static_cast<double>(counts[z * nk + k]) * cell_ha;
+  });
+  return ha;
 }
 
 std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer,

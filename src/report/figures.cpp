@@ -29,8 +29,8 @@ std::string pick_zones_layer(const Store& s, const ReportConfig& c) {
 std::vector<Area> make_areas(const Store& s, const Raster& zones,
                              const std::vector<ZoneRecord>& records) {
   std::vector<Area> areas(records.size() + 1);
-  areas[0].name = s.manifest().model_name.empty() ? s.path().stem().string()
-                                                  : s.manifest().model_name;
+  areas[0].name =
+      s.manifest().model_name.empty() ? s.path().stem().string() : s.manifest().model_name;
   areas[0].file = "index";
   std::set<std::string> files{"index"};
   for (std::size_t k = 1; k < areas.size(); ++k) {
@@ -151,15 +151,16 @@ std::vector<ZoneWeighted> Context::by_people(const Raster& values) const {
 
 std::vector<std::vector<double>> Context::class_hectares(const Raster& values,
                                                          int max_class) const {
-  const auto rows = zonal_classes(values, zones_, records_, max_class);
-  std::vector<std::vector<double>> out(rows.size() + 1,
+  // model/stats counts per zone number (0: no zone); here per area, the province first.
+  const auto ha = zone_class_hectares(values, zones_, records_, max_class + 1);
+  std::vector<std::vector<double>> out(records_.size() + 1,
                                        std::vector<double>(std::size_t(max_class) + 1, 0.0));
-  for (std::size_t k = 0; k < rows.size(); ++k)
-    for (std::size_t c = 0; c < rows[k].cells.size(); ++c) {
-      const double ha = static_cast<double>(rows[k].cells[c]) * cell_ha();
-      out[k + 1][c] = ha;
-      out[0][c] += ha;
-    }
+  for (std::size_t k = 0; k < records_.size(); ++k) {
+    const auto z = static_cast<std::size_t>(std::max(0, records_[k].zone));
+    if (z == 0 || z >= ha.size()) continue;
+    out[k + 1] = ha[z];
+    for (std::size_t c = 0; c < ha[z].size(); ++c) out[0][c] += ha[z][c];
+  }
   return out;
 }
 
