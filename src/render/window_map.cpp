@@ -168,24 +168,6 @@ struct WindowMapper::Canvas {
 
 namespace {
 
-using Box = std::array<double, 4>;  // x0, y0, x1, y1 in pixels
-
-bool overlaps(const Box& a, const Box& b) {
-  return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-}
-
-// Text with a white halo, so it reads on any colour.
-void halo_text(cairo_t* cr, double x, double y, const std::string& text, Rgb ink) {
-  cairo_move_to(cr, x, y);
-  cairo_text_path(cr, text.c_str());
-  set_colour(cr, kWhite, 0.9);
-  cairo_set_line_width(cr, 3.2);
-  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_stroke_preserve(cr);
-  set_colour(cr, ink);
-  cairo_fill(cr);
-}
-
 // The title box (top left) and the scale bar (bottom left): labels keep clear of them.
 Box draw_title(cairo_t* cr, const std::string& title, double font) {
   if (title.empty()) return {0, 0, 0, 0};
@@ -228,33 +210,6 @@ Box draw_scale_bar(cairo_t* cr, const Grid& g, double scale, int W, int H, doubl
   cairo_show_text(cr, "N↑");
   cairo_new_path(cr);
   return box;
-}
-
-// Place names, most important first; a name that would overlap one already placed is left out.
-void draw_labels(cairo_t* cr, const std::vector<MapLabel>& labels,
-                 const std::function<std::pair<double, double>(const MapLabel&)>& at, int W, int H,
-                 double font, std::vector<Box> taken) {
-  set_font(cr, font);
-  for (const MapLabel& l : labels) {
-    const auto [x, y] = at(l);
-    if (x < 0 || y < 0 || x > W || y > H) continue;
-    cairo_text_extents_t te;
-    cairo_text_extents(cr, l.text.c_str(), &te);
-    const double r = std::max(2.5, font * 0.22), tx = x + r + 3, ty = y + font * 0.35;
-    const Box box{x - r - 2, ty - font - 1, tx + te.x_advance + 3, ty + font * 0.3 + 1};
-    if (box[2] > W - 2 || box[1] < 2 || box[3] > H - 2) continue;
-    if (std::any_of(taken.begin(), taken.end(), [&](const Box& b) { return overlaps(b, box); }))
-      continue;
-    taken.push_back(box);
-    cairo_new_path(cr);
-    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
-    set_colour(cr, kWhite);
-    cairo_fill_preserve(cr);
-    set_colour(cr, kHighlight);
-    cairo_set_line_width(cr, 1.2);
-    cairo_stroke(cr);
-    halo_text(cr, tx, ty, l.text, kHighlight);
-  }
 }
 
 }  // namespace
@@ -345,7 +300,7 @@ std::string WindowMapper::png(const Raster& raster, const legend::Legend& style,
       [&](const MapLabel& l) {
         return std::pair{c.x(l.x), c.y(l.y)};
       },
-      c.W, c.H, font, taken);
+      Box{0, 0, static_cast<double>(c.W), static_cast<double>(c.H)}, font, taken);
   cairo_rectangle(c.cr, 0.5, 0.5, c.W - 1, c.H - 1);
   set_colour(c.cr, hex(0xb0b0b0));
   cairo_set_line_width(c.cr, 1);

@@ -10,6 +10,7 @@
 #include "core/grid.hpp"
 #include "legend/legend.hpp"
 #include "model/store.hpp"
+#include "render/places.hpp"
 #include "render/quicklook.hpp"
 
 namespace casco {
@@ -17,12 +18,6 @@ namespace casco {
 // Cells [col0, col0 + cols) x [row0, row0 + rows) of the grid.
 struct MapWindow {
   int col0 = 0, row0 = 0, cols = 0, rows = 0;
-};
-
-// A name on a map: a place (a small dot with its name beside it).
-struct MapLabel {
-  double x = 0, y = 0;  // world coordinates (the store's CRS)
-  std::string text;
 };
 
 // What is drawn on top of the cells: place names, most important first (a name that would

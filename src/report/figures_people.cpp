@@ -4,16 +4,11 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "render/places.hpp"
 #include "report/figures_context.hpp"
 
 namespace casco::report {
 namespace {
-
-const LayerRecord* kernen_layer(const Store& s) {
-  for (const auto& L : s.manifest().layers)
-    if (L.describe.role == role::kKernen) return &L;
-  return nullptr;
-}
 
 // The kern raster limited to the areas of the report (NaN elsewhere).
 Raster kernen_in_areas(const Context& c, const LayerRecord& L) {
@@ -21,29 +16,6 @@ Raster kernen_in_areas(const Context& c, const LayerRecord& L) {
   for (std::size_t i = 0; i < k.values.size(); ++i)
     if (std::isnan(c.zones().values[i])) k.values[i] = kNoData;
   return k;
-}
-
-// For each kern, the cell of its own area nearest to `centre` (one pass over the grid).
-std::vector<std::pair<int, int>> label_cells(const Raster& kern, const std::vector<ZoneRecord>& recs,
-                                             const std::vector<ZoneStats>& centres) {
-  int max_zone = 0;
-  for (const auto& r : recs) max_zone = std::max(max_zone, r.zone);
-  std::vector<std::size_t> index(std::size_t(max_zone) + 1, recs.size());
-  for (std::size_t i = 0; i < recs.size(); ++i) index[std::size_t(std::max(0, recs[i].zone))] = i;
-  std::vector<std::pair<int, int>> best(recs.size(), {-1, -1});
-  std::vector<double> dist(recs.size(), INFINITY);
-  const Grid& g = kern.grid;
-  for (int row = 0; row < g.rows; ++row)
-    for (int col = 0; col < g.cols; ++col) {
-      const float z = kern.at(row, col);
-      if (!(z >= 1) || z > static_cast<float>(max_zone)) continue;
-      const std::size_t k = index[static_cast<std::size_t>(z)];
-      if (k >= recs.size() || !std::isfinite(centres[k].centre_col)) continue;
-      const double d =
-          std::hypot(col - centres[k].centre_col, row - centres[k].centre_row);
-      if (d < dist[k]) dist[k] = d, best[k] = {col, row};
-    }
-  return best;
 }
 
 }  // namespace

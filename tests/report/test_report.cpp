@@ -369,9 +369,8 @@ TEST_F(Report, AllocationLayersGetTheirOwnSection) {
   // Described as the scenario module describes an opgavenkaart (scenario.cpp).
   rec.describe.role = role::kAllocation;
   rec.describe.params = {{"scenario", "proef"}};
-  rec.describe.style.classes = {{0, "geen claim (huidig gebruik)", ""},
-                                {1, "claim 1", "#e41a1c"},
-                                {2, "claim 2", "#377eb8"}};
+  rec.describe.style.classes = {
+      {0, "geen claim (huidig gebruik)", ""}, {1, "claim 1", "#e41a1c"}, {2, "claim 2", "#377eb8"}};
   add_layers(*dir_ / "t.gpkg", {{rec, &claims}});
   report::ReportOptions o;
   o.store = *dir_ / "t.gpkg";
