@@ -14,6 +14,7 @@
 #include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "core/progress.hpp"
 #include "core/toml_reader.hpp"
 #include "model/raster_source.hpp"
@@ -151,7 +152,7 @@ std::string format_scenario(const ScenarioResult& r, const std::vector<ZoneKindA
                             {"name", z.name},
                             {"ha", z.ha},
                             {"contested_ha", z.contested_ha}});
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the scenario table") + "\n";
   }
   std::string o =
       fmt::format("Scenario: {}{}\n", r.name, r.period.empty() ? "" : " (" + r.period + ")");
@@ -202,7 +203,7 @@ std::string allocation_json(const Store& store, const ScenarioResult& r) {
                       {"variants", r.variants},
                       {"cell_ha", r.cell_ha},
                       {"contested", r.contested}};
-  return j.dump(2) + "\n";
+  return json_text(j, 2, "the scenario table") + "\n";
 }
 
 LayerRecord allocation_record(const ScenarioResult& r) {
@@ -337,7 +338,7 @@ std::string format_comparison(const Comparison& c, const std::string& format) {
                             {"name", c.a[z].name},
                             {"ha_a", c.a[z].ha},
                             {"ha_b", c.b[z].ha}});
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the scenario table") + "\n";
   }
   std::string o = fmt::format("A: {}\nB: {}\n{} ha krijgt in B een andere bestemming dan in A.\n",
                               c.a_name, c.b_name, nl(c.changed_ha, 1));
