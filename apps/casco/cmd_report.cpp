@@ -24,11 +24,11 @@ void add_report(CLI::App& app, Commands& commands) {
                   "Folder with report.toml and the templates (default: 'report' next to the "
                   "model definition the store was built from)");
   cmd->add_option("--out", o->out, "Folder to write (replaced as a whole; default: rapport)");
-  cmd->add_option("--gemeente", o->zones,
-                  "Only these zones, e.g. gemeenten (names or codes; repeat or separate with commas)")
+  cmd->add_option(
+         "--gemeente", o->zones,
+         "Only these zones, e.g. gemeenten (names or codes; repeat or separate with commas)")
       ->delimiter(',');
-  cmd->add_option("--kind", o->kinds,
-                  "Kinds of development to map (default: report.toml kinds)")
+  cmd->add_option("--kind", o->kinds, "Kinds of development to map (default: report.toml kinds)")
       ->delimiter(',');
   cmd->add_option("--map-size", o->map_size, "Longest side of a map in pixels (default 1000)");
   cmd->add_flag("--no-pdf", *no_pdf, "Write only the HTML pages, no PDFs");

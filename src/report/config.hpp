@@ -25,21 +25,21 @@ struct WaterWait {
 };
 
 struct ReportConfig {
-  std::filesystem::path dir;  // the folder of report.toml and the templates
-  std::string zones;          // the zones layer with a page per zone; "" = the model's borders
-  std::string population;     // layer with people per cell; "" = no population figures
-  std::string population_source;  // "CBS 2024": where the count comes from
-  std::string population_map;     // the layer mapped for where people live; "" = population
-  std::string homes;              // layer with homes per cell; "" = none
-  std::vector<std::string> kinds;             // kinds of development mapped; empty = every kind
+  std::filesystem::path dir;       // the folder of report.toml and the templates
+  std::string zones;               // the zones layer with a page per zone; "" = the model's borders
+  std::string population;          // layer with people per cell; "" = no population figures
+  std::string population_source;   // "CBS 2024": where the count comes from
+  std::string population_map;      // the layer mapped for where people live; "" = population
+  std::string homes;               // layer with homes per cell; "" = none
+  std::vector<std::string> kinds;  // kinds of development mapped; empty = every kind
   std::vector<std::string> leave_out_groups;  // groups not shown among the systems
   std::map<std::string, LayerWords> layers;   // by layer id
   std::vector<std::string> compass;           // 8 directions from east, counter-clockwise
   std::vector<std::string> norms_missed;      // legend of the missed-norms map: 0, 1, 2, 3+
-  int place_labels = 8;         // kernen named on a map, largest first
-  int zone_names = 4;           // zones named in a sentence before "and n others"
-  int sentences_per_group = 5;  // sentences under a group's title
-  int distance_sentences = 2;   // of which about distances
+  int place_labels = 8;                       // kernen named on a map, largest first
+  int zone_names = 4;                         // zones named in a sentence before "and n others"
+  int sentences_per_group = 5;                // sentences under a group's title
+  int distance_sentences = 2;                 // of which about distances
   std::vector<WaterWait> water_waits;
 
   const LayerWords* words(const std::string& layer) const;

@@ -57,10 +57,10 @@ enum class FigureKind {
 };
 
 struct KeyFigure {
-  double value = kNaN;    // Share: share 0-1; Places: count; Distance: m; Sum; Mean
-  double hectares = 0;    // Share: hectares covered
-  bool by_people = false;  // Distance: weighted by where people live
-  int where = -1;          // where_mostly(); -1 for fewer than 3 places
+  double value = kNaN;             // Share: share 0-1; Places: count; Distance: m; Sum; Mean
+  double hectares = 0;             // Share: hectares covered
+  bool by_people = false;          // Distance: weighted by where people live
+  int where = -1;                  // where_mostly(); -1 for fewer than 3 places
   std::vector<std::string> names;  // Zones: names present, largest first
 };
 
@@ -73,7 +73,7 @@ struct LayerFigures {
 struct GroupFigures {
   std::string id, title, intro;  // the store's group (model.toml [[group]])
   std::vector<LayerFigures> layers;
-  std::string map;  // key of its map (MapSink); "" = none
+  std::string map;                      // key of its map (MapSink); "" = none
   std::string map_layer;                // the share layer on the map, or
   std::vector<std::string> map_points;  // the point layers drawn together
 };
@@ -121,9 +121,9 @@ struct AccessFigures {
   std::vector<NormFigures> norms;
   std::vector<TravelFigures> times;
   std::vector<WhatIfFigures> what_if;
-  std::string estimate;  // why the times are an estimate ("" = measured)
+  std::string estimate;         // why the times are an estimate ("" = measured)
   std::vector<double> all_met;  // per area: inhabitants meeting every norm
-  std::string map;               // norms missed per inhabited cell
+  std::string map;              // norms missed per inhabited cell
 };
 
 struct KernFigures {

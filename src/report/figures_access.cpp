@@ -50,8 +50,11 @@ std::optional<AccessFigures> access_figures(const Context& c) {
     if (f.estimate.empty()) f.estimate = L.estimate;
     const Raster values = s.read(L.id);
     if (r == role::kTravelTime) {
-      TravelFigures t{L.id, L.describe.param("kind"), L.describe.param("mode"),
-                      L.describe.param("mode_title"), {}};
+      TravelFigures t{L.id,
+                      L.describe.param("kind"),
+                      L.describe.param("mode"),
+                      L.describe.param("mode_title"),
+                      {}};
       for (const auto& w : c.by_people(values)) t.minutes.push_back(w.mean());
       f.times.push_back(std::move(t));
     } else if (!L.describe.param("closed").empty()) {
@@ -61,8 +64,12 @@ std::optional<AccessFigures> access_figures(const Context& c) {
       f.what_if.push_back(std::move(w));
       c.draw("wat-als-" + L.id, L, values);
     } else {
-      NormFigures n{L.id, L.describe.param("norm"), L.describe.param("kind"),
-                    to_number(L.describe.param("max_minutes")), {}, {}};
+      NormFigures n{L.id,
+                    L.describe.param("norm"),
+                    L.describe.param("kind"),
+                    to_number(L.describe.param("max_minutes")),
+                    {},
+                    {}};
       for (const auto& z : c.by_people(values)) {
         n.people.push_back(z.weight);
         n.met.push_back(z.weighted_sum);

@@ -70,8 +70,7 @@ void allocation_section(Page& p, Dict& d) {
       Dict* row = ad->AddSectionDictionary("CLASS");
       set(*row, "LABEL", c.label);
       set(*row, "HA", number(c.hectares[p.k]));
-      set(*row, "SHARE",
-          percent(p.area().area_ha > 0 ? c.hectares[p.k] / p.area().area_ha : 0));
+      set(*row, "SHARE", percent(p.area().area_ha > 0 ? c.hectares[p.k] / p.area().area_ha : 0));
       show(*row, c.drawn ? "CLAIM" : "NO_CLAIM");
     }
     p.map(*ad, a.map);

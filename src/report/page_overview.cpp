@@ -27,11 +27,10 @@ void people(Page& p, Dict& d, const PopulationFigures& pop) {
     const double ratio = dens / province_density;
     show(*s, ratio > 1.25 ? "DENSER" : ratio < 0.8 ? "QUIETER" : "AVERAGE");
   }
-  if (!pop.homes.empty()) set(*d.AddSectionDictionary("HOMES"), "N",
-                              number(std::round(pop.homes[p.k] / 100) * 100));
-  const std::string& map_layer = p.in.config->population_map.empty()
-                                     ? pop.layer
-                                     : p.in.config->population_map;
+  if (!pop.homes.empty())
+    set(*d.AddSectionDictionary("HOMES"), "N", number(std::round(pop.homes[p.k] / 100) * 100));
+  const std::string& map_layer =
+      p.in.config->population_map.empty() ? pop.layer : p.in.config->population_map;
   if (Dict* m = p.map(d, "bevolking")) {
     set(*m, "LAYER", p.layer(map_layer).title);
     show(*m, "ESTIMATE", !p.layer(map_layer).estimate.empty());

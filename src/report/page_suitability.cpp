@@ -102,7 +102,8 @@ void suitability_section(Page& p, Dict& d) {
     Dict* kd = d.AddSectionDictionary("KIND");
     set(*kd, "TITLE", kf.title);
     set(*kd, "KIND", lower_first(kf.title));
-    if (!kf.description.empty()) set(*kd->AddSectionDictionary("DESCRIPTION"), "TEXT", kf.description);
+    if (!kf.description.empty())
+      set(*kd->AddSectionDictionary("DESCRIPTION"), "TEXT", kf.description);
     double total = 0;
     for (double v : kf.verdict_ha[p.k]) total += v;
     for (int v = 0; v <= 4; ++v) verdict_sentence(p, *kd, kf, v, total);

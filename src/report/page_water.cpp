@@ -28,9 +28,9 @@ void wells(Page& p, Dict& d, const WellsFigures& w) {
   set_count(*s, "NO_TREND", static_cast<double>(w.no_trend));
   set_count(*s, "TOO_SHORT", static_cast<double>(w.too_short));
   const std::pair<const char*, std::size_t> reasons[] = {
-      {"missing", w.skipped.missing},   {"duplicate", w.skipped.duplicate},
+      {"missing", w.skipped.missing},       {"duplicate", w.skipped.duplicate},
       {"above_tube", w.skipped.above_tube}, {"dry", w.skipped.dry},
-      {"outlier", w.skipped.outlier},   {"remarked", w.skipped.remarked}};
+      {"outlier", w.skipped.outlier},       {"remarked", w.skipped.remarked}};
   Dict* table = w.skipped.total() > 0 ? s->AddSectionDictionary("SKIP_TABLE") : nullptr;
   for (const auto& [reason, n] : reasons) {
     if (n == 0 || !table) continue;

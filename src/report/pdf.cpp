@@ -100,7 +100,8 @@ std::size_t string_end(const std::string& s, std::size_t open) {
 // "file:///tmp/.rapport.tmp-1/assen.html#water" -> "assen.pdf#water".
 std::string relative_target(const std::string& uri) {
   const std::size_t hash = uri.find('#');
-  std::string path = uri.substr(0, hash), fragment = hash == std::string::npos ? "" : uri.substr(hash);
+  std::string path = uri.substr(0, hash),
+              fragment = hash == std::string::npos ? "" : uri.substr(hash);
   std::string name = path.substr(path.rfind('/') + 1);
   if (name.size() > 5 && name.compare(name.size() - 5, 5, ".html") == 0)
     name = name.substr(0, name.size() - 5) + ".pdf";

@@ -141,8 +141,8 @@ std::vector<fs::path> print_pdfs(const fs::path& chromium, const fs::path& dir,
   std::vector<fs::path> pdfs;
   for (std::size_t j = 0; j < names.size(); ++j) {
     if (!errors[j].empty())
-      fail("cannot print '{}.html' as PDF: {}; use --no-pdf to write only the HTML pages",
-           names[j], errors[j]);
+      fail("cannot print '{}.html' as PDF: {}; use --no-pdf to write only the HTML pages", names[j],
+           errors[j]);
     relative_links(dir / (names[j] + ".pdf"));
     pdfs.push_back(names[j] + ".pdf");
   }
@@ -168,7 +168,11 @@ ReportResult write_report(const ReportOptions& o) {
   ReportMaps maps(
       store, [&](const std::vector<Area>& a) { return select_pages(a, o.zones, o.store); },
       o.map_size, config.place_labels);
-  FigureInputs in{&store, &config, rules ? &*rules : nullptr, water ? &*water : nullptr, o.kinds,
+  FigureInputs in{&store,
+                  &config,
+                  rules ? &*rules : nullptr,
+                  water ? &*water : nullptr,
+                  o.kinds,
                   config.norms_missed};
   const Figures figures = compute_figures(in, &maps);
 

@@ -41,17 +41,19 @@ void register_modifiers() {
 Templates::Templates(const fs::path& dir) : dir_(dir) {
   register_modifiers();
   if (!fs::is_directory(dir))
-    fail("report templates '{}' not found: give the folder with report.toml and the *.tpl files "
-         "(--templates, e.g. data/drenthe/report)",
-         dir.string());
+    fail(
+        "report templates '{}' not found: give the folder with report.toml and the *.tpl files "
+        "(--templates, e.g. data/drenthe/report)",
+        dir.string());
   cache_ = std::make_unique<ctemplate::TemplateCache>();
   cache_->SetTemplateRootDirectory(fs::absolute(dir).string());
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".tpl" &&
         !cache_->LoadTemplate(e.path().filename().string(), ctemplate::STRIP_BLANK_LINES))
-      fail("report template '{}' cannot be read: see the message above (an unclosed {{{{#…}}}} "
-           "section or a misspelt marker)",
-           e.path().string());
+      fail(
+          "report template '{}' cannot be read: see the message above (an unclosed {{{{#…}}}} "
+          "section or a misspelt marker)",
+          e.path().string());
 }
 
 Templates::~Templates() = default;
@@ -61,9 +63,10 @@ std::string Templates::expand(const std::string& file, const Dict& dict) const {
     fail("report template '{}' is missing in '{}'", file, dir_.string());
   std::string out;
   if (!cache_->ExpandWithData(file, ctemplate::STRIP_BLANK_LINES, &dict, nullptr, &out))
-    fail("report template '{}' (or a template it includes) cannot be expanded: see the message "
-         "above",
-         (dir_ / file).string());
+    fail(
+        "report template '{}' (or a template it includes) cannot be expanded: see the message "
+        "above",
+        (dir_ / file).string());
   return out;
 }
 

@@ -70,7 +70,9 @@ std::string png_data_uri(const std::string& bytes) {
   static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out = "data:image/png;base64,";
   out.reserve(out.size() + (bytes.size() + 2) / 3 * 4);
-  auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[i])); };
+  auto byte = [&](std::size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(bytes[i]));
+  };
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
     const unsigned v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);

@@ -218,7 +218,8 @@ std::string places_sentence(double n) {
   report::set(*p->AddSectionDictionary("WHERE"), "TEXT", "oosten");
   const std::string html = t.expand("systemen.tpl", d);
   const std::size_t at = html.find("Molens");
-  return at == std::string::npos ? html : html.substr(at, html.find('.', html.find("Assen", at)) - at + 1);
+  return at == std::string::npos ? html
+                                 : html.substr(at, html.find('.', html.find("Assen", at)) - at + 1);
 }
 
 TEST(ReportSentences, PlacesReadRightForNoneOneAndMany) {
