@@ -95,8 +95,9 @@ int run_access(const AccessOptions& o) {
     for (std::size_t i = 0; i < norms.size(); ++i) {
       QuicklookOptions q;
       q.class_areas = true;
-      write_map(s, access::what_if_change(norms[i], norms_after[i]),
-                access::what_if_record(cfg, after, norms[i], names),
+      const Raster change = access::what_if_change(norms[i], norms_after[i]);
+      q.note = access::what_if_note(change, names);
+      write_map(s, change, access::what_if_record(cfg, after, norms[i], names),
                 o.maps / ("wat_als_" + norms[i].norm->id + ".png"), q);
     }
   return 0;

@@ -93,6 +93,7 @@ void add_compare(CLI::App& app, Commands& commands) {
                         fs::path png = o->out.empty() ? o->b / "verschil.png" : o->out;
                         QuicklookOptions with_areas;
                         with_areas.class_areas = true;
+                        with_areas.note = scenario::change_note(c);
                         write_map(s, c.change, scenario::change_record(c), png, with_areas);
                         info("wrote the change map {}", png.string());
                         return 0;

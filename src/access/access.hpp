@@ -180,5 +180,8 @@ LayerRecord what_if_record(const AccessConfig& cfg, const AccessResult& r, const
 // The what-if raster of a norm: 2 where `after` drops below the norm, 1 where it still meets it,
 // 0 where it was already below; NaN where either has no time.
 Raster what_if_change(const NormTable& before, const NormTable& after);
+// The sentence a what-if map carries when it shows no change (no cell drops below the norm):
+// "Geen verschil: als … sluit, valt nergens iemand onder deze norm."; "" when something changes.
+std::string what_if_note(const Raster& change, const std::vector<std::string>& closed);
 
 }  // namespace casco::access

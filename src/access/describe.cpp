@@ -77,6 +77,16 @@ LayerRecord what_if_record(const AccessConfig& cfg, const AccessResult& r, const
   return rec;
 }
 
+std::string what_if_note(const Raster& change, const std::vector<std::string>& closed) {
+  for (float v : change.values)
+    if (v == 2.0f) return "";
+  std::string what;
+  for (std::size_t i = 0; i < closed.size(); ++i)
+    what += (i == 0 ? "" : i + 1 == closed.size() ? " en " : ", ") + closed[i];
+  return fmt::format("Geen verschil: als {} {}, valt nergens iemand onder deze norm.", what,
+                     closed.size() == 1 ? "sluit" : "sluiten");
+}
+
 Raster what_if_change(const NormTable& before, const NormTable& after) {
   Raster change(before.meets.grid, kNoData);
   for (std::size_t k = 0; k < change.values.size(); ++k) {

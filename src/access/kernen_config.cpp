@@ -134,6 +134,8 @@ LayerRecord kernen_record(const KernenConfig& cfg, const KernenResult& r, const 
       cfg.areas.cells, r.zones.size(), r.population_layer);
   rec.source = cfg.file.filename().string();
   rec.describe.role = role::kKernen;
+  // Maps name the kernen with the most inhabitants first (render/places.hpp).
+  if (!r.population_layer.empty()) rec.describe.params["population"] = r.population_layer;
   rec.describe.style.kind = LayerStyle::Kind::Zones;
   return rec;
 }

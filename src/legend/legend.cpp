@@ -309,6 +309,14 @@ std::string Legend::high_label() const {
   return (clipped ? "≥ " : "") + format(hi);
 }
 
+std::string format_value(const LayerRecord& layer, double v, bool with_unit) {
+  Legend l;
+  l.unit = display_unit(layer);
+  l.factor = layer.describe.display_factor;
+  l.decimals = layer.describe.decimals;
+  return l.format(v, with_unit);
+}
+
 Legend legend_for(const Store& store, const LayerRecord& layer, const Raster& values,
                   std::span<const std::uint8_t> inside) {
   return build(&store, layer, values, inside);

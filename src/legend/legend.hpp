@@ -88,6 +88,10 @@ Legend legend_for(const Store& store, const LayerRecord& layer, const Raster& va
 Legend legend_for(const LayerRecord& layer, const Raster& values,
                   std::span<const std::uint8_t> inside = {});
 
+// A value of a layer as people read it, by its description's display factor, decimals and unit
+// ("2,2 km", "45 minuten"): the same as Legend::format, without reading the layer.
+std::string format_value(const LayerRecord& layer, double v, bool with_unit = true);
+
 // Layers with at most this many set cells are drawn as symbols when their style asks for points.
 inline constexpr std::size_t kMaxMarkers = 5000;
 

@@ -93,6 +93,106 @@ TableFormat parse_table_format(const std::string& s) {
   fail("unknown format '{}': use text, csv or json", s);
 }
 
+namespace {
+
+// The zone index of a cell's zone value: 1 … max_zone, or 0 for no zone.
+inline std::size_t zone_index(float z, int max_zone) {
+  return z >= 1 && z <= static_cast<float>(max_zone) ? static_cast<std::size_t>(z) : 0;
+}
+
+int max_zone_of(const std::vector<ZoneRecord>& records) {
+  int max_zone = 0;
+  for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
+  return max_zone;
+}
+
+void check_grids(const Raster& a, const Raster& b, const char* what) {
+  if (!a.grid.same_raster(b.grid) || a.values.size() != b.values.size())
+    fail("{} layers are on different grids", what);
+}
+
+}  // namespace
+
+std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
+                                   const std::vector<ZoneRecord>& records) {
+  check_grids(values, zones, "value and zone");
+  const int max_zone = max_zone_of(records);
+  struct Acc {
+    std::size_t cells = 0, set = 0, data = 0;
+    double sum = 0, col = 0, row = 0, min = std::numeric_limits<double>::infinity(),
+           max = -std::numeric_limits<double>::infinity();
+  };
+  std::vector<Acc> acc(static_cast<std::size_t>(max_zone) + 1);
+  const Grid& g = values.grid;
+  for (int row = 0; row < g.rows; ++row) {
+    const std::size_t base = static_cast<std::size_t>(row) * g.cols;
+    for (int col = 0; col < g.cols; ++col) {
+      const std::size_t z = zone_index(zones.values[base + col], max_zone);
+      if (z == 0) continue;
+      Acc& a = acc[z];
+      ++a.cells;
+      const float v = values.values[base + col];
+      if (std::isnan(v)) continue;
+      ++a.data;
+      if (v != 0) ++a.set;
+      a.sum += v;
+      a.col += static_cast<double>(v) * col;
+      a.row += static_cast<double>(v) * row;
+      a.min = std::min<double>(a.min, v);
+      a.max = std::max<double>(a.max, v);
+    }
+  }
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<ZoneStats> out;
+  for (const auto& r : records) {
+    const Acc& a = acc[static_cast<std::size_t>(std::max(0, r.zone))];
+    ZoneStats s;
+    s.zone = r.zone;
+    s.code = r.code;
+    s.name = r.name;
+    s.cells = a.cells;
+    s.cells_set = a.set;
+    s.cells_data = a.data;
+    s.area_ha = static_cast<double>(a.cells) * values.grid.cell_area_ha();
+    s.covered_ha = a.sum * values.grid.cell_area_ha();
+    s.sum = a.sum;
+    s.mean = a.data ? a.sum / static_cast<double>(a.data) : kNaN;
+    s.min = a.data ? a.min : kNaN;
+    s.max = a.data ? a.max : kNaN;
+    s.centre_col = a.sum != 0 ? a.col / a.sum : kNaN;
+    s.centre_row = a.sum != 0 ? a.row / a.sum : kNaN;
+    out.push_back(s);
+  }
+  return out;
+}
+
+double ZoneWeighted::mean() const {
+  return weight > 0 ? weighted_sum / weight : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::vector<ZoneWeighted> zonal_weighted(const Raster& values, const Raster& weights,
+                                         const Raster& zones,
+                                         const std::vector<ZoneRecord>& records) {
+  check_grids(values, zones, "value and zone");
+  check_grids(weights, zones, "weight and zone");
+  const int max_zone = max_zone_of(records);
+  std::vector<ZoneWeighted> acc(static_cast<std::size_t>(max_zone) + 1);
+  for (std::size_t i = 0; i < values.values.size(); ++i) {
+    const std::size_t z = zone_index(zones.values[i], max_zone);
+    const float v = values.values[i], w = weights.values[i];
+    if (z == 0 || std::isnan(v) || !(w > 0)) continue;
+    acc[z].weight += w;
+    acc[z].weighted_sum += static_cast<double>(w) * v;
+  }
+  std::vector<ZoneWeighted> out;
+  for (const auto& r : records) {
+    ZoneWeighted w = acc[static_cast<std::size_t>(std::max(0, r.zone))];
+    w.zone = r.zone;
+    out.push_back(w);
+  }
+  return out;
+}
+
 std::vector<std::vector<double>> zone_class_hectares(const Raster& classes, const Raster& zones,
                                                      const std::vector<ZoneRecord>& records,
                                                      int class_count, ClassOf class_of,
@@ -127,52 +227,6 @@ std::vector<std::vector<double>> zone_class_hectares(const Raster& classes, cons
         ha[z][k] += static_cast<double>(counts[z * nk + k]) * cell_ha;
   });
   return ha;
-}
-
-std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
-                                   const std::vector<ZoneRecord>& records) {
-  if (!values.grid.same_raster(zones.grid)) fail("value and zone layers are on different grids");
-  int max_zone = 0;
-  for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
-  struct Acc {
-    std::size_t cells = 0, set = 0, data = 0;
-    double sum = 0, min = std::numeric_limits<double>::infinity(),
-           max = -std::numeric_limits<double>::infinity();
-  };
-  std::vector<Acc> acc(static_cast<std::size_t>(max_zone) + 1);
-  for (std::size_t i = 0; i < values.values.size(); ++i) {
-    float z = zones.values[i];
-    if (!(z >= 1) || z > static_cast<float>(max_zone)) continue;
-    Acc& a = acc[static_cast<std::size_t>(z)];
-    ++a.cells;
-    float v = values.values[i];
-    if (std::isnan(v)) continue;
-    ++a.data;
-    if (v != 0) ++a.set;
-    a.sum += v;
-    a.min = std::min<double>(a.min, v);
-    a.max = std::max<double>(a.max, v);
-  }
-  std::vector<ZoneStats> out;
-  for (const auto& r : records) {
-    const Acc& a = acc[static_cast<std::size_t>(r.zone)];
-    ZoneStats s;
-    s.zone = r.zone;
-    s.code = r.code;
-    s.name = r.name;
-    s.cells = a.cells;
-    s.cells_set = a.set;
-    s.cells_data = a.data;
-    s.area_ha = static_cast<double>(a.cells) * values.grid.cell_area_ha();
-    s.covered_ha = a.sum * values.grid.cell_area_ha();
-    s.sum = a.sum;
-    s.mean =
-        a.data ? a.sum / static_cast<double>(a.data) : std::numeric_limits<double>::quiet_NaN();
-    s.min = a.data ? a.min : std::numeric_limits<double>::quiet_NaN();
-    s.max = a.data ? a.max : std::numeric_limits<double>::quiet_NaN();
-    out.push_back(s);
-  }
-  return out;
 }
 
 std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer,

@@ -17,11 +17,26 @@ struct ZoneStats {
   double area_ha = 0;          // zone area on the grid
   double covered_ha = 0;       // sum x cell area: the covered area for coverage and presence layers
   double sum = 0, mean = 0, min = 0, max = 0;
+  // Where the values lie: the value-weighted mean column and row of the zone's cells (NaN when
+  // the values sum to 0), e.g. to say that a layer lies "mostly in the east" of a zone.
+  double centre_col = 0, centre_row = 0;
 };
 
 // One row per zone record (zones without cells included with zero counts).
 std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
                                    const std::vector<ZoneRecord>& records);
+
+// Per zone, values weighted by a second layer (e.g. distances weighted by where people live):
+// the sum of the weights over the cells where both have data and the weight is positive, and the
+// sum of weight x value there. mean() is their ratio (NaN without weight).
+struct ZoneWeighted {
+  int zone = 0;
+  double weight = 0, weighted_sum = 0;
+  double mean() const;
+};
+std::vector<ZoneWeighted> zonal_weighted(const Raster& values, const Raster& weights,
+                                         const Raster& zones,
+                                         const std::vector<ZoneRecord>& records);
 
 // Hectares per zone and class: ha[z][k] for the zones 1..max of `records` (index = zone number;
 // index 0 collects cells in no zone) and the classes 0..class_count-1. `class_of` gives a cell's

@@ -3,8 +3,15 @@
 // cairo wants them, owning cairo pointers, fonts and the scale-bar length. Internal to render/.
 #include <cairo.h>
 
+#include <array>
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "render/places.hpp"
 
 namespace casco::draw {
 
@@ -48,5 +55,21 @@ inline double round_down_125(double limit) {
     if (m * p <= limit) return m * p;
   return p;
 }
+
+using Box = std::array<double, 4>;  // x0, y0, x1, y1 in pixels
+
+inline bool overlaps(const Box& a, const Box& b) {
+  return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+// Text with a white halo, so it reads on any colour (places.cpp).
+void halo_text(cairo_t* cr, double x, double y, const std::string& text, Rgb ink);
+
+// Place names, most important first, each a small dot with its name beside it, within `area`
+// (page pixels); a name that would overlap one already placed or one of `taken`, or run out of
+// the area, is left out (places.cpp).
+void draw_labels(cairo_t* cr, const std::vector<MapLabel>& labels,
+                 const std::function<std::pair<double, double>(const MapLabel&)>& at, Box area,
+                 double font, std::vector<Box> taken);
 
 }  // namespace casco::draw

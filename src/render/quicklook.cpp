@@ -26,8 +26,8 @@ using namespace draw;
 
 // ---------------------------------------------------------------- colours
 
-constexpr Rgb kText = hex(0x202020), kMuted = hex(0x606060), kStudyFill = hex(0xe6e6e6),
-              kStudyLine = hex(0x505050), kBorder = hex(0x2a2a2a);
+constexpr Rgb kNote = hex(0xb2182b), kText = hex(0x202020), kMuted = hex(0x606060),
+              kStudyFill = hex(0xe6e6e6), kStudyLine = hex(0x505050), kBorder = hex(0x2a2a2a);
 
 // ---------------------------------------------------------------- numbers (Dutch notation)
 
@@ -93,18 +93,6 @@ std::vector<std::string> wrap(cairo_t* cr, const std::string& text, double width
   flush_word();
   if (!line.empty()) lines.push_back(line);
   return lines;
-}
-
-// Shortens to `width` with a trailing ellipsis, cutting whole UTF-8 characters.
-std::string ellipsize(cairo_t* cr, std::string s, double width) {
-  if (text_width(cr, s) <= width) return s;
-  while (!s.empty()) {
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty()) s.pop_back();
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    if (text_width(cr, s + "…") <= width) break;
-  }
-  return s + "…";
 }
 
 // ---------------------------------------------------------------- vectors in image pixels
@@ -528,7 +516,12 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     cairo_set_line_width(cr, 1);
     set_colour(cr, kBorder);
     cairo_stroke(cr);
-    draw_text(cr, x + 32, y, ellipsize(cr, "grenzen: " + p.borders_title, w - 32), kText);
+    // Wrapped, never cut: a legend label is read in full.
+    const auto lines = wrap(cr, "grenzen: " + p.borders_title, w - 32);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (i > 0) y += 16;
+      draw_text(cr, x + 32, y, lines[i], kText);
+    }
   }
 
   // North arrow: the grid's north is up.
@@ -627,12 +620,15 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
   const auto title = wrap(mcr.get(), job.title, text_w);
   set_font(mcr.get(), 13);
   const auto subtitle = wrap(mcr.get(), job.subtitle, text_w);
+  set_font(mcr.get(), 15, true);
+  const auto note = wrap(mcr.get(), options.note, text_w);
   set_font(mcr.get(), 11);
   const auto attribution = wrap(mcr.get(), options.attribution, text_w);
 
   // Vectors, in page pixels.
-  const double header_h =
-      28.0 * static_cast<double>(title.size()) + 18.0 * static_cast<double>(subtitle.size()) + 12;
+  const double header_h = 28.0 * static_cast<double>(title.size()) +
+                          18.0 * static_cast<double>(subtitle.size()) +
+                          21.0 * static_cast<double>(note.size()) + 12;
   const double map_x = kMargin, map_y = std::round(kMargin + header_h);
   const Transform xf{&grid, map_x, map_y, sc.value()};
   std::optional<Shapes> study, border_lines, own_lines;
@@ -693,6 +689,11 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
     draw_text(cr, kMargin, ty + 16, s, kMuted);
     ty += 18;
   }
+  set_font(cr, 15, true);
+  for (const auto& s : note) {
+    draw_text(cr, kMargin, ty + 18, s, kNote);
+    ty += 21;
+  }
 
   // Map: study area fill, raster, dimmed surroundings, lines, dots, frame.
   cairo_save(cr);
@@ -721,6 +722,15 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
   if (own_lines) stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.zones ? 0.6 : 1.0);
   if (border_lines) stroke_lines(cr, *border_lines, kBorder, 0.8, 0.8);
   if (study) stroke_lines(cr, *study, kStudyLine, 1.0, 1.4);
+  // The largest places by name, so a reader finds their way.
+  draw_labels(cr,
+              place_labels(store, static_cast<std::size_t>(std::max(0, options.place_labels)),
+                           store.study_mask()),
+              [&](const MapLabel& l) {
+                const Pt p = xf(l.x, l.y);
+                return std::pair{p.x, p.y};
+              },
+              Box{map_x, map_y, map_x + map_w, map_y + map_h}, 13, {});
   const double cell_px = sc.value();
   for (const Pt& pt : sources) draw_marker(cr, pt.x, pt.y, 2.5, hex(0xffffff));
   if (lg.points) {
@@ -822,7 +832,8 @@ MapJob job_for(const Store& store, const LayerRecord& L, const Raster& raster, b
                             : "Model " + store.manifest().model_name;
   if (!unit.empty()) job.subtitle += " · eenheid: " + unit;
   job.subtitle += fmt::format(" · cellen van {} m", nl_auto(store.grid().cell));
-  if (!L.estimate.empty()) job.subtitle += " · schatting: " + L.estimate;
+  if (!L.estimate.empty())
+    job.subtitle += (L.estimate.rfind("schatting", 0) == 0 ? " · " : " · schatting: ") + L.estimate;
   if (in_store) {
     job.features_table = L.vector_table;
     job.features = L.describe.role == role::kZones      ? Features::Outlines

@@ -27,8 +27,11 @@ struct QuicklookOptions {
   // The credit line under the map; "" = the store's (model.toml [model] credit). The layer's own
   // source is named first when its licence asks for it.
   std::string attribution;
-  std::string subtitle;               // "" = "Model <name> · laag <id>"; unit and cell size follow
-  bool class_areas = false;           // class maps: the hectares of each class in the legend
+  std::string subtitle;      // "" = "Model <name> · laag <id>"; unit and cell size follow
+  bool class_areas = false;  // class maps: the hectares of each class in the legend
+  // A sentence in bold under the title, e.g. that a what-if changes nothing; "" = none.
+  std::string note;
+  int place_labels = 12;  // the largest kernen named on the map (render/places.hpp); 0 = none
   QuicklookLayout* layout = nullptr;  // if set, receives the page layout
 };
 

@@ -5,8 +5,10 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/error.hpp"
@@ -55,6 +57,34 @@ void add_rings(const OGRGeometry* g, std::vector<std::vector<std::pair<double, d
     std::unique_ptr<OGRGeometry> linear(g->getLinearGeometry());
     if (linear && wkbFlatten(linear->getGeometryType()) != t) add_rings(linear.get(), out);
   }
+}
+
+// The cells: one lookup per pixel (nearest cell), the province grey under uncoloured cells, and
+// everything outside the highlighted zone washed out.
+void draw_cells(cairo_surface_t* surface, const Raster& zones, const Raster& raster,
+                const legend::Legend& style, const MapWindow& w, double scale, int highlight) {
+  cairo_surface_flush(surface);
+  unsigned char* data = cairo_image_surface_get_data(surface);
+  const int stride = cairo_image_surface_get_stride(surface);
+  const int W = cairo_image_surface_get_width(surface), H = cairo_image_surface_get_height(surface);
+  for (int y = 0; y < H; ++y) {
+    auto* line = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+    const int row = std::min(w.row0 + static_cast<int>((y + 0.5) / scale), w.row0 + w.rows - 1);
+    for (int x = 0; x < W; ++x) {
+      const int col = std::min(w.col0 + static_cast<int>((x + 0.5) / scale), w.col0 + w.cols - 1);
+      const float z = zones.at(row, col);
+      const int zone = std::isnan(z) ? 0 : static_cast<int>(z + 0.5f);  // zone values are whole
+      Rgb c = kWhite;
+      if (zone > 0) {
+        c = kProvince;
+        if (!style.points)
+          if (auto v = colour_of(style, raster.at(row, col))) c = *v;
+        if (highlight > 0 && zone != highlight) c = mix(c, kWhite, kWash);
+      }
+      line[x] = pixel(c);
+    }
+  }
+  cairo_surface_mark_dirty(surface);
 }
 
 }  // namespace
@@ -122,81 +152,97 @@ MapWindow WindowMapper::window_of(int zone, double margin) const {
   return {c0, r0, c1 - c0 + 1, r1 - r0 + 1};
 }
 
-std::string WindowMapper::png(const Raster& raster, const legend::Legend& style, const MapWindow& w,
-                              int highlight) const {
-  const Grid& g = zones_.grid;
-  if (!raster.grid.same_raster(g) || raster.values.size() != g.size())
-    fail("cannot draw a map of a raster that is not on the grid of '{}'", store_->path().string());
-  if (w.cols <= 0 || w.rows <= 0 || w.col0 < 0 || w.row0 < 0 || w.col0 + w.cols > g.cols ||
-      w.row0 + w.rows > g.rows)
-    fail("map window {} x {} at ({}, {}) does not lie inside the grid", w.cols, w.rows, w.col0,
-         w.row0);
-  const double scale = static_cast<double>(max_size_) / std::max(w.cols, w.rows);
-  const int W = std::max(1, static_cast<int>(std::lround(w.cols * scale)));
-  const int H = std::max(1, static_cast<int>(std::lround(w.rows * scale)));
-  SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H));
-  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-    fail("cannot draw a {} x {} px map: cairo: {}", W, H,
-         cairo_status_to_string(cairo_surface_status(surface.get())));
+// One map being drawn: the surface, its window and scale, and the highlighted zone.
+struct WindowMapper::Canvas {
+  Canvas(const Grid& grid, const MapWindow& window) : g(grid), w(window) {}
+  const Grid& g;
+  MapWindow w;
+  double scale = 1;
+  int W = 1, H = 1, highlight = 0;
+  SurfacePtr surface;
+  CairoPtr owner;
+  cairo_t* cr = nullptr;
+  double x(double wx) const { return (g.px(wx) - w.col0) * scale; }
+  double y(double wy) const { return (g.py(wy) - w.row0) * scale; }
+};
 
-  // Cells: one lookup per pixel (nearest cell), the province grey under uncoloured cells.
-  auto zone_at = [&](int row, int col) {
-    float z = zones_.at(row, col);
-    return std::isnan(z) ? 0 : static_cast<int>(z + 0.5f);  // zone values are whole
-  };
-  auto faded = [&](Rgb c, int zone) {
-    return highlight > 0 && zone != highlight ? mix(c, kWhite, kWash) : c;
-  };
-  cairo_surface_flush(surface.get());
-  unsigned char* data = cairo_image_surface_get_data(surface.get());
-  const int stride = cairo_image_surface_get_stride(surface.get());
-  for (int y = 0; y < H; ++y) {
-    auto* line = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
-    const int row = std::min(w.row0 + static_cast<int>((y + 0.5) / scale), w.row0 + w.rows - 1);
-    for (int x = 0; x < W; ++x) {
-      const int col = std::min(w.col0 + static_cast<int>((x + 0.5) / scale), w.col0 + w.cols - 1);
-      const int zone = zone_at(row, col);
-      Rgb c = kWhite;
-      if (zone > 0) {
-        c = kProvince;
-        if (!style.points)
-          if (auto v = colour_of(style, raster.at(row, col))) c = *v;
-        c = faded(c, zone);
-      }
-      line[x] = pixel(c);
+namespace {
+
+// The title box (top left) and the scale bar (bottom left): labels keep clear of them.
+Box draw_title(cairo_t* cr, const std::string& title, double font) {
+  if (title.empty()) return {0, 0, 0, 0};
+  set_font(cr, font * 1.35, true);
+  cairo_text_extents_t te;
+  cairo_text_extents(cr, title.c_str(), &te);
+  const double pad = font * 0.5, h = font * 1.35 + 2 * pad;
+  cairo_rectangle(cr, 8, 8, te.x_advance + 2 * pad, h);
+  set_colour(cr, kWhite, 0.88);
+  cairo_fill(cr);
+  set_colour(cr, kHighlight);
+  cairo_move_to(cr, 8 + pad, 8 + pad + font * 1.1);
+  cairo_show_text(cr, title.c_str());
+  cairo_new_path(cr);
+  return {8, 8, 8 + te.x_advance + 2 * pad, 8 + h};
+}
+
+Box draw_scale_bar(cairo_t* cr, const Grid& g, double scale, int W, int H, double font) {
+  const double px_per_m = scale / g.cell;
+  const double metres = round_down_125(W / 5.0 / px_per_m);
+  const double len = metres * px_per_m;
+  const std::string label =
+      metres >= 1000 ? fmt::format("{:g} km", metres / 1000) : fmt::format("{:g} m", metres);
+  set_font(cr, font);
+  cairo_text_extents_t te;
+  cairo_text_extents(cr, label.c_str(), &te);
+  const double bx = 10, by = H - 12, bh = font + 18;
+  const Box box{bx - 6, by - bh + 8, bx + 6 + std::max(len, te.x_advance), by + 8};
+  cairo_rectangle(cr, box[0], box[1], box[2] - box[0], box[3] - box[1]);
+  set_colour(cr, kWhite, 0.85);
+  cairo_fill(cr);
+  cairo_rectangle(cr, bx + 0.5, by - 4.5, len, 5);
+  set_colour(cr, hex(0x202020));
+  cairo_fill(cr);
+  cairo_move_to(cr, bx, by - 9);
+  cairo_show_text(cr, label.c_str());
+  cairo_new_path(cr);
+  // North is up; a small N keeps that unambiguous.
+  cairo_move_to(cr, W - 2.2 * font, 1.8 * font);
+  cairo_show_text(cr, "N↑");
+  cairo_new_path(cr);
+  return box;
+}
+
+}  // namespace
+
+void WindowMapper::draw_points(Canvas& c, const Raster& raster, const legend::Legend& style) const {
+  const double radius = std::max(3.5, 0.5 * c.scale);
+  cairo_t* cr = c.cr;
+  for (int row = c.w.row0; row < c.w.row0 + c.w.rows; ++row)
+    for (int col = c.w.col0; col < c.w.col0 + c.w.cols; ++col) {
+      float v = raster.at(row, col);
+      float z = zones_.at(row, col);
+      const int zone = std::isnan(z) ? 0 : static_cast<int>(z + 0.5f);
+      if (zone == 0 || std::isnan(v) || v == 0) continue;
+      auto colour = colour_of(style, v);
+      if (!colour) continue;
+      const bool faded = c.highlight > 0 && zone != c.highlight;
+      cairo_arc(cr, (col - c.w.col0 + 0.5) * c.scale, (row - c.w.row0 + 0.5) * c.scale, radius, 0,
+                2 * M_PI);
+      set_colour(cr, faded ? mix(*colour, kWhite, kWash) : *colour);
+      cairo_fill_preserve(cr);
+      set_colour(cr, faded ? mix(hex(0x333333), kWhite, kWash) : hex(0x333333));
+      cairo_set_line_width(cr, 0.6);
+      cairo_stroke(cr);
     }
-  }
-  cairo_surface_mark_dirty(surface.get());
+}
 
-  CairoPtr owner(cairo_create(surface.get()));
-  cairo_t* cr = owner.get();
-  auto set = [&](Rgb c, double alpha = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); };
-  if (style.points) {
-    const double radius = std::max(3.5, 0.5 * scale);
-    for (int row = w.row0; row < w.row0 + w.rows; ++row)
-      for (int col = w.col0; col < w.col0 + w.cols; ++col) {
-        float v = raster.at(row, col);
-        int zone = zone_at(row, col);
-        if (zone == 0 || std::isnan(v) || v == 0) continue;
-        auto c = colour_of(style, v);
-        if (!c) continue;
-        cairo_arc(cr, (col - w.col0 + 0.5) * scale, (row - w.row0 + 0.5) * scale, radius, 0,
-                  2 * M_PI);
-        set(faded(*c, zone));
-        cairo_fill_preserve(cr);
-        set(faded(hex(0x333333), zone));
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
-      }
-  }
-
-  // Borders: every zone thin, the highlighted one bold on top.
+void WindowMapper::draw_borders(Canvas& c) const {
+  cairo_t* cr = c.cr;
   auto trace = [&](const Outline& o) {
     for (const auto& ring : o.rings) {
       double lx = 1e300, ly = 1e300;
       for (std::size_t i = 0; i < ring.size(); ++i) {
-        double x = (g.px(ring[i].first) - w.col0) * scale,
-               y = (g.py(ring[i].second) - w.row0) * scale;
+        const double x = c.x(ring[i].first), y = c.y(ring[i].second);
         if (i == 0)
           cairo_move_to(cr, x, y);
         else if (std::fabs(x - lx) >= 0.4 || std::fabs(y - ly) >= 0.4 || i + 1 == ring.size())
@@ -210,51 +256,60 @@ std::string WindowMapper::png(const Raster& raster, const legend::Legend& style,
   };
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   for (const Outline& o : outlines_) trace(o);
-  set(kBorder, 0.85);
+  set_colour(cr, kBorder, 0.85);
   cairo_set_line_width(cr, 0.9);
   cairo_stroke(cr);
-  if (highlight > 0) {
+  if (c.highlight > 0) {
     for (const Outline& o : outlines_)
-      if (o.zone == highlight) trace(o);
-    set(kHighlight);
+      if (o.zone == c.highlight) trace(o);
+    set_colour(cr, kHighlight);
     cairo_set_line_width(cr, 2.4);
     cairo_stroke(cr);
   }
+}
 
-  // Scale bar, bottom left on a white box: a round length of about a fifth of the map.
-  const double px_per_m = scale / g.cell;
-  const double metres = round_down_125(W / 5.0 / px_per_m);
-  const double len = metres * px_per_m;
-  const std::string label =
-      metres >= 1000 ? fmt::format("{:g} km", metres / 1000) : fmt::format("{:g} m", metres);
-  set_font(cr, 12);
-  cairo_text_extents_t te;
-  cairo_text_extents(cr, label.c_str(), &te);
-  const double bx = 10, by = H - 12;
-  cairo_rectangle(cr, bx - 6, by - 22, std::max(len, te.x_advance) + 12, 30);
-  set(kWhite, 0.85);
-  cairo_fill(cr);
-  cairo_rectangle(cr, bx + 0.5, by - 4.5, len, 5);
-  set(hex(0x202020));
-  cairo_fill(cr);
-  cairo_move_to(cr, bx, by - 9);
-  cairo_show_text(cr, label.c_str());
-  cairo_new_path(cr);
-  // North is up; a small N keeps that unambiguous.
-  cairo_set_font_size(cr, 13);
-  cairo_move_to(cr, W - 22, 22);
-  cairo_show_text(cr, "N↑");
-  cairo_new_path(cr);
-
-  cairo_rectangle(cr, 0.5, 0.5, W - 1, H - 1);
-  set(hex(0xb0b0b0));
-  cairo_set_line_width(cr, 1);
-  cairo_stroke(cr);
-  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-    fail("cannot draw a map: cairo: {}", cairo_status_to_string(cairo_status(cr)));
-  cairo_surface_flush(surface.get());
+std::string WindowMapper::png(const Raster& raster, const legend::Legend& style, const MapWindow& w,
+                              int highlight, const MapDecor& decor) const {
+  const Grid& g = zones_.grid;
+  if (!raster.grid.same_raster(g) || raster.values.size() != g.size())
+    fail("cannot draw a map of a raster that is not on the grid of '{}'", store_->path().string());
+  if (w.cols <= 0 || w.rows <= 0 || w.col0 < 0 || w.row0 < 0 || w.col0 + w.cols > g.cols ||
+      w.row0 + w.rows > g.rows)
+    fail("map window {} x {} at ({}, {}) does not lie inside the grid", w.cols, w.rows, w.col0,
+         w.row0);
+  Canvas c(g, w);
+  c.scale = static_cast<double>(max_size_) / std::max(w.cols, w.rows);
+  c.W = std::max(1, static_cast<int>(std::lround(w.cols * c.scale)));
+  c.H = std::max(1, static_cast<int>(std::lround(w.rows * c.scale)));
+  c.highlight = highlight;
+  c.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, c.W, c.H));
+  if (cairo_surface_status(c.surface.get()) != CAIRO_STATUS_SUCCESS)
+    fail("cannot draw a {} x {} px map: cairo: {}", c.W, c.H,
+         cairo_status_to_string(cairo_surface_status(c.surface.get())));
+  draw_cells(c.surface.get(), zones_, raster, style, w, c.scale, highlight);
+  c.owner.reset(cairo_create(c.surface.get()));
+  c.cr = c.owner.get();
+  if (style.points) draw_points(c, raster, style);
+  draw_borders(c);
+  // Text scales with the map, so it stays readable when the page shrinks the image.
+  const double font = std::max(12.0, max_size_ / 52.0);
+  std::vector<Box> taken{draw_scale_bar(c.cr, g, c.scale, c.W, c.H, font),
+                         draw_title(c.cr, decor.title, font)};
+  draw_labels(
+      c.cr, decor.labels,
+      [&](const MapLabel& l) {
+        return std::pair{c.x(l.x), c.y(l.y)};
+      },
+      Box{0, 0, static_cast<double>(c.W), static_cast<double>(c.H)}, font, taken);
+  cairo_rectangle(c.cr, 0.5, 0.5, c.W - 1, c.H - 1);
+  set_colour(c.cr, hex(0xb0b0b0));
+  cairo_set_line_width(c.cr, 1);
+  cairo_stroke(c.cr);
+  if (cairo_status(c.cr) != CAIRO_STATUS_SUCCESS)
+    fail("cannot draw a map: cairo: {}", cairo_status_to_string(cairo_status(c.cr)));
+  cairo_surface_flush(c.surface.get());
   std::string bytes;
-  if (cairo_surface_write_to_png_stream(surface.get(), append_bytes, &bytes) !=
+  if (cairo_surface_write_to_png_stream(c.surface.get(), append_bytes, &bytes) !=
       CAIRO_STATUS_SUCCESS)
     fail("cannot encode a map as PNG");
   return bytes;

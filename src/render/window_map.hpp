@@ -10,6 +10,7 @@
 #include "core/grid.hpp"
 #include "legend/legend.hpp"
 #include "model/store.hpp"
+#include "render/places.hpp"
 #include "render/quicklook.hpp"
 
 namespace casco {
@@ -17,6 +18,14 @@ namespace casco {
 // Cells [col0, col0 + cols) x [row0, row0 + rows) of the grid.
 struct MapWindow {
   int col0 = 0, row0 = 0, cols = 0, rows = 0;
+};
+
+// What is drawn on top of the cells: place names, most important first (a name that would
+// overlap one already placed, or run off the map, is left out), and a title in the top left
+// corner (the area's own name).
+struct MapDecor {
+  std::vector<MapLabel> labels;
+  std::string title;
 };
 
 class WindowMapper {
@@ -34,13 +43,16 @@ class WindowMapper {
   // The map as PNG bytes. `highlight` > 0 outlines that zone boldly and washes out the rest.
   // Colours, and points drawn as symbols, come from the legend (legend/legend.hpp).
   std::string png(const Raster& raster, const legend::Legend& style, const MapWindow& window,
-                  int highlight = 0) const;
+                  int highlight = 0, const MapDecor& decor = {}) const;
 
  private:
   struct Outline {
     int zone = 0;
     std::vector<std::vector<std::pair<double, double>>> rings;  // world coordinates
   };
+  struct Canvas;  // one map being drawn (window_map.cpp)
+  void draw_points(Canvas& c, const Raster& raster, const legend::Legend& style) const;
+  void draw_borders(Canvas& c) const;
   const Store* store_;
   Raster zones_;
   std::vector<Outline> outlines_;

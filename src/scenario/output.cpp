@@ -361,6 +361,13 @@ std::string format_comparison(const Comparison& c, const std::string& format) {
   return o;
 }
 
+std::string change_note(const Comparison& c) {
+  for (float v : c.change.values)
+    if (v >= 1.0f) return "";
+  return fmt::format("Geen verschil: A ({}) en B ({}) geven overal dezelfde claims.", c.a_name,
+                     c.b_name);
+}
+
 LayerRecord change_record(const Comparison& c) {
   LayerRecord rec;
   rec.id = "verschil";

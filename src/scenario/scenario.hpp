@@ -154,6 +154,8 @@ Comparison compare(const Store& store, const std::filesystem::path& a,
                    const std::filesystem::path& b, const std::vector<std::string>& zone_layers);
 std::string format_comparison(const Comparison& c, const std::string& format);
 LayerRecord change_record(const Comparison& c);
+// The sentence the change map carries when A and B are the same everywhere ("" otherwise).
+std::string change_note(const Comparison& c);
 // The store an allocation was made on (from its allocatie.json).
 std::filesystem::path allocation_store(const std::filesystem::path& dir);
 

@@ -50,6 +50,15 @@ std::string dem_note(const HydrologyRun& h) {
                      g.cell, 100 * h.dem.coverage);
 }
 
+// What a layer is, for presentations that look for it (the report's water section):
+// params water = what, and for a climate variant variant = its id, variant_title = its title.
+void tag(WaterLayer& L, const std::string& what, const std::string& variant = "",
+         const std::string& variant_title = "") {
+  auto& p = L.record.describe.params;
+  p["water"] = what;
+  if (!variant.empty()) p["variant"] = variant, p["variant_title"] = variant_title;
+}
+
 }  // namespace
 
 namespace {
@@ -84,6 +93,7 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                                      {1000, "100–1.000 ha", "#2171b5"},
                                      {0, "meer dan 1.000 ha", "#08306b"}},
                                     0);
+  tag(out.back(), "upstream");
   out.push_back(make(c, "afwatering",
                      fmt::format("Afwateringsnet uit het hoogtemodel (stroomgebied van ten minste "
                                  "{:g} km², schatting)",
@@ -94,6 +104,7 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                          note,
                      aggregate(h.network, model, "max"), source));
   out.back().record.describe.style.classes = {{1, "afwatering (beek of sloot)", "#2171b5"}};
+  tag(out.back(), "drainage");
   bluespot_layers(c, h, model, source, note, out);
   valley_layers(c, h, model, source, note, out);
   return out;
@@ -117,6 +128,7 @@ void bluespot_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mo
                                      {1.0, "30 cm – 1 m", "#2171b5"},
                                      {0, "dieper dan 1 m", "#08306b"}},
                                     2);
+  tag(out.back(), "bluespot_depth");
   Raster fill_rain(g, kNoData);
   for (std::size_t i = 0; i < g.size(); ++i)
     if (h.spots.label[i] != 0)
@@ -136,6 +148,7 @@ void bluespot_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mo
                                      {0, "meer dan 150 mm", "#2171b5"}},
                                     0);
   out.back().record.describe.style.zero_blank = false;
+  tag(out.back(), "bluespot_fill_rain");
 }
 
 void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& model,
@@ -152,6 +165,7 @@ void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mode
                                  c.stream_min_km2, note),
                      aggregate(h.hand.height, model, "min"), source));
   out.back().record.describe = ramp("viridis", 1, 0);
+  tag(out.back(), "hand");
   Raster valley(g, kNoData);
   for (std::size_t i = 0; i < g.size(); ++i) {
     const float hd = h.hand.height.values[i], km2 = h.hand.catchment.values[i];
@@ -167,6 +181,7 @@ void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mode
                      "beekdalen van de provincie gaan voor; " +
                          note,
                      aggregate(valley, model, "share"), source));
+  tag(out.back(), "valley");
   out.push_back(make(c, "natheid_twi",
                      "Natheid van het terrein: topografische natheidsindex (TWI, schatting)",
                      "index", "water",
@@ -175,6 +190,7 @@ void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mode
                          note,
                      aggregate(h.twi, model, "mean"), source));
   out.back().record.describe = ramp("blauw", 1);
+  tag(out.back(), "twi");
 }
 
 }  // namespace
@@ -202,6 +218,9 @@ WaterLayer storm_layer(const WaterConfig& c, const HydrologyRun& h, const StormR
                             {0.30, "20–30 cm", "#2171b5"},
                             {0, "meer dan 30 cm", "#08306b"}},
                            2);
+  tag(L, "storm_depth", suffix.empty() ? "" : suffix.substr(1), label);
+  L.record.describe.params["rain_mm"] = fmt::format("{:g}", s.rain_mm);
+  L.record.describe.params["hours"] = fmt::format("{:g}", s.hours);
   return L;
 }
 
@@ -243,6 +262,7 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                  label),
              "m onder maaiveld", "water", desc, r, source));
     out.back().record.describe = ramp("blauw", 2);
+    tag(out.back(), what, climate ? climate->id : "", climate ? climate->title : "");
     out.back().record.estimate =
         "geïnterpoleerd uit peilbuizen (kriging); geen gegevens ver van "
         "peilbuizen";
@@ -254,6 +274,8 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                        "standaardafwijking); groter ver van peilbuizen",
                        k.sd, source));
     out.back().record.describe = ramp("paars", 2, 0);
+    tag(out.back(), what + std::string("_sd"), climate ? climate->id : "",
+        climate ? climate->title : "");
   };
   depth_layer("ghg", "gemiddeld hoogste grondwaterstand", *g.ghg,
               climate ? climate->ghg_change_m : 0);
@@ -289,6 +311,7 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                                                              : ""),
                                                colours[k]});
   }
+  tag(L, "gt", climate ? climate->id : "", climate ? climate->title : "");
   L.record.estimate = "uit de geschatte GHG- en GLG-kaarten";
   out.push_back(std::move(L));
   return out;

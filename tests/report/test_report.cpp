@@ -225,7 +225,12 @@ TEST_F(Report, ThePopulationParagraphAgreesWithTheTables) {
 
 TEST_F(Report, SuitabilityHectaresAddUpToTheGemeente) {
   Store s = store();
-  auto rows = zonal_stats(s.read("gemeenten"), s.read("gemeenten"), s.zones("gemeenten"));
+  // The report counts over the study area only (a gemeente's cells beyond it drop out).
+  Raster zones = s.read("gemeenten");
+  const auto study = s.study_mask();
+  for (std::size_t i = 0; i < zones.values.size(); ++i)
+    if (!study[i]) zones.values[i] = kNoData;
+  auto rows = zonal_stats(zones, zones, s.zones("gemeenten"));
   const double cell_ha = s.grid().cell_area_ha();
   for (const auto& z : rows) {
     const std::string page = test::read_file(out() / (report::slug(z.name) + ".html"));
@@ -259,7 +264,7 @@ TEST_F(Report, NormSectionOnlyWithAccessLayers) {
   report::ReportOptions o;
   o.store = *dir_ / "a.gpkg";
   o.out = *dir_ / "rapport_access";
-  o.gemeenten = {"Assen"};
+  o.zones = {"Assen"};
   o.pdf = false;
   o.map_size = 200;
   auto r = report::write_report(o);
@@ -294,7 +299,7 @@ TEST_F(Report, ClearErrors) {
   // An unknown gemeente names the known ones, and the previous report stays.
   o.store = *dir_ / "d.gpkg";
   o.out = out();
-  o.gemeenten = {"Atlantis"};
+  o.zones = {"Atlantis"};
   try {
     report::write_report(o);
     FAIL() << "no error for an unknown gemeente";
@@ -305,7 +310,7 @@ TEST_F(Report, ClearErrors) {
   EXPECT_TRUE(fs::exists(out() / "emmen.html"));
 
   // The folder is replaced as a whole, so it must be one of its own.
-  o.gemeenten.clear();
+  o.zones.clear();
   o.out = ".";
   EXPECT_THROW(report::write_report(o), Error);
 }
@@ -317,7 +322,7 @@ TEST_F(Report, MissingChromiumWarnsOnceAndWritesTheHtml) {
   report::ReportOptions o;
   o.store = *dir_ / "d.gpkg";
   o.out = *dir_ / "rapport_nopdf/";  // a trailing slash names the same folder
-  o.gemeenten = {"Assen", "Emmen"};
+  o.zones = {"Assen", "Emmen"};
   o.map_size = 200;
   report::ReportResult r;
   EXPECT_NO_THROW(r = report::write_report(o));
@@ -337,7 +342,7 @@ TEST_F(Report, PdfThroughChromium) {
   report::ReportOptions o;
   o.store = *dir_ / "d.gpkg";
   o.out = *dir_ / "rapport_pdf";
-  o.gemeenten = {"Assen"};
+  o.zones = {"Assen"};
   o.map_size = 200;
   auto r = report::write_report(o);
   ASSERT_EQ(r.pdfs.size(), 2u);
@@ -361,11 +366,16 @@ TEST_F(Report, AllocationLayersGetTheirOwnSection) {
   rec.title = "Toewijzing (proef)";
   rec.group = "scenario";
   rec.derivation = "allocate";
+  // Described as the scenario module describes an opgavenkaart (scenario.cpp).
+  rec.describe.role = role::kAllocation;
+  rec.describe.params = {{"scenario", "proef"}};
+  rec.describe.style.classes = {
+      {0, "geen claim (huidig gebruik)", ""}, {1, "claim 1", "#e41a1c"}, {2, "claim 2", "#377eb8"}};
   add_layers(*dir_ / "t.gpkg", {{rec, &claims}});
   report::ReportOptions o;
   o.store = *dir_ / "t.gpkg";
   o.out = *dir_ / "rapport_t";
-  o.gemeenten = {"Assen"};
+  o.zones = {"Assen"};
   o.pdf = false;
   o.map_size = 200;
   report::write_report(o);
