@@ -474,7 +474,7 @@ void add_layers(const std::filesystem::path& path,
     if (r.built_at.empty()) r.built_at = utc_now_iso();
     r.stats = compute_stats(*raster);
     auto it = std::find_if(m.layers.begin(), m.layers.end(),
-                           [&](const LayerRecord& L) { return L.id == rec.id; });
+                           [&](const LayerRecord& L) { return L.id == r.id; });
     if (it != m.layers.end())
       *it = r;
     else
