@@ -60,8 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::vector<float>> cells(kLayers.size(), std::vector<float>(kCells));
     for (std::size_t l = 0; l < kLayers.size(); ++l)
       for (std::size_t c = 0; c < kCells; ++c) cells[l][c] = value(l, c);
-    std::vector<const float*> slots;
-    for (int s : e.slots()) slots.push_back(cells[s].data());
+    std::vector<const float*> slots;  // slot i: the i-th layer passed to bind()
+    for (const auto& c : cells) slots.push_back(c.data());
     std::vector<float> out(kCells);
     e.evaluate(slots.data(), kCells, out.data());
     for (std::size_t c = 0; c < kCells; c += 7) {

@@ -4,6 +4,8 @@
 // plan against a small rule file on a tiny model store (2 x 2 km at 100 m, made once per process).
 // Oracles: no more plans than the limit get through; every area is finite, a rule's area is never
 // more than its plan's, shares lie in [0, 1].
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "fuzz_util.hpp"
@@ -150,8 +152,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!(std::isfinite(a.area_ha) && a.area_ha >= 0))
         fuzz::finding("plan area " + std::to_string(a.area_ha) + " ha");
       for (const auto& r : a.results)
-        if (!(r.area_ha >= 0 && r.area_ha <= a.area_ha * (1 + 1e-9) + 1e-9 && r.share >= 0 &&
-              r.share <= 1 + 1e-9))
+        if (!(r.area_ha >= 0 && r.area_ha <= a.area_ha * (1 + 1e-6) + 1e-6 && r.share >= 0 &&
+              r.share <= 1 + 1e-6))
           fuzz::finding(fmt::format("rule '{}': {} ha, share {}, of a plan of {} ha", r.rule->id,
                                     r.area_ha, r.share, a.area_ha));
     }
