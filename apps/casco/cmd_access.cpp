@@ -43,48 +43,17 @@ int run_access(const AccessOptions& o) {
            (o.origins / (cfg.origins[set].id + ".csv")).string());
     }
   }
-  auto norm_map = [&](const access::NormTable& n, const Raster& r, const std::string& title,
-                      const std::vector<MapClass>& classes, const fs::path& png) {
-    MapSpec spec;
-    spec.title = title;
-    spec.subtitle = before.estimate ? "schatting hemelsbreed (geen wegennet)" : before.method;
-    spec.classes = classes;
-    (void)n;
-    write_map(s, r, spec, png);
-  };
   if (o.without.empty()) {
     std::cout << access::format_access(cfg, s, before, norms, o.format);
     if (!o.maps.empty())
       for (const auto& n : norms)
-        norm_map(n, n.meets, n.norm->title,
-                 {{1, "haalt de norm", 0x1a9641, -1}, {0, "onder de norm", 0xd7191c, -1}},
-                 o.maps / ("norm_" + n.norm->id + ".png"));
+        write_map(s, n.meets, access::norm_record(cfg, before, n),
+                  o.maps / ("norm_" + n.norm->id + ".png"));
     if (!o.no_store) {
       std::vector<std::pair<LayerRecord, const Raster*>> layers;
-      for (const auto& L : before.layers) {
-        LayerRecord rec;
-        rec.id = access::layer_id(L.kind, L.mode);
-        std::string mode_title = cfg.mode_title(L.mode);
-        rec.title = fmt::format("Reistijd naar {} ({}){}", L.kind, mode_title,
-                                before.estimate ? ", schatting hemelsbreed" : "");
-        rec.group = "sociaal-economisch";
-        rec.unit = "minuten";
-        rec.derivation = "access";
-        rec.description = before.method;
-        rec.source = o.access.string();
-        layers.push_back({rec, &L.minutes});
-      }
-      for (const auto& n : norms) {
-        LayerRecord rec;
-        rec.id = "norm_" + n.norm->id;
-        rec.title = n.norm->title + " (1 = haalt de norm)";
-        rec.group = "sociaal-economisch";
-        rec.unit = "0/1";
-        rec.derivation = "access";
-        rec.description = before.method;
-        rec.source = o.access.string();
-        layers.push_back({rec, &n.meets});
-      }
+      for (const auto& L : before.layers)
+        layers.push_back({access::travel_time_record(cfg, before, L), &L.minutes});
+      for (const auto& n : norms) layers.push_back({access::norm_record(cfg, before, n), &n.meets});
       add_layers(o.store, layers);
       info("added {} layer(s) to {} (tijd_<voorziening>_<wijze> in minutes, norm_<id>)",
            layers.size(), o.store.string());
@@ -112,19 +81,22 @@ int run_access(const AccessOptions& o) {
   access::AccessResult after = access::compute_access(cfg, s, remaining, cut_routes, origins);
   auto norms_after = access::evaluate_norms(cfg, s, after, origins);
   std::cout << access::format_what_if(cfg, norms, norms_after, closed, o.format);
+  // The maps name what closes as people know it: the facility's name, or the line.
+  std::vector<std::string> names;
+  for (const auto& id : closed) {
+    auto f = std::find_if(facilities.begin(), facilities.end(),
+                          [&](const access::Facility& x) { return x.id == id; });
+    names.push_back(f == facilities.end() ? "lijn " + id
+                    : f->name.empty()     ? f->kind + " " + id
+                                          : f->name + " (" + f->kind + ")");
+  }
   if (!o.maps.empty())
     for (std::size_t i = 0; i < norms.size(); ++i) {
-      Raster change(s.grid(), kNoData);
-      for (std::size_t k = 0; k < change.values.size(); ++k) {
-        float b = norms[i].meets.values[k], a = norms_after[i].meets.values[k];
-        if (!std::isnan(b) && !std::isnan(a))
-          change.values[k] = b == 1 && a == 0 ? 2.0f : a == 1 ? 1.0f : 0.0f;
-      }
-      norm_map(norms[i], change, norms[i].norm->title + " — wat als " + o.without + " sluit?",
-               {{2, "nieuw onder de norm", 0xd7191c, -1},
-                {1, "haalt de norm nog", 0x1a9641, -1},
-                {0, "was al onder de norm", 0xfdae61, -1}},
-               o.maps / ("wat_als_" + norms[i].norm->id + ".png"));
+      QuicklookOptions q;
+      q.class_areas = true;
+      write_map(s, access::what_if_change(norms[i], norms_after[i]),
+                access::what_if_record(cfg, after, norms[i], names),
+                o.maps / ("wat_als_" + norms[i].norm->id + ".png"), q);
     }
   return 0;
 }
@@ -142,22 +114,7 @@ int run_kernen(const Options& k) {
     if (!k.areas.empty()) info("wrote {} kern areas to {}", r.zones.size(), k.areas.string());
   }
   if (!k.no_store) {
-    LayerRecord rec;
-    rec.id = "kernen";
-    rec.title = "Kernen (gebied van elke kern)";
-    rec.group = "sociaal-economisch";
-    rec.unit = "kern";
-    rec.derivation = "zones";
-    rec.estimate = s.layer(cfg.population).estimate.empty()
-                       ? ""
-                       : "Kerngebieden volgen de bebouwing (" + cfg.areas.cells +
-                             "), die hier een schatting is.";
-    rec.description = fmt::format(
-        "Aaneengesloten cellen waar {} geldt, rond het punt van elke "
-        "plaats, gedeeld met buurkernen ({}).",
-        cfg.areas.cells, k.kernen.filename().string());
-    rec.source = k.kernen.string();
-    add_layers(k.store, {{rec, &r.areas}}, {{"kernen", r.zones}});
+    add_layers(k.store, {{access::kernen_record(cfg, r, s), &r.areas}}, {{"kernen", r.zones}});
     info("added the zones layer 'kernen' ({} kernen) to {}: casco stats {} LAYER --by kernen",
          r.zones.size(), k.store.string(), k.store.string());
   }

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "model/store.hpp"
+#include "present/scenario_files.hpp"
 #include "render/quicklook.hpp"
 #include "scenario/scenario.hpp"
 
@@ -51,21 +52,11 @@ void add_allocate(CLI::App& app, Commands& commands) {
          std::cout << scenario::format_scenario(r, zones, o->format);
          for (const auto& w : r.warnings) warn("{}", w);
          fs::path out = o->out.empty() ? fs::path("out") / ("scenario_" + r.id) : o->out;
-         scenario::write_scenario(s, r, zones, out);
+         present::write_scenario(s, r, zones, out);
          info("allocated {} claim(s) in {:.1f} s ({:.1f} s allocating); wrote {}", r.claims.size(),
               r.seconds, r.allocate_seconds, out.string());
          if (!o->no_store) {
-           LayerRecord rec;
-           rec.id = "toewijzing_" + r.id;
-           for (auto& c : rec.id)
-             if (c == '-') c = '_';
-           rec.title = "Opgavenkaart: " + r.name;
-           rec.group = "opgaven";
-           rec.unit = "soort (1..n)";
-           rec.derivation = "allocate";
-           rec.description =
-               fmt::format("toewijzing van de claims van {}; 0 = huidig gebruik", r.name);
-           rec.source = o->scenario.string();
+           LayerRecord rec = scenario::allocation_record(r);
            std::vector<ZoneRecord> labels;
            for (std::size_t k = 0; k < r.kinds.size(); ++k)
              labels.push_back({static_cast<int>(k + 1), r.kinds[k], r.kind_titles[k]});
@@ -91,27 +82,19 @@ void add_compare(CLI::App& app, Commands& commands) {
   cmd->add_option("--by", o->by, "Zones layers for the table (default gemeenten,regios)");
   cmd->add_option("--format", o->format, "text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
-  commands.push_back(
-      {cmd, [o] {
-         fs::path store_path = o->store.empty() ? scenario::allocation_store(o->a) : o->store;
-         Store s = Store::open(store_path);
-         auto c = scenario::compare(s, o->a, o->b, split_list(o->by));
-         std::cout << scenario::format_comparison(c, o->format);
-         MapSpec spec;
-         spec.title = fmt::format("Verschil: {} → {}", c.a_name, c.b_name);
-         spec.subtitle = "waar de twee opgavenkaarten verschillen";
-         std::size_t counts[4] = {0, 0, 0, 0};
-         for (float v : c.change.values)
-           if (v >= 0 && v <= 3) ++counts[static_cast<int>(v)];
-         const double ha = s.grid().cell_area_ha();
-         spec.classes = {{1, "alleen in A", 0x2c7bb6, static_cast<double>(counts[1]) * ha},
-                         {2, "alleen in B", 0xd7191c, static_cast<double>(counts[2]) * ha},
-                         {3, "andere soort", 0xfdae61, static_cast<double>(counts[3]) * ha}};
-         fs::path png = o->out.empty() ? o->b / "verschil.png" : o->out;
-         write_map(s, c.change, spec, png);
-         info("wrote the change map {}", png.string());
-         return 0;
-       }});
+  commands.push_back({cmd, [o] {
+                        fs::path store_path =
+                            o->store.empty() ? scenario::allocation_store(o->a) : o->store;
+                        Store s = Store::open(store_path);
+                        auto c = scenario::compare(s, o->a, o->b, split_list(o->by));
+                        std::cout << scenario::format_comparison(c, o->format);
+                        fs::path png = o->out.empty() ? o->b / "verschil.png" : o->out;
+                        QuicklookOptions with_areas;
+                        with_areas.class_areas = true;
+                        write_map(s, c.change, scenario::change_record(c), png, with_areas);
+                        info("wrote the change map {}", png.string());
+                        return 0;
+                      }});
 }
 
 }  // namespace casco::cli

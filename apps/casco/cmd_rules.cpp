@@ -26,6 +26,7 @@ std::vector<std::string> layer_ids(const Store& s) {
 struct SuitabilityOptions {
   fs::path store, rules, out_prefix;
   std::string kind, zones_by = "gemeenten,regios", format = "text";
+  bool no_store = false;
 };
 
 int run_suitability(const SuitabilityOptions& o) {
@@ -57,25 +58,18 @@ int run_suitability(const SuitabilityOptions& o) {
     std::ofstream(csv.temp_path()) << rules::format_class_areas(rows, o.kind, "csv");
     csv.commit();
   }
-  // Maps: the class per cell with its hectares (over the first zones layer), and the score.
-  const auto& kd = set.kind(o.kind);
-  MapSpec classes;
-  classes.title = fmt::format("Waar past {}? Oordeel van het afwegingskader per cel", kd.title);
-  classes.subtitle = fmt::format("{} · {}", set.name, set.version);
-  static const unsigned colours[5] = {0x1a9641, 0xa6d96a, 0xfdae61, 0xf46d43, 0xd7191c};
-  for (int k = 4; k >= 0; --k) {
-    double ha = 0;
-    for (const auto& r : rows)
-      if (r.zone_layer == zone_layers.front()) ha += r.ha[k];
-    classes.classes.push_back({static_cast<float>(k),
-                               rules::dutch_label(static_cast<rules::Verdict>(k)), colours[k], ha});
-  }
-  write_map(s, result.verdict, classes, with_suffix("_verdict.png"));
-  MapSpec score;
-  score.title = fmt::format("Geschiktheid voor {}: som van de scoreregels", kd.title);
-  score.unit = "score";
-  score.diverging = true;
+  // Maps: the class per cell with its hectares, and the score; the same layers in the store.
+  const LayerRecord verdict = rules::verdict_record(set, o.kind),
+                    score = rules::score_record(set, o.kind);
+  QuicklookOptions with_areas;
+  with_areas.class_areas = true;
+  with_areas.subtitle = fmt::format("{} · {}", set.name, set.version);
+  write_map(s, result.verdict, verdict, with_suffix("_verdict.png"), with_areas);
   write_map(s, result.score, score, with_suffix("_score.png"));
+  if (!o.no_store) {
+    add_layers(o.store, {{verdict, &result.verdict}, {score, &result.score}});
+    info("added {} and {} to {}", verdict.id, score.id, o.store.string());
+  }
   info(
       "wrote {0}_verdict.tif/.png (0 vrij, 1 voorwaarde, 2 afstemming, 3 nee_tenzij, 4 "
       "verboden), {0}_score.tif/.png and {0}_hectares.csv",
@@ -144,6 +138,8 @@ void add_rules_commands(CLI::App& app, Commands& commands) {
   suit->add_option(
       "--by", su->zones_by,
       "Zones layers for the hectare table, comma-separated (default gemeenten,regios)");
+  suit->add_flag("--no-store", su->no_store,
+                 "Do not add geschiktheid_<kind> and geschiktheid_<kind>_score to the store");
   suit->add_option("--format", su->format, "table format: text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
   commands.push_back({suit, [su] { return run_suitability(*su); }});

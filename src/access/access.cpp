@@ -75,9 +75,10 @@ AccessConfig load_access_config(const std::filesystem::path& file) {
   const toml::table* a = root["access"].as_table();
   if (!a) fail("{}: missing [access] (name, population, zones)", file.string());
   r.check_keys(*a, "[access]",
-               {"name", "population", "zones", "network", "profile", "gtfs", "date", "window",
-                "windows", "percentile"});
+               {"name", "group", "population", "zones", "network", "profile", "gtfs", "date",
+                "window", "windows", "percentile"});
   c.name = r.text(*a, "name", false, "[access]", "Bereikbaarheid");
+  c.group = r.text(*a, "group", false, "[access]", c.group);
   c.population = r.text(*a, "population", false, "[access]", "inwoners");
   c.zones = r.texts(*a, "zones", "[access]");
   if (auto p = r.text(*a, "network", false, "[access]"); !p.empty()) c.network = base / p;
@@ -508,24 +509,42 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
       }
     }
     for (const ModeSettings* m : road_modes) {
-      Graph graph = build_graph(cfg.network, parse_mode(m->id), profile,
-                                g.crs_wkt.empty() ? g.crs : g.crs_wkt);
+      const Mode mode = parse_mode(m->id);
+      Graph graph = build_graph(cfg.network, mode, profile, g.crs_wkt.empty() ? g.crs : g.crs_wkt);
       Graph back = graph.reversed();  // times *to* the facilities
-      auto snapped = snap(back, xs, ys);
+      info("{}: {} closed node(s), {} destination-only edge(s), {} turn restriction(s) applied",
+           m->id, graph.stats.blocked_nodes, graph.stats.destination_edges,
+           graph.stats.restrictions_applied);
+      if (graph.stats.restrictions_skipped)
+        warn("{}: {} turn restriction(s) for {} do not fit the network and are left out, e.g. {}",
+             cfg.network.string(), graph.stats.restrictions_skipped, m->id,
+             graph.stats.skipped_examples.front());
+      const double max_snap = profile.mode(mode).snap_max_m;
+      const RoadSnapper roads(graph);
+      auto snapped = roads.snap(xs, ys, max_snap);
+      const PointJoins joins = join_points(graph, snapped);
       const double m_per_s = m->speed_kmh / 3.6;
-      // Origins far from any road of this mode: reported, still given the walk to the nearest node.
+      // Points beyond the maximum snap distance get no time; the furthest snap is reported.
       auto report_far = [&](std::size_t from, std::size_t to, const std::string& what) {
-        std::size_t far = 0;
+        std::size_t lost = 0;
         float furthest = 0;
         for (std::size_t k = from; k < to; ++k) {
-          far += snapped[k].distance_m > 500;
-          furthest = std::max(furthest, snapped[k].distance_m);
+          if (snapped[k].road == kNoRoad)
+            ++lost;
+          else
+            furthest = std::max(furthest, snapped[k].distance_m);
         }
-        if (far)
+        if (lost)
+          warn("{}: {} {} lie more than {:.0f} m from every road for {} and get no time",
+               cfg.network.string(), lost, what, max_snap, m->id);
+        if (furthest > 500)
           warn(
-              "{}: {} {} lie more than 500 m from the {} network (furthest {:.0f} m); their times "
-              "include that distance at {} km/h",
-              cfg.network.string(), far, what, m->id, furthest, m->speed_kmh);
+              "{}: {} lie up to {:.0f} m from the {} network; their times include that distance "
+              "at {} km/h",
+              cfg.network.string(), what, furthest, m->id, m->speed_kmh);
+        else
+          info("{}: {} {} joined the {} network, the furthest {:.0f} m from it", m->id,
+               to - from - lost, what, m->id, furthest);
       };
       report_far(0, cells.size(), "populated cell(s)");
       for (std::size_t set = 0; set < origins.size(); ++set)
@@ -538,24 +557,28 @@ AccessResult compute_access(const AccessConfig& cfg, const Store& store,
           fx.push_back(f->x);
           fy.push_back(f->y);
         }
-        std::vector<std::pair<uint32_t, float>> sources;
-        std::vector<float> start_m;
-        for (const auto& sn : snap(back, fx, fy)) {
-          sources.push_back({sn.node, static_cast<float>(sn.distance_m / m_per_s)});
+        auto at = roads.snap(fx, fy, max_snap);
+        if (auto off = std::count_if(at.begin(), at.end(),
+                                     [](const RoadSnap& sn) { return sn.road == kNoRoad; }))
+          warn(
+              "{}: {} facilit(y/ies) of '{}' lie more than {:.0f} m from every road for {} and "
+              "are left out for {}",
+              cfg.network.string(), off, fk.kind, max_snap, m->id, m->id);
+        std::vector<float> start_s, start_m;
+        for (const auto& sn : at) {
+          start_s.push_back(static_cast<float>(sn.distance_m / m_per_s));
           start_m.push_back(sn.distance_m);
         }
-        std::vector<float> path_m;  // metres along the fastest path
-        auto t = multi_source(back, sources, kUnreachable, &path_m, &start_m);
+        PointTimes t = times_to_nearest(graph, back, at, start_s, start_m, joins);
         auto minutes_at = [&](std::size_t k) {
-          float sec = t[snapped[k].node];
+          float sec = t.seconds[k];
           return std::isfinite(sec)
                      ? static_cast<float>((sec + snapped[k].distance_m / m_per_s) / 60.0 +
                                           m->extra_minutes)
                      : kNoData;
         };
         auto metres_at = [&](std::size_t k) {
-          return std::isfinite(t[snapped[k].node]) ? path_m[snapped[k].node] + snapped[k].distance_m
-                                                   : kNoData;
+          return std::isfinite(t.seconds[k]) ? t.metres[k] + snapped[k].distance_m : kNoData;
         };
         Raster minutes(g, kNoData), travelled(g, kNoData);
         for (std::size_t k = 0; k < cells.size(); ++k) {

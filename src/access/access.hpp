@@ -60,12 +60,13 @@ struct OriginSet {
 struct AccessConfig {
   std::filesystem::path file;
   std::string name;
-  std::string population = "inwoners";  // model layer with people per cell
-  std::vector<std::string> zones;       // zones layers for the tables
-  std::filesystem::path network;        // .osm.pbf; empty: straight-line estimate
-  std::filesystem::path profile;        // road speeds; empty: built-in defaults
-  std::filesystem::path gtfs;           // GTFS folder; empty: no public transport
-  std::string date;                     // service date for the GTFS feed (YYYYMMDD)
+  std::string group = "bereikbaarheid";  // the store group of the layers it adds
+  std::string population = "inwoners";   // model layer with people per cell
+  std::vector<std::string> zones;        // zones layers for the tables
+  std::filesystem::path network;         // .osm.pbf; empty: straight-line estimate
+  std::filesystem::path profile;         // road speeds; empty: built-in defaults
+  std::filesystem::path gtfs;            // GTFS folder; empty: no public transport
+  std::string date;                      // service date for the GTFS feed (YYYYMMDD)
   std::vector<DepartureWindow> windows{DepartureWindow{}};  // 07:00-09:00 unless configured
   double percentile = 90;
   std::vector<ModeSettings> modes;
@@ -166,5 +167,18 @@ std::string format_what_if(const AccessConfig& cfg, const std::vector<NormTable>
 
 // Layer records for the store: tijd_<kind>_<mode> (minutes) and norm_<id> (0/1).
 std::string layer_id(const std::string& kind, const std::string& mode);
+
+// The store records of the computed layers, with their descriptions (model/describe.hpp): a
+// travel time (role travel_time: kind, mode), a norm (role norm: 1 meets it, 0 not), and the
+// what-if map of a norm when `closed` (the names of what closes) closes (2 newly below the
+// norm, 1 still meets it, 0 was already below).
+LayerRecord travel_time_record(const AccessConfig& cfg, const AccessResult& r,
+                               const AccessLayer& layer);
+LayerRecord norm_record(const AccessConfig& cfg, const AccessResult& r, const NormTable& n);
+LayerRecord what_if_record(const AccessConfig& cfg, const AccessResult& r, const NormTable& n,
+                           const std::vector<std::string>& closed);
+// The what-if raster of a norm: 2 where `after` drops below the norm, 1 where it still meets it,
+// 0 where it was already below; NaN where either has no time.
+Raster what_if_change(const NormTable& before, const NormTable& after);
 
 }  // namespace casco::access

@@ -57,7 +57,7 @@ KernenConfig load_kernen_config(const std::filesystem::path& file) {
   const toml::table* k = root["kernen"].as_table();
   if (!k) fail("{}: missing [kernen] (places, access, radius_m)", file.string());
   r.check_keys(*k, "[kernen]",
-               {"name", "places", "surrounding_places", "id_field", "name_field",
+               {"name", "group", "places", "surrounding_places", "id_field", "name_field",
                 "population_field", "population", "fill_from", "access", "radius_m", "areas"});
   KernenConfig c;
   c.file = file;
@@ -72,6 +72,7 @@ KernenConfig load_kernen_config(const std::filesystem::path& file) {
   c.name_field = r.text(*k, "name_field", true, "[kernen]");
   c.population_field = r.text(*k, "population_field", true, "[kernen]");
   c.population = r.text(*k, "population", false, "[kernen]", "inwoners");
+  c.group = r.text(*k, "group", false, "[kernen]", c.group);
   if (const toml::node* fn = k->get("fill_from")) {
     const toml::table* ft = fn->as_table();
     if (!ft) r.error_at(*fn, "fill_from = { source = \"zones.geojson\", field = \"count\" }");
@@ -488,6 +489,29 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       res.areas.values[i] =
           static_cast<float>(zone_of_place[static_cast<std::size_t>(areas.label[i])]);
   return res;
+}
+
+LayerRecord kernen_record(const KernenConfig& cfg, const KernenResult& r, const Store& store) {
+  LayerRecord rec;
+  rec.id = "kernen";
+  rec.title = "Kernen (gebied van elke kern)";
+  rec.group = cfg.group;
+  rec.unit = "kern";
+  rec.derivation = "zones";
+  // The kern areas follow the cells of [kernen.areas] cells: an estimate when those are.
+  auto expr = condition::Expression::parse(cfg.areas.cells, cfg.areas.cells_origin);
+  for (const auto& id : expr.layers())
+    if (const LayerRecord* L = store.find(id); L && !L->estimate.empty())
+      rec.estimate =
+          fmt::format("de kernen volgen '{}' ({}), en die laag is een schatting", id, L->title);
+  rec.description = fmt::format(
+      "Aaneengesloten cellen waar {} geldt, rond het punt van elke plaats, gedeeld met "
+      "buurkernen ({} kernen; inwoners uit '{}').",
+      cfg.areas.cells, r.zones.size(), r.population_layer);
+  rec.source = cfg.file.filename().string();
+  rec.describe.role = role::kKernen;
+  rec.describe.style.kind = LayerStyle::Kind::Zones;
+  return rec;
 }
 
 }  // namespace casco::access

@@ -41,6 +41,7 @@ struct KernenConfig {
   SourceDef surrounding_places;  // places beyond the border: they take their own cells, no class
   std::string id_field, name_field, population_field;
   std::string population = "inwoners";  // model layer with people per cell
+  std::string group = "kernen";         // the store group of the kern areas layer
   // Places without a population figure share what their zone's count leaves (for their growth
   // speed only; their inhabitants always come from `population`).
   SourceDef fill_source;
@@ -100,6 +101,9 @@ struct KernenResult {
 // number in or naming the place (e.g. `basisschool`), `afstand_<kind>` (metres from the place's
 // point to the nearest) and every store layer at the place's cell.
 KernenResult classify_places(const KernenConfig& cfg, const Store& store);
+
+// The store record of the kern areas (zones layer `kernen`, role kernen), with its description.
+LayerRecord kernen_record(const KernenConfig& cfg, const KernenResult& r, const Store& store);
 
 std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
                           const std::string& format);

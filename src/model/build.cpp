@@ -181,12 +181,17 @@ LayerDef study_area_layer(const ModelDef& def) {
   LayerDef L;
   L.id = kStudyAreaLayer;
   L.title = "Studiegebied (aandeel van de cel)";
-  L.group = "bestuur";
+  // The group of the model's administrative units: the one its borders layer is in, else the
+  // last group.
+  const LayerDef* borders = def.borders.empty() ? nullptr : def.find(def.borders);
+  L.group = borders ? borders->group : def.groups.empty() ? "studiegebied" : def.groups.back().id;
   L.unit = "aandeel 0-1";
   L.derivation = Derivation::Coverage;
   L.source = def.study_area;
   L.file = def.file.string();
   L.canonical = "studiegebied\n" + source_key(def.study_area);
+  L.describe = default_description("coverage", L.unit);
+  L.describe.role = role::kStudyArea;
   return L;
 }
 
@@ -311,6 +316,7 @@ std::vector<Plan> plan_layers(const ModelDef& full, const std::string& grid_sig,
     rec.description = L->description;
     rec.attribution = L->attribution;
     rec.estimate = L->estimate;
+    rec.describe = L->describe;
     std::string key = L->canonical + "\n" + grid_sig + "\n" + study_sha;
     if (L->derivation == Derivation::Distance || L->derivation == Derivation::PointAreas)
       key += fmt::format("\nsurroundings {:.17g}", full.surroundings_m);
@@ -352,6 +358,26 @@ std::vector<Plan> plan_layers(const ModelDef& full, const std::string& grid_sig,
     plans.push_back(std::move(p));
   }
   return plans;
+}
+
+// What the source adds to a layer's description: points are drawn as symbols, and amounts spread
+// over areas are shown per hectare (0,4 inwoners per ha rather than 0,025 per cel).
+void describe_from_source(const LayerDef& L, const VectorData* v, const Grid& grid,
+                          LayerDescription& d) {
+  bool points = v && !v->features.empty();
+  if (v)
+    for (const auto& f : v->features)
+      if (wkbFlatten(f->GetGeometryRef()->getGeometryType()) != wkbPoint) {
+        points = false;
+        break;
+      }
+  if (d.role == role::kPresence && L.derivation == Derivation::Presence && points)
+    d.style.points = true;
+  const auto per_cel = L.unit.find("per cel");
+  if (d.role == role::kCount && !points && d.display_unit.empty() && per_cel != std::string::npos) {
+    d.display_factor = 1 / grid.cell_area_ha();
+    d.display_unit = L.unit.substr(0, per_cel) + "per ha";
+  }
 }
 
 // The vector table a layer's source goes to: named after the source, shared by layers of the
@@ -433,6 +459,7 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   if (old && old->manifest().layers.size() == plans.size() &&
       old->manifest().model_name == def.name && old->manifest().borders == def.borders &&
       old->manifest().surroundings_m == def.surroundings_m &&
+      old->manifest().credit == def.credit &&
       std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
         return !p.outcome.rebuilt && &old->manifest().layers[position.at(p.def->id)] == p.prev;
       })) {
@@ -455,6 +482,8 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   manifest.study_area_sha256 = study_sha;
   manifest.borders = def.borders;
   manifest.surroundings_m = def.surroundings_m;
+  manifest.credit = def.credit;
+  manifest.groups = def.groups;
   manifest.grid = grid;
   manifest.layers.resize(plans.size());
   report.layers.resize(plans.size());
@@ -507,6 +536,7 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       rec.stats = prev->stats;
       rec.built_at = prev->built_at;
       rec.description = prev->description;
+      rec.describe = prev->describe;
       if (auto it = old->manifest().zones.find(L.id); it != old->manifest().zones.end())
         manifest.zones[L.id] = it->second;
       if (!table.empty() && !tables_written.count(table) && old_tables.count(table) &&
@@ -521,6 +551,7 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
       std::shared_ptr<VectorData> v = L.has_source() ? load(L.source) : nullptr;
       Computed c = detail::derive(L, v.get(), ctx);
       raster = std::move(c.raster);
+      describe_from_source(L, v.get(), grid, rec.describe);
       if (!c.note.empty()) rec.description += (rec.description.empty() ? "" : " ") + c.note;
       if (L.derivation == Derivation::Zones) manifest.zones[L.id] = c.zones;
       if (!c.dissolved.empty() && !tables_written.count(table)) {

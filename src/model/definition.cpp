@@ -181,6 +181,71 @@ void parse_point_areas(const Ctx& ctx, const toml::table& t, const std::string& 
   }
 }
 
+bool is_colour(const std::string& c) {
+  return c.size() == 7 && c[0] == '#' &&
+         std::all_of(c.begin() + 1, c.end(), [](char ch) { return std::isxdigit(ch) != 0; });
+}
+
+// How people read and see the layer: `role`, `style = { ramp, lo, hi, robust, zero_blank,
+// points }`, `classes = [{ value, label, colour }]`, `decimals`, `display_unit`, `display_factor`.
+void parse_look(const Ctx& ctx, const toml::table& t, const std::string& where,
+                LayerDescription& d) {
+  if (t.get("role")) d.role = ctx.text(t, "role", true, where);
+  if (const toml::node* sn = t.get("style")) {
+    const toml::table* st = sn->as_table();
+    if (!st) ctx.error_at(*sn, "style = { ramp = \"groen\", lo = 0, hi = 1 }");
+    ctx.check_keys(*st, where + ".style", {"ramp", "lo", "hi", "robust", "zero_blank", "points"});
+    if (st->get("ramp")) {
+      d.style.kind = LayerStyle::Kind::Ramp;
+      d.style.ramp = ctx.text(*st, "ramp", true, where + ".style");
+      const auto& names = ramp_names();
+      if (std::find(names.begin(), names.end(), d.style.ramp) == names.end())
+        ctx.error_at(*st->get("ramp"), fmt::format("unknown ramp '{}' (ramps: {})", d.style.ramp,
+                                                   fmt::join(names, ", ")));
+    }
+    d.style.lo = ctx.number(*st, "lo", d.style.lo, where + ".style");
+    d.style.hi = ctx.number(*st, "hi", d.style.hi, where + ".style");
+    auto flag = [&](const char* key, bool& out) {
+      if (const toml::node* n = st->get(key)) {
+        if (!n->is_boolean()) ctx.error_at(*n, fmt::format("'{}' is true or false", key));
+        out = n->as_boolean()->get();
+      }
+    };
+    flag("robust", d.style.robust);
+    flag("zero_blank", d.style.zero_blank);
+    flag("points", d.style.points);
+  }
+  if (const toml::node* cn = t.get("classes")) {
+    const toml::array* arr = cn->as_array();
+    if (!arr || arr->empty())
+      ctx.error_at(*cn, "classes = [{ value = 1, label = \"ja\", colour = \"#1a9641\" }, ...]");
+    d.style.kind = LayerStyle::Kind::Classes;
+    d.style.classes.clear();
+    for (const auto& item : *arr) {
+      const toml::table* ct = item.as_table();
+      if (!ct) ctx.error_at(item, "each class is { value, label, colour }");
+      ctx.check_keys(*ct, where + " class", {"value", "label", "colour"});
+      StyleClass c;
+      c.value = ctx.number(*ct, "value", 0, where + " class");
+      c.label = ctx.text(*ct, "label", true, where + " class");
+      c.colour = ctx.text(*ct, "colour", false, where + " class");
+      if (!c.colour.empty() && !is_colour(c.colour))
+        ctx.error_at(*ct->get("colour"),
+                     fmt::format("colour '{}': write \"#rrggbb\", or leave it out to leave the "
+                                 "class undrawn",
+                                 c.colour));
+      d.style.classes.push_back(c);
+    }
+  }
+  if (t.get("decimals")) d.decimals = static_cast<int>(ctx.number(t, "decimals", 0, where));
+  if (d.decimals < 0 || d.decimals > 6) ctx.error_at(t, where + ": decimals is 0 to 6");
+  if (t.get("display_unit")) d.display_unit = ctx.text(t, "display_unit", true, where);
+  if (t.get("display_factor")) {
+    d.display_factor = ctx.number(t, "display_factor", 1, where);
+    if (!(d.display_factor > 0)) ctx.error_at(*t.get("display_factor"), "display_factor > 0");
+  }
+}
+
 LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   LayerDef L;
   L.file = ctx.file();
@@ -199,22 +264,40 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
                              "only a-z, 0-9 and _ (it becomes a table name)",
                              L.id));
   where = fmt::format("layer '{}'", L.id);
-  ctx.check_keys(
-      t, where,
-      {"id",       "title",      "group",         "unit",         "description", "attribution",
-       "estimate", "derivation", "source",        "field",        "mode",        "resampling",
-       "band",     "zone_code",  "zone_name",     "dissolve",     "expression",  "from",
-       "weights",  "density",    "default_value", "min_radius_m", "replaces",    "fill_from",
-       "within"});
+  ctx.check_keys(t, where,
+                 {"id",
+                  "title",
+                  "group",
+                  "unit",
+                  "description",
+                  "attribution",
+                  "estimate",
+                  "derivation",
+                  "source",
+                  "field",
+                  "mode",
+                  "resampling",
+                  "band",
+                  "zone_code",
+                  "zone_name",
+                  "dissolve",
+                  "expression",
+                  "from",
+                  "weights",
+                  "density",
+                  "default_value",
+                  "min_radius_m",
+                  "replaces",
+                  "fill_from",
+                  "within",
+                  "role",
+                  "style",
+                  "classes",
+                  "decimals",
+                  "display_unit",
+                  "display_factor"});
   L.title = ctx.text(t, "title", true, where);
   L.group = ctx.text(t, "group", true, where);
-  const auto& groups = layer_groups();
-  if (std::find(groups.begin(), groups.end(), L.group) == groups.end()) {
-    std::string list;
-    for (auto& g : groups) list += (list.empty() ? "" : ", ") + g;
-    ctx.error_at(*t.get("group"),
-                 fmt::format("unknown group '{}' in {} (use one of: {})", L.group, where, list));
-  }
   L.unit = ctx.text(t, "unit", false, where, "");
   L.description = ctx.text(t, "description", false, where, "");
   L.attribution = ctx.text(t, "attribution", false, where, "");
@@ -226,6 +309,8 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
   const toml::node* d = t.get("derivation");
   if (!d) ctx.error_at(t, where + " needs a 'derivation' (" + derivation_names() + ")");
   L.derivation = parse_derivation(ctx, *d);
+  L.describe = default_description(to_string(L.derivation), L.unit);
+  parse_look(ctx, t, where, L.describe);
 
   // Which of source / expression / from a derivation takes.
   const toml::node* src = t.get("source");
@@ -361,6 +446,40 @@ void check_inputs(const ModelDef& m) {
   }
 }
 
+// [[group]] tables: id, title, intro. Without them, every group a layer names is a group of its
+// own (titled by its id). With them, a layer must name one of them.
+void check_groups(const Ctx& ctx, const toml::table& root, ModelDef& m) {
+  if (const toml::node* gn = root.get("group")) {
+    const toml::array* arr = gn->as_array();
+    if (!arr) ctx.error_at(*gn, "groups are [[group]] tables with id, title and intro");
+    for (const auto& item : *arr) {
+      const toml::table* t = item.as_table();
+      if (!t) ctx.error_at(item, "each [[group]] is a table");
+      ctx.check_keys(*t, "a [[group]]", {"id", "title", "intro"});
+      LayerGroup g;
+      g.id = ctx.text(*t, "id", true, "a [[group]]");
+      g.title = ctx.text(*t, "title", false, "group '" + g.id + "'", g.id);
+      g.intro = ctx.text(*t, "intro", false, "group '" + g.id + "'");
+      for (const auto& o : m.groups)
+        if (o.id == g.id) ctx.error_at(*t, fmt::format("group '{}' is defined twice", g.id));
+      m.groups.push_back(g);
+    }
+    for (const auto& L : m.layers)
+      if (std::none_of(m.groups.begin(), m.groups.end(),
+                       [&](const LayerGroup& g) { return g.id == L.group; })) {
+        std::vector<std::string> ids;
+        for (const auto& g : m.groups) ids.push_back(g.id);
+        fail("{}:{}: layer '{}' has group '{}', which is no [[group]] of the model (groups: {})",
+             L.file, L.line, L.id, L.group, fmt::join(ids, ", "));
+      }
+    return;
+  }
+  for (const auto& L : m.layers)
+    if (std::none_of(m.groups.begin(), m.groups.end(),
+                     [&](const LayerGroup& g) { return g.id == L.group; }))
+      m.groups.push_back({L.group, L.group, ""});
+}
+
 }  // namespace
 
 const char* to_string(Derivation d) {
@@ -385,12 +504,6 @@ const char* to_string(Derivation d) {
       return "point_areas";
   }
   return "?";
-}
-
-const std::vector<std::string>& layer_groups() {
-  static const std::vector<std::string> groups = {"water-bodem",        "natuur",        "landbouw",
-                                                  "sociaal-economisch", "kernkwaliteit", "bestuur"};
-  return groups;
 }
 
 const LayerDef* ModelDef::find(const std::string& id) const {
@@ -432,12 +545,13 @@ std::vector<const LayerDef*> ModelDef::build_order() const {
 ModelDef parse_model_definition(const std::string& text, const std::filesystem::path& file) {
   Ctx ctx{file.string(), file.parent_path()};
   toml::table root = ctx.parse(text);
-  ctx.check_keys(root, "the model file", {"model", "study_area", "layer"});
+  ctx.check_keys(root, "the model file", {"model", "study_area", "group", "layer"});
   ModelDef m;
   m.file = file;
   const toml::table* model = root["model"].as_table();
   if (!model) fail("{}: missing [model] table (name, crs, cell_size)", file.string());
-  ctx.check_keys(*model, "[model]", {"name", "crs", "cell_size", "margin", "borders", "include"});
+  ctx.check_keys(*model, "[model]",
+                 {"name", "crs", "cell_size", "margin", "borders", "include", "credit"});
   m.name = ctx.text(*model, "name", false, "[model]", "model");
   m.crs = ctx.text(*model, "crs", false, "[model]", "EPSG:28992");
   m.cell_size = ctx.number(*model, "cell_size", 25.0, "[model]");
@@ -447,6 +561,7 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
   m.margin = ctx.number(*model, "margin", 0.0, "[model]");
   if (m.margin < 0) ctx.error_at(*model->get("margin"), "margin cannot be negative");
   m.borders = ctx.text(*model, "borders", false, "[model]", "");
+  m.credit = ctx.text(*model, "credit", false, "[model]", "");
 
   const toml::node* sa = root.get("study_area");
   if (!sa)
@@ -510,6 +625,7 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
     add_layers(inner, r);
   }
   check_inputs(m);
+  check_groups(ctx, root, m);
   if (!m.borders.empty()) {
     const LayerDef* b = m.find(m.borders);
     if (!b || b->derivation != Derivation::Zones)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/toml_reader.hpp"
+#include "model/describe.hpp"
 
 namespace casco {
 
@@ -40,9 +41,12 @@ enum class Derivation {
 };
 const char* to_string(Derivation d);
 
-// The groups of the spatial main structure (robuuste systemen) plus core qualities and
-// administrative units.
-const std::vector<std::string>& layer_groups();
+// A group of layers as people see it (the robust systems, the core qualities, …): its id, title
+// and the text that introduces it in the report. Groups and their order are data (model.toml
+// [[group]]); layers name their group by id.
+struct LayerGroup {
+  std::string id, title, intro;
+};
 
 struct ZoneGroup {
   std::string name;
@@ -81,6 +85,9 @@ struct LayerDef {
   // count in fill_field) has left after the points with a value; empty: default_value.
   SourceDef fill_source;
   std::string fill_field;
+  // Role, display and style (model/describe.hpp): what the derivation and unit imply, with the
+  // file's `role`, `style`, `classes`, `decimals`, `display_unit` and `display_factor` on top.
+  LayerDescription describe;
   bool replaces = false;  // an included layer that replaces the main file's layer of its id
                           // (added as a new layer when the model has none)
   // attribute
@@ -111,8 +118,10 @@ struct ModelDef {
   std::string name = "model";
   std::string crs = "EPSG:28992";
   double cell_size = 25.0;
-  double margin = 0.0;  // metres added around the study area's bounding box
-  std::string borders;  // zones layer drawn on maps (e.g. gemeenten)
+  double margin = 0.0;             // metres added around the study area's bounding box
+  std::string borders;             // zones layer drawn on maps (e.g. gemeenten)
+  std::string credit;              // the credit line under every map: the sources and who made it
+  std::vector<LayerGroup> groups;  // in the order maps, lists and the report show them
   SourceDef study_area;
   // How far beyond the study area facilities, places and networks still count (people cross the
   // border for a station or a hospital). Only the study area's cells, people and zones are

@@ -1,5 +1,9 @@
 #include "model/stats.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/combinable.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -86,6 +90,42 @@ TableFormat parse_table_format(const std::string& s) {
   if (s == "csv") return TableFormat::Csv;
   if (s == "json") return TableFormat::Json;
   fail("unknown format '{}': use text, csv or json", s);
+}
+
+std::vector<std::vector<double>> zone_class_hectares(const Raster& classes, const Raster& zones,
+                                                     const std::vector<ZoneRecord>& records,
+                                                     int class_count, ClassOf class_of,
+                                                     const void* context) {
+  if (!classes.grid.same_raster(zones.grid)) fail("class and zone layers are on different grids");
+  int max_zone = 0;
+  for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
+  const auto nz = static_cast<std::size_t>(max_zone) + 1,
+             nk = static_cast<std::size_t>(class_count);
+  tbb::combinable<std::vector<std::size_t>> partial(
+      [&] { return std::vector<std::size_t>(nz * nk, 0); });
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, classes.values.size(), 1 << 16),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        auto& counts = partial.local();
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const float v = classes.values[i];
+          if (std::isnan(v)) continue;
+          const int k = class_of ? class_of(v, context) : static_cast<int>(std::lround(v));
+          if (k < 0 || k >= class_count) continue;
+          const float zv = zones.values[i];
+          const std::size_t z =
+              zv >= 1 && zv <= static_cast<float>(max_zone) ? static_cast<std::size_t>(zv) : 0;
+          ++counts[z * nk + static_cast<std::size_t>(k)];
+        }
+      });
+  std::vector<std::vector<double>> ha(nz, std::vector<double>(nk, 0.0));
+  const double cell_ha = classes.grid.cell_area_ha();
+  partial.combine_each([&](const std::vector<std::size_t>& counts) {
+    for (std::size_t z = 0; z < nz; ++z)
+      for (std::size_t k = 0; k < nk; ++k)
+        ha[z][k] += static_cast<double>(counts[z * nk + k]) * cell_ha;
+  });
+  return ha;
 }
 
 std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
@@ -249,10 +289,12 @@ std::string format_info(const Store& store, TableFormat format) {
   t.head = {"group", "id",  "title", "unit",      "derivation",
             "min",   "max", "mean",  "cells set", "area (ha)"};
   t.right = {false, false, false, false, false, true, true, true, true, true};
-  // Grouped by robust system, in the order of layer_groups(); the definition order within a group.
-  auto rank = [](const std::string& group) {
-    const auto& groups = layer_groups();
-    return std::find(groups.begin(), groups.end(), group) - groups.begin();
+  // Grouped as the model orders its groups; the definition order within a group.
+  auto rank = [&](const std::string& group) {
+    const auto& groups = m.groups;
+    return std::find_if(groups.begin(), groups.end(),
+                        [&](const LayerGroup& g) { return g.id == group; }) -
+           groups.begin();
   };
   std::vector<const LayerRecord*> sorted;
   for (const auto& L : m.layers) sorted.push_back(&L);

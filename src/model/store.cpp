@@ -153,6 +153,7 @@ void StoreWriter::finish(const StoreManifest& m) {
     put("study_area_sha256", m.study_area_sha256);
     put("borders", m.borders);
     put("surroundings_m", fmt::format("{:.17g}", m.surroundings_m));
+    put("credit", m.credit);
     put("crs", g.crs);
     put("crs_wkt", g.crs_wkt);
     put("x0", fmt::format("{:.17g}", g.x0));
@@ -172,6 +173,7 @@ void StoreWriter::finish(const StoreManifest& m) {
                                    {"description", OFTString},
                                    {"attribution", OFTString},
                                    {"estimate", OFTString},
+                                   {"describe", OFTString},
                                    {"source", OFTString},
                                    {"source_sha256", OFTString},
                                    {"definition_sha256", OFTString},
@@ -196,6 +198,7 @@ void StoreWriter::finish(const StoreManifest& m) {
       f.SetField("description", L.description.c_str());
       f.SetField("attribution", L.attribution.c_str());
       f.SetField("estimate", L.estimate.c_str());
+      f.SetField("describe", to_json(L.describe).c_str());
       f.SetField("source", L.source.c_str());
       f.SetField("source_sha256", L.source_sha256.c_str());
       f.SetField("definition_sha256", L.definition_sha256.c_str());
@@ -208,6 +211,20 @@ void StoreWriter::finish(const StoreManifest& m) {
       f.SetField("cells_data", static_cast<GIntBig>(L.stats.cells_data));
       f.SetField("cells_set", static_cast<GIntBig>(L.stats.cells_set));
       f.SetField("area_ha", L.stats.area_ha);
+      if (t.CreateFeature(&f) != OGRERR_NONE) fail("cannot write manifest");
+    }
+  }
+  {
+    OGRLayer& t = attribute_table(
+        ds, "casco_groups",
+        {{"ord", OFTInteger}, {"id", OFTString}, {"title", OFTString}, {"intro", OFTString}});
+    int ord = 0;
+    for (const auto& g : m.groups) {
+      OGRFeature f(t.GetLayerDefn());
+      f.SetField("ord", ord++);
+      f.SetField("id", g.id.c_str());
+      f.SetField("title", g.title.c_str());
+      f.SetField("intro", g.intro.c_str());
       if (t.CreateFeature(&f) != OGRERR_NONE) fail("cannot write manifest");
     }
   }
@@ -253,6 +270,7 @@ Store Store::open(const std::filesystem::path& path) {
   m.definition_file = kv["definition_file"];
   m.study_area_sha256 = kv["study_area_sha256"];
   m.borders = kv["borders"];
+  m.credit = kv["credit"];
   try {
     m.surroundings_m = kv["surroundings_m"].empty() ? 0 : std::stod(kv["surroundings_m"]);
     m.grid.crs = kv["crs"];
@@ -277,6 +295,9 @@ Store Store::open(const std::filesystem::path& path) {
       L.description = get(*f, "description");
       L.attribution = get(*f, "attribution");  // "" in stores from before it existed
       L.estimate = get(*f, "estimate");
+      // Stores from before layer descriptions: what the derivation and unit imply.
+      L.describe =
+          description_from_json(get(*f, "describe"), default_description(L.derivation, L.unit));
       L.source = get(*f, "source");
       L.source_sha256 = get(*f, "source_sha256");
       L.definition_sha256 = get(*f, "definition_sha256");
@@ -294,6 +315,19 @@ Store Store::open(const std::filesystem::path& path) {
     std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.first < b.first; });
     for (auto& [ord, L] : rows) m.layers.push_back(std::move(L));
   }
+  if (OGRLayer* groups = ds->GetLayerByName("casco_groups")) {
+    std::vector<std::pair<int, LayerGroup>> rows;
+    for (auto& f : *groups)
+      rows.push_back(
+          {static_cast<int>(getd(*f, "ord")), {get(*f, "id"), get(*f, "title"), get(*f, "intro")}});
+    std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    for (auto& [ord, g] : rows) m.groups.push_back(std::move(g));
+  }
+  // Stores from before groups were data: every group its layers name, titled by its id.
+  for (const auto& L : m.layers)
+    if (std::none_of(m.groups.begin(), m.groups.end(),
+                     [&](const LayerGroup& g) { return g.id == L.group; }))
+      m.groups.push_back({L.group, L.group, ""});
   if (OGRLayer* zones = ds->GetLayerByName("casco_zones")) {
     for (auto& f : *zones) {
       ZoneRecord z{static_cast<int>(getd(*f, "zone")), get(*f, "code"), get(*f, "name")};
@@ -393,6 +427,12 @@ GDALDatasetUniquePtr Store::open_vectors() const {
   return ds;
 }
 
+LayerGroup StoreManifest::group(const std::string& id) const {
+  for (const auto& g : groups)
+    if (g.id == id) return g;
+  return {id, id, ""};
+}
+
 std::unique_ptr<OGRGeometry> Store::study_area() const {
   auto ds = open_vectors();
   OGRLayer* l = ds->GetLayerByName("v_studiegebied");
@@ -458,7 +498,7 @@ void add_layers(const std::filesystem::path& path,
       sql(fmt::format(
           "DELETE FROM gpkg_2d_gridded_tile_ancillary WHERE lower(tpudt_name) = lower('{}')", t));
     }
-    for (const char* table : {"casco_model", "casco_layers", "casco_zones"}) {
+    for (const char* table : {"casco_model", "casco_layers", "casco_zones", "casco_groups"}) {
       for (int i = 0; i < ds->GetLayerCount(); ++i)
         if (EQUAL(ds->GetLayer(i)->GetName(), table)) {
           ds->DeleteLayer(i);
@@ -483,6 +523,10 @@ void add_layers(const std::filesystem::path& path,
       m.zones[rec.id] = z->second;
     else
       m.zones.erase(rec.id);  // a replaced class layer may have had labels
+    // A group the model does not define (a derived layer's own) is added at the end.
+    if (std::none_of(m.groups.begin(), m.groups.end(),
+                     [&](const LayerGroup& g) { return g.id == rec.group; }))
+      m.groups.push_back({rec.group, rec.group, ""});
   }
   writer.finish(m);
   old = Store();  // close cached datasets before replacing the file

@@ -14,6 +14,7 @@
 
 #include "core/grid.hpp"
 #include "model/definition.hpp"
+#include "model/describe.hpp"
 
 namespace casco {
 
@@ -25,6 +26,7 @@ struct LayerRecord {
   std::string id, title, group, unit, derivation, description;
   std::string attribution;        // the source's credit line ("" = covered by the model's own)
   std::string estimate;           // why the layer is an estimate ("" = it is what its source says)
+  LayerDescription describe;      // role, parameters, display and style (model/describe.hpp)
   std::string source;             // path as written in the definition
   std::string source_sha256;      // checksum of the source file's bytes
   std::string definition_sha256;  // checksum of the layer definition + grid + study area
@@ -45,6 +47,11 @@ struct StoreManifest {
   std::map<std::string, std::vector<ZoneRecord>> zones;  // by layer id
   std::string borders;                                   // zones layer drawn on maps
   double surroundings_m = 0;  // how far beyond the study area facilities and places count
+  std::string credit;         // the credit line under every map ("Bron: … — bewerking casco")
+  std::vector<LayerGroup> groups;  // in the order presentations show them
+
+  // The group of that id; a layer's group that the model does not define reads as its id.
+  LayerGroup group(const std::string& id) const;
 };
 
 class Store {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +16,7 @@
 #include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "render/colours.hpp"
+#include "legend/legend.hpp"
 #include "render/draw.hpp"
 
 namespace casco {
@@ -24,10 +25,6 @@ namespace {
 using namespace draw;
 
 // ---------------------------------------------------------------- colours
-
-// Diverging, for values around 0: ColorBrewer RdBu's red half, white, PRGn's green half.
-const std::vector<unsigned> kRedWhiteGreen = {0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7,
-                                              0xd9f0d3, 0xa6dba0, 0x5aae61, 0x1b7837};
 
 constexpr Rgb kText = hex(0x202020), kMuted = hex(0x606060), kStudyFill = hex(0xe6e6e6),
               kStudyLine = hex(0x505050), kBorder = hex(0x2a2a2a);
@@ -217,146 +214,71 @@ void stroke_lines(cairo_t* cr, const Shapes& s, Rgb c, double alpha, double widt
 
 // ---------------------------------------------------------------- the map's legend
 
-// How the legend and the map draw a layer; the colours themselves come from LayerColours.
-enum class Scheme { Zones, Classes, Presence, Coverage, Distance, Amount };
-
-// A legend swatch: zones and classes. `note` (e.g. an area) is never shortened; the label is.
+// A legend swatch: zones and classes. `note` (e.g. an area) follows the label.
 struct Entry {
   Rgb colour;
   std::string label, note;
 };
 
-struct Legend {
-  Scheme scheme = Scheme::Amount;
-  LayerColours colours;            // the colour of every value, ramp, range and classes
-  bool clipped_low = false;        // values below colours.lo exist and show in the bottom colour
-  double divisor = 1;              // legend values are shown in unit / divisor (m -> km)
-  std::string unit;                // legend unit label
-  std::size_t set_cells = 0;       // non-zero cells
-  bool markers = false;            // sparse layer drawn as enlarged dots
-  std::vector<Entry> entries;      // zones and classes: the swatches, in order
-  std::string entries_more;        // muted line under the swatches ("… en nog 3 zones")
-  std::vector<std::string> notes;  // muted lines under the colour bar
+// The layer's legend (legend/legend.hpp: the same colours as the viewer and the report) plus
+// what only a page shows: swatches with areas, the zone list cut short, the cell count.
+struct PageLegend {
+  legend::Legend lg;
+  std::size_t set_cells = 0;   // non-zero cells
+  std::vector<Entry> entries;  // zones and classes: the swatches, in order
+  std::string entries_more;    // muted line under the swatches ("… en nog 3 zones")
+  bool presence = false;       // one yes-class: a dot and the cell count
 };
-
-Scheme scheme_of(const std::string& derivation) {
-  if (derivation == "zones") return Scheme::Zones;
-  if (derivation == "presence") return Scheme::Presence;
-  if (derivation == "coverage") return Scheme::Coverage;
-  if (derivation == "distance") return Scheme::Distance;
-  return Scheme::Amount;  // attribute, resample and anything newer
-}
-
-// Layers with at most this many set cells (presence or amounts at points) are drawn as dots:
-// at quick-look scale a single 25 m cell would be smaller than a pixel.
-constexpr std::size_t kMaxMarkers = 5000;
-
-// A store layer, coloured by layer_colours; the colour range comes from the cells inside the
-// study area (`inside`, one flag per cell; empty = every cell): outside it the map is only
-// context, and far-off corners of the grid would otherwise stretch ramps.
-Legend layer_legend(const Store& store, const LayerRecord& L, const Raster& r,
-                    const std::vector<std::uint8_t>& inside) {
-  Legend lg;
-  lg.colours = layer_colours(store, L, r, inside);
-  const LayerColours& c = lg.colours;
-  lg.scheme = scheme_of(L.derivation);
-  // Few-valued layers that layer_colours shows as classes get swatches, not a colour bar.
-  if (c.kind == LayerColours::Kind::Classes && lg.scheme != Scheme::Zones &&
-      lg.scheme != Scheme::Presence)
-    lg.scheme = Scheme::Classes;
-  lg.unit = L.unit;
-  lg.set_cells = value_range(r, inside).set_cells;
-  switch (lg.scheme) {
-    case Scheme::Zones: {
-      const auto& zones = store.zones(L.id);
-      constexpr std::size_t kShown = 15;
-      for (std::size_t i = 0; i < zones.size() && i < kShown && i < c.classes.size(); ++i) {
-        const ZoneRecord& z = zones[i];
-        std::string name = c.classes[i].label;
-        if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones.size() <= kShown)
-          name += " (" + z.code + ")";
-        lg.entries.push_back({hex(c.classes[i].rgb), name, ""});
-      }
-      // The zone count heads the swatches, in place of the unit.
-      lg.unit = c.label;
-      if (zones.size() > kShown)
-        lg.entries_more = fmt::format("… en nog {} zones", zones.size() - kShown);
-      break;
-    }
-    case Scheme::Classes:
-      for (const LegendClass& k : c.classes) lg.entries.push_back({hex(k.rgb), k.label, ""});
-      break;
-    case Scheme::Presence:
-      lg.markers = lg.set_cells <= kMaxMarkers;
-      break;
-    case Scheme::Coverage:
-      break;
-    case Scheme::Distance: {
-      if (c.hi > 5000) lg.divisor = 1000;
-      // (swap, not assignment from a literal: GCC 12 reports a bogus -Wrestrict for that)
-      std::string unit(c.hi > 5000 ? "afstand in km" : "afstand in m");
-      lg.unit.swap(unit);
-      break;
-    }
-    case Scheme::Amount:
-      lg.markers = L.derivation == "attribute" && lg.set_cells <= kMaxMarkers;
-      if (c.robust) lg.notes.emplace_back("bovengrens: 99e percentiel");
-      break;
-  }
-  if (lg.markers) lg.notes.emplace_back("punten vergroot weergegeven");
-  return lg;
-}
 
 // Areas in the legend: whole hectares from 10 ha, else about three significant digits.
 std::string nl_area(double ha) {
   return (ha >= 10 ? nl_number(ha, 0) : nl_auto(ha)) + " ha";
 }
 
-// A raster given by the caller: classes with their own colours, or a continuous ramp.
-Legend map_legend(const MapSpec& spec, const Raster& r, const std::vector<std::uint8_t>& inside) {
-  Legend lg;
-  LayerColours& c = lg.colours;
-  lg.unit = spec.unit;
-  const ValueRange rg = value_range(r, inside);
-  lg.set_cells = rg.set_cells;
-  // The page washes out the surroundings; say so, lest pale classes read as other classes.
-  const bool pale = rg.masked && rg.outside;
-  if (!spec.classes.empty()) {
-    lg.scheme = Scheme::Classes;
-    c.kind = LayerColours::Kind::Classes;
-    for (const MapClass& k : spec.classes) {
-      c.classes.push_back({k.value, k.label, k.rgb});
-      lg.entries.push_back({hex(k.rgb), k.label, k.area_ha >= 0 ? nl_area(k.area_ha) : ""});
+// The hectares of each class (all cells of the raster), by class index.
+std::vector<double> class_areas(const Raster& r, const legend::Legend& lg) {
+  std::vector<double> ha(lg.classes.size(), 0.0);
+  for (float v : r.values)
+    if (int k = lg.class_index(v); k >= 0) ha[static_cast<std::size_t>(k)] += r.grid.cell_area_ha();
+  return ha;
+}
+
+// A layer's page legend; the colour range comes from the cells inside the study area (`inside`,
+// one flag per cell; empty = every cell): outside it the map is only context.
+PageLegend page_legend(legend::Legend lg, const Raster& r, const std::vector<std::uint8_t>& inside,
+                       bool areas, const std::vector<ZoneRecord>* zones) {
+  PageLegend p;
+  p.lg = std::move(lg);
+  const legend::ValueRange rg = legend::value_range(r, inside);
+  p.set_cells = rg.set_cells;
+  const legend::Legend& l = p.lg;
+  if (l.kind == legend::Legend::Kind::Classes && l.zones && zones) {
+    constexpr std::size_t kShown = 15;
+    for (std::size_t i = 0; i < zones->size() && i < kShown && i < l.classes.size(); ++i) {
+      const ZoneRecord& z = (*zones)[i];
+      std::string name = l.classes[i].label;
+      if (!z.code.empty() && !z.name.empty() && z.code != z.name && zones->size() <= kShown)
+        name += " (" + z.code + ")";
+      p.entries.push_back({hex(l.classes[i].rgb), name, ""});
     }
-    if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
-    lg.markers = spec.markers;
-    if (lg.markers) lg.notes.emplace_back("punten vergroot weergegeven");
-    return lg;
+    if (zones->size() > kShown)
+      p.entries_more = fmt::format("… en nog {} zones", zones->size() - kShown);
+  } else if (l.kind == legend::Legend::Kind::Classes) {
+    const auto ha = areas ? class_areas(r, l) : std::vector<double>{};
+    p.presence = l.classes.size() == 1 && l.classes.front().drawn && !areas && !l.bins;
+    for (std::size_t k = 0; k < l.classes.size(); ++k)
+      if (l.classes[k].drawn)
+        p.entries.push_back(
+            {hex(l.classes[k].rgb), l.classes[k].label, areas ? nl_area(ha[k]) : ""});
   }
-  lg.scheme = Scheme::Amount;
-  if (spec.diverging) {
-    // Symmetric around 0, so white means 0 and equal distances from it equal shades.
-    double m = std::max(std::fabs(rg.min), std::fabs(rg.max));
-    if (!(m > 0)) m = 1;
-    c.ramp = kRedWhiteGreen;
-    c.lo = -m, c.hi = m;
-    lg.notes.push_back(fmt::format("min {} · max {}", nl_auto(rg.min), nl_auto(rg.max)));
-  } else {
-    c.ramp = viridis_ramp();
-    c.lo = rg.min, c.hi = rg.max;
-  }
-  c.clipped = rg.all_max > c.hi;
-  lg.clipped_low = rg.all_min < c.lo;
-  if (rg.masked && (c.clipped || lg.clipped_low))
-    lg.notes.emplace_back("bereik: binnen het studiegebied");
-  if (pale) lg.notes.emplace_back("buiten het studiegebied verbleekt");
-  if (!(c.hi > c.lo)) c.hi = c.lo + 1;
-  return lg;
+  // The page washes out the surroundings; say so, lest pale classes read as other classes.
+  if (rg.masked && rg.outside) p.lg.notes.emplace_back("buiten het studiegebied verbleekt");
+  return p;
 }
 
 // The colour of a value; nullopt leaves it uncoloured.
-std::optional<Rgb> colour_of(const Legend& lg, double v) {
-  const std::uint32_t argb = lg.colours.argb(v);
+std::optional<Rgb> colour_of(const legend::Legend& lg, double v) {
+  const std::uint32_t argb = lg.argb(v);
   if (!(argb >> 24)) return std::nullopt;
   return hex(argb & 0xffffffu);
 }
@@ -383,7 +305,7 @@ Scale scale_for(const Grid& g, int max_size) {
 }
 
 // The raster as a premultiplied ARGB32 image of map_w x map_h pixels.
-SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w, int map_h,
+SurfacePtr render_raster(const Raster& r, const legend::Legend& lg, Scale sc, int map_w, int map_h,
                          const std::string& subject) {
   SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, map_w, map_h));
   check(cairo_surface_status(img.get()), subject, "raster image");
@@ -391,7 +313,9 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
   unsigned char* data = cairo_image_surface_get_data(img.get());
   const int stride = cairo_image_surface_get_stride(img.get());
   const Grid& g = r.grid;
-  const bool use_max = lg.scheme == Scheme::Presence;
+  const bool classes = lg.kind == legend::Legend::Kind::Classes;
+  // One drawn yes-class (presence): a block shows it when any of its cells has it.
+  const bool use_max = classes && lg.classes.size() == 1 && !lg.bins;
   std::vector<std::pair<int, int>> col_span(static_cast<std::size_t>(map_w));
   for (int i = 0; i < map_w; ++i) col_span[static_cast<std::size_t>(i)] = sc.cells(i, g.cols);
   for (int j = 0; j < map_h; ++j) {
@@ -400,7 +324,7 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
     for (int i = 0; i < map_w; ++i) {
       auto [c0, c1] = col_span[static_cast<std::size_t>(i)];
       double v = NAN;
-      if (lg.scheme == Scheme::Zones || lg.scheme == Scheme::Classes) {
+      if (classes && !use_max) {
         // Categories: the middle cell of the block, never a mean.
         v = r.at((r0 + r1 - 1) / 2, (c0 + c1 - 1) / 2);
       } else {
@@ -416,7 +340,7 @@ SurfacePtr render_raster(const Raster& r, const Legend& lg, Scale sc, int map_w,
         if (n > 0) v = use_max ? acc : acc / n;
       }
       // Opaque or fully transparent: premultiplied ARGB32 is plain ARGB.
-      row[i] = lg.colours.argb(v);
+      row[i] = lg.argb(v);
     }
   }
   cairo_surface_mark_dirty(img.get());
@@ -461,7 +385,7 @@ std::vector<std::uint8_t> inside_cells(const Shapes& study, const Grid& g, Scale
 constexpr double kMargin = 20, kGap = 24, kPanelW = 270;
 
 struct Page {
-  const Legend& lg;
+  const PageLegend& pl;
   std::string borders_title;  // "" = no borders drawn
   bool study_area = false;
   bool source_points = false;
@@ -481,17 +405,20 @@ void draw_marker(cairo_t* cr, double x, double y, double radius, Rgb fill) {
 
 // The legend, scale bar and north arrow, top-left at (x, y); returns the bottom.
 double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
-  const Legend& lg = p.lg;
-  const LayerColours& col = lg.colours;
+  const PageLegend& pl = p.pl;
+  const legend::Legend& lg = pl.lg;
   const double w = kPanelW;
   set_font(cr, 15, true);
   y += 15;
   draw_text(cr, x, y, "Legenda", kText);
   y += 10;
   set_font(cr, 13);
+  // Long labels wrap onto more lines; nothing in a legend is cut short.
   auto line = [&](const std::string& s, Rgb c = kText) {
-    y += 18;
-    draw_text(cr, x, y, ellipsize(cr, s, w), c);
+    for (const auto& part : wrap(cr, s, w)) {
+      y += 18;
+      draw_text(cr, x, y, part, c);
+    }
   };
   auto swatch = [&](Rgb c, const std::string& label, const std::string& note = "") {
     y += 21;
@@ -501,27 +428,31 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     cairo_set_line_width(cr, 1);
     set_colour(cr, hex(0x808080));
     cairo_stroke(cr);
-    const std::string tail = note.empty() ? "" : " — " + note;
-    draw_text(cr, x + 32, y, ellipsize(cr, label, w - 32 - text_width(cr, tail)) + tail, kText);
+    const std::string text = note.empty() ? label : label + " — " + note;
+    const auto parts = wrap(cr, text, w - 32);
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      if (k) y += 16;
+      draw_text(cr, x + 32, y, parts[k], kText);
+    }
   };
 
-  if (lg.scheme == Scheme::Zones || lg.scheme == Scheme::Classes) {
-    if (!lg.unit.empty()) line(lg.unit, kMuted);
-    for (const Entry& e : lg.entries) swatch(e.colour, e.label, e.note);
-    if (!lg.entries_more.empty()) line(lg.entries_more, kMuted);
-  } else if (lg.scheme == Scheme::Presence) {
+  if (pl.presence) {
     y += 20;
-    draw_marker(cr, x + 11, y - 5, 5, hex(col.classes.empty() ? 0 : col.classes.front().rgb));
-    draw_text(
-        cr, x + 32, y,
-        ellipsize(cr, fmt::format("aanwezig ({} cellen)", nl_number(lg.set_cells, 0)), w - 32),
-        kText);
+    draw_marker(cr, x + 11, y - 5, 5, hex(lg.classes.front().rgb));
+    draw_text(cr, x + 32, y,
+              fmt::format("{} ({} cellen)", lg.classes.front().label, nl_number(pl.set_cells, 0)),
+              kText);
+  } else if (lg.kind == legend::Legend::Kind::Classes) {
+    if (lg.zones) line(fmt::format("{} zones", lg.classes.size()), kMuted);
+    if (!lg.unit.empty()) line(lg.unit, kMuted);
+    for (const Entry& e : pl.entries) swatch(e.colour, e.label, e.note);
+    if (!pl.entries_more.empty()) line(pl.entries_more, kMuted);
   } else {
     if (!lg.unit.empty()) line(lg.unit, kMuted);
     // A vertical colour bar, low at the bottom.
     const double bar_w = 22, bar_h = 200, top = y + 14, bx = x + 0.5;
     cairo_pattern_t* grad = cairo_pattern_create_linear(0, top + bar_h, 0, top);
-    const std::vector<unsigned>& ramp = col.ramp;
+    const std::vector<unsigned>& ramp = lg.stops;
     for (std::size_t i = 0; i < ramp.size(); ++i) {
       const Rgb stop = hex(ramp[i]);
       cairo_pattern_add_color_stop_rgb(
@@ -536,7 +467,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
     set_colour(cr, hex(0x808080));
     cairo_stroke(cr);
     auto label_at = [&](double value, const std::string& text) {
-      double t = (value - col.lo) / (col.hi - col.lo);
+      double t = (value - lg.lo) / (lg.hi - lg.lo);
       double ty = top + bar_h - t * bar_h;
       cairo_move_to(cr, bx + bar_w, ty);
       cairo_line_to(cr, bx + bar_w + 5, ty);
@@ -544,26 +475,22 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       cairo_stroke(cr);
       draw_text(cr, bx + bar_w + 9, ty + 4, text, kText);
     };
-    auto fmt_value = [&](double v) { return nl_auto(v / lg.divisor); };
-    std::string low = col.zero_blank   ? "> " + fmt_value(col.lo)
-                      : lg.clipped_low ? "≤ " + fmt_value(col.lo)
-                                       : fmt_value(col.lo);
-    std::string high = (col.clipped ? "≥ " : "") + fmt_value(col.hi);
-    label_at(col.lo, low);
-    label_at(col.hi, high);
-    // Round values in between, where they do not crowd the end labels.
-    double span = (col.hi - col.lo) / lg.divisor;
+    const std::string low = lg.zero_blank ? "> " + lg.format(lg.lo, false) : lg.low_label();
+    label_at(lg.lo, low);
+    label_at(lg.hi, (lg.clipped ? "≥ " : "") + lg.format(lg.hi, false));
+    // Round values in between (in display units), where they do not crowd the end labels.
+    const double f = lg.factor;
+    double span = (lg.hi - lg.lo) * f;
     double step = round_down_125(span / 3);
     if (step > 0) {
-      for (double v = std::ceil(col.lo / lg.divisor / step) * step; v < col.hi / lg.divisor;
-           v += step) {
-        double t = (v * lg.divisor - col.lo) / (col.hi - col.lo);
+      for (double v = std::ceil(lg.lo * f / step) * step; v < lg.hi * f; v += step) {
+        double t = (v / f - lg.lo) / (lg.hi - lg.lo);
         if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
-        label_at(v * lg.divisor, nl_auto(std::fabs(v) < step * 1e-9 ? 0.0 : v));
+        label_at(v / f, nl_auto(std::fabs(v) < step * 1e-9 ? 0.0 : v));
       }
     }
     y = top + bar_h + 6;
-    if (col.zero_blank) swatch(hex(0xffffff), "0: niet gekleurd");
+    if (lg.zero_blank) swatch(hex(0xffffff), "0: niet gekleurd");
   }
   for (const std::string& note : lg.notes) line(note, kMuted);
 
@@ -577,7 +504,7 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
   if (p.source_areas) {
     y += 21;
     cairo_rectangle(cr, x + 0.5, y - 12.5, 22, 14);
-    set_colour(cr, hex(viridis_ramp().front()));  // distance 0
+    set_colour(cr, hex(legend::ramp("viridis").front()));  // distance 0
     cairo_fill_preserve(cr);
     set_colour(cr, hex(0xffffff));
     cairo_set_line_width(cr, 1.2);
@@ -678,7 +605,7 @@ struct MapJob {
   std::string features_table;  // "" = none
   Features features = Features::None;
   // The legend, given one flag per cell for "inside the study area" (empty: no study area).
-  std::function<Legend(const std::vector<std::uint8_t>& inside)> legend;
+  std::function<PageLegend(const std::vector<std::uint8_t>& inside)> legend;
 };
 
 // Draws the page (header, map, legend panel, attribution) and writes it to `png` atomically.
@@ -719,16 +646,17 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
       own_lines = read_table(*ds, job.features_table, xf);
     if (job.features == Features::Sources && !job.features_table.empty()) {
       if (auto s = read_table(*ds, job.features_table, xf)) {
-        if (s->points.size() <= kMaxMarkers) sources.swap(s->points);
+        if (s->points.size() <= legend::kMaxMarkers) sources.swap(s->points);
         if (!s->shapes.empty()) own_lines = std::move(s);
       }
     }
   }
 
-  const Legend lg =
+  const PageLegend pl =
       job.legend(study ? inside_cells(*study, grid, sc, subject) : std::vector<std::uint8_t>{});
+  const legend::Legend& lg = pl.lg;
 
-  Page page{lg, "", false, false, false, 1};
+  Page page{pl, "", false, false, false, 1};
   page.study_area = study.has_value();
   if (border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
   page.source_points = !sources.empty();
@@ -774,7 +702,7 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
     set_colour(cr, kStudyFill);
     fill_areas(cr, *study);
   }
-  if (!lg.markers) {
+  if (!lg.points) {
     SurfacePtr img = render_raster(raster, lg, sc, map_w, map_h, subject);
     cairo_set_source_surface(cr, img.get(), map_x, map_y);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
@@ -790,13 +718,12 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
     cairo_pop_group_to_source(cr);
     cairo_paint(cr);
   }
-  if (own_lines)
-    stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.scheme == Scheme::Zones ? 0.6 : 1.0);
+  if (own_lines) stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.zones ? 0.6 : 1.0);
   if (border_lines) stroke_lines(cr, *border_lines, kBorder, 0.8, 0.8);
   if (study) stroke_lines(cr, *study, kStudyLine, 1.0, 1.4);
   const double cell_px = sc.value();
   for (const Pt& pt : sources) draw_marker(cr, pt.x, pt.y, 2.5, hex(0xffffff));
-  if (lg.markers) {
+  if (lg.points) {
     // Every set cell as a dot, largest values drawn last (on top).
     struct Dot {
       double x, y, v;
@@ -812,8 +739,8 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
     // Amounts also grow the dot (by area), so large places stand out without reading colours.
     const double radius = std::max(3.5, 0.6 * cell_px);
     for (const Dot& d : dots) {
-      double t = lg.scheme == Scheme::Amount
-                     ? std::clamp((d.v - lg.colours.lo) / (lg.colours.hi - lg.colours.lo), 0.0, 1.0)
+      double t = lg.kind == legend::Legend::Kind::Ramp
+                     ? std::clamp((d.v - lg.lo) / (lg.hi - lg.lo), 0.0, 1.0)
                      : 0.0;
       if (auto c = colour_of(lg, d.v)) draw_marker(cr, d.x, d.y, radius * std::sqrt(1 + 3 * t), *c);
     }
@@ -849,36 +776,17 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
 
 }  // namespace
 
-void write_quicklook(const Store& store, const std::string& layer, const std::filesystem::path& png,
-                     const QuicklookOptions& options) {
-  const LayerRecord& L = store.layer(layer);  // throws for unknown layers, naming the known ones
-  const LayerRecord* borders = borders_of(store, options);
-  const Raster raster = store.read(layer);
-  const Scheme scheme = scheme_of(L.derivation);
+namespace {
 
-  MapJob job;
-  job.subject = fmt::format("the map of layer '{}'", layer);
-  job.raster = &raster;
-  job.title = L.title.empty() ? L.id : L.title;
-  job.subtitle = fmt::format("Model {} · laag {}", store.manifest().model_name, L.id);
-  if (!L.unit.empty()) job.subtitle += " · eenheid: " + L.unit;
-  job.subtitle += fmt::format(" · cellen van {} m", nl_auto(store.grid().cell));
-  job.features_table = L.vector_table;
-  job.features = scheme == Scheme::Zones      ? Features::Outlines
-                 : scheme == Scheme::Distance ? Features::Sources
-                                              : Features::None;
-  job.legend = [&](const std::vector<std::uint8_t>& inside) {
-    return layer_legend(store, L, raster, inside);
-  };
-  if (L.attribution.empty()) return render_map(store, job, borders, png, options);
-  QuicklookOptions credited = options;  // the layer's own source asks to be named (CC BY)
-  credited.attribution = fmt::format("{} · {}", L.attribution, options.attribution);
-  render_map(store, job, borders, png, credited);
+// The credit line: the options', else the store's own (model.toml [model] credit), with the
+// layer's source first when it asks to be named (CC BY).
+std::string credit_of(const Store& store, const LayerRecord& L, const QuicklookOptions& options) {
+  std::string credit = options.attribution.empty() ? store.manifest().credit : options.attribution;
+  if (credit.empty()) credit = "bewerking casco";
+  return L.attribution.empty() ? credit : fmt::format("{} · {}", L.attribution, credit);
 }
 
-void write_map(const Store& store, const Raster& raster, const MapSpec& spec,
-               const std::filesystem::path& png, const QuicklookOptions& options) {
-  const std::string name = spec.title.empty() ? png.filename().string() : spec.title;
+void check_on_grid(const Store& store, const Raster& raster, const std::string& name) {
   const Grid& grid = store.grid();
   if (!raster.grid.same_raster(grid) || raster.values.size() != grid.size())
     fail(
@@ -886,31 +794,79 @@ void write_map(const Store& store, const Raster& raster, const MapSpec& spec,
         "of store '{}' ({} x {} cells of {} m at {}, {})",
         name, raster.grid.cols, raster.grid.rows, raster.grid.cell, raster.grid.x0, raster.grid.y0,
         store.path().string(), grid.cols, grid.rows, grid.cell, grid.x0, grid.y0);
-  for (std::size_t i = 0; i < spec.classes.size(); ++i) {
-    const MapClass& c = spec.classes[i];
-    if (!std::isfinite(c.value))
-      fail("cannot draw the map '{}': class '{}' has no value", name, c.label);
-    if (c.rgb > 0xffffff)
-      fail("cannot draw the map '{}': class '{}' has colour {:#x}, not 0xRRGGBB", name, c.label,
-           c.rgb);
-    for (std::size_t j = 0; j < i; ++j)
-      if (std::fabs(spec.classes[j].value - c.value) <= kClassTolerance)
-        fail("cannot draw the map '{}': classes '{}' and '{}' have the same value {}", name,
-             spec.classes[j].label, c.label, c.value);
-  }
-  const LayerRecord* borders = borders_of(store, options);
+}
 
+void check_classes(const LayerRecord& L, const std::string& name) {
+  const auto& classes = L.describe.style.classes;
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    if (!std::isfinite(classes[i].value))
+      fail("cannot draw the map '{}': class '{}' has no value", name, classes[i].label);
+    for (std::size_t j = 0; j < i; ++j)
+      if (std::fabs(classes[j].value - classes[i].value) <= legend::kClassTolerance)
+        fail("cannot draw the map '{}': classes '{}' and '{}' have the same value {}", name,
+             classes[j].label, classes[i].label, classes[i].value);
+  }
+}
+
+MapJob job_for(const Store& store, const LayerRecord& L, const Raster& raster, bool in_store,
+               const QuicklookOptions& options) {
   MapJob job;
-  job.subject = fmt::format("the map '{}'", name);
+  const std::string title = L.title.empty() ? L.id : L.title;
+  job.subject =
+      in_store ? fmt::format("the map of layer '{}'", L.id) : fmt::format("the map '{}'", title);
   job.raster = &raster;
-  job.title = name;
-  job.subtitle = spec.subtitle.empty() ? "Model " + store.manifest().model_name : spec.subtitle;
-  if (!spec.unit.empty()) job.subtitle += " · eenheid: " + spec.unit;
-  job.subtitle += fmt::format(" · cellen van {} m", nl_auto(grid.cell));
+  job.title = title;
+  const std::string unit = L.describe.display_unit.empty() ? L.unit : L.describe.display_unit;
+  job.subtitle = !options.subtitle.empty() ? options.subtitle
+                 : in_store ? fmt::format("Model {} · laag {}", store.manifest().model_name, L.id)
+                            : "Model " + store.manifest().model_name;
+  if (!unit.empty()) job.subtitle += " · eenheid: " + unit;
+  job.subtitle += fmt::format(" · cellen van {} m", nl_auto(store.grid().cell));
+  if (!L.estimate.empty()) job.subtitle += " · schatting: " + L.estimate;
+  if (in_store) {
+    job.features_table = L.vector_table;
+    job.features = L.describe.role == role::kZones      ? Features::Outlines
+                   : L.describe.role == role::kDistance ? Features::Sources
+                                                        : Features::None;
+  }
+  return job;
+}
+
+}  // namespace
+
+void write_quicklook(const Store& store, const std::string& layer, const std::filesystem::path& png,
+                     const QuicklookOptions& options) {
+  const LayerRecord& L = store.layer(layer);  // throws for unknown layers, naming the known ones
+  const LayerRecord* borders = borders_of(store, options);
+  const Raster raster = store.read(layer);
+  MapJob job = job_for(store, L, raster, true, options);
   job.legend = [&](const std::vector<std::uint8_t>& inside) {
-    return map_legend(spec, raster, inside);
+    return page_legend(
+        legend::legend_for(store, L, raster, inside), raster, inside, options.class_areas,
+        L.describe.role == role::kZones || L.describe.style.kind == LayerStyle::Kind::Zones
+            ? &store.zones(L.id)
+            : nullptr);
   };
-  render_map(store, job, borders, png, options);
+  QuicklookOptions credited = options;
+  credited.attribution = credit_of(store, L, options);
+  render_map(store, job, borders, png, credited);
+}
+
+void write_map(const Store& store, const Raster& raster, const LayerRecord& layer,
+               const std::filesystem::path& png, const QuicklookOptions& options) {
+  const std::string name = layer.title.empty() ? png.filename().string() : layer.title;
+  check_on_grid(store, raster, name);
+  check_classes(layer, name);
+  const LayerRecord* borders = borders_of(store, options);
+  MapJob job = job_for(store, layer, raster, false, options);
+  job.title = name;
+  job.legend = [&](const std::vector<std::uint8_t>& inside) {
+    return page_legend(legend::legend_for(layer, raster, inside), raster, inside,
+                       options.class_areas, nullptr);
+  };
+  QuicklookOptions credited = options;
+  credited.attribution = credit_of(store, layer, options);
+  render_map(store, job, borders, png, credited);
 }
 
 }  // namespace casco

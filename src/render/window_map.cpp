@@ -28,20 +28,11 @@ const Rgb kWhite{1, 1, 1}, kProvince = hex(0xeeeeee), kBorder = hex(0x4a4a4a),
                            kHighlight = hex(0x111111);
 constexpr double kWash = 0.7;  // how far cells outside the highlighted zone fade to white
 
-// The colour of a value; nullopt leaves the cell uncoloured.
-std::optional<Rgb> colour_of(const MapStyle& s, float v) {
-  if (std::isnan(v)) return std::nullopt;
-  if (!s.classes.empty()) {
-    for (const MapClass& c : s.classes)
-      if (std::fabs(v - c.value) <= 1e-4) return hex(c.rgb);
-    return std::nullopt;
-  }
-  if (s.ramp.empty() || (s.zero_blank && v == 0)) return std::nullopt;
-  double t = s.hi > s.lo ? (v - s.lo) / (s.hi - s.lo) : 0;
-  t = std::clamp(t, 0.0, 1.0) * static_cast<double>(s.ramp.size() - 1);
-  auto i = std::min(static_cast<std::size_t>(t), s.ramp.size() - 1);
-  if (i + 1 == s.ramp.size()) return hex(s.ramp[i]);
-  return mix(hex(s.ramp[i]), hex(s.ramp[i + 1]), t - static_cast<double>(i));
+// The colour of a value (legend/legend.hpp); nullopt leaves the cell uncoloured.
+std::optional<Rgb> colour_of(const legend::Legend& lg, float v) {
+  const std::uint32_t argb = lg.argb(v);
+  if (!(argb >> 24)) return std::nullopt;
+  return hex(argb & 0xffffffu);
 }
 
 cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
@@ -131,7 +122,7 @@ MapWindow WindowMapper::window_of(int zone, double margin) const {
   return {c0, r0, c1 - c0 + 1, r1 - r0 + 1};
 }
 
-std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const MapWindow& w,
+std::string WindowMapper::png(const Raster& raster, const legend::Legend& style, const MapWindow& w,
                               int highlight) const {
   const Grid& g = zones_.grid;
   if (!raster.grid.same_raster(g) || raster.values.size() != g.size())
@@ -168,7 +159,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
       Rgb c = kWhite;
       if (zone > 0) {
         c = kProvince;
-        if (!style.dots)
+        if (!style.points)
           if (auto v = colour_of(style, raster.at(row, col))) c = *v;
         c = faded(c, zone);
       }
@@ -180,7 +171,7 @@ std::string WindowMapper::png(const Raster& raster, const MapStyle& style, const
   CairoPtr owner(cairo_create(surface.get()));
   cairo_t* cr = owner.get();
   auto set = [&](Rgb c, double alpha = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); };
-  if (style.dots) {
+  if (style.points) {
     const double radius = std::max(3.5, 0.5 * scale);
     for (int row = w.row0; row < w.row0 + w.rows; ++row)
       for (int col = w.col0; col < w.col0 + w.cols; ++col) {

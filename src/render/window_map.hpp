@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/grid.hpp"
+#include "legend/legend.hpp"
 #include "model/store.hpp"
 #include "render/quicklook.hpp"
 
@@ -16,17 +17,6 @@ namespace casco {
 // Cells [col0, col0 + cols) x [row0, row0 + rows) of the grid.
 struct MapWindow {
   int col0 = 0, row0 = 0, cols = 0, rows = 0;
-};
-
-// How cell values become colours.
-struct MapStyle {
-  // Non-empty: a class map (cells matching no class, and NaN, stay uncoloured).
-  std::vector<MapClass> classes;
-  // Otherwise a ramp: colour stops (0xRRGGBB) spread evenly from `lo` to `hi`.
-  std::vector<unsigned> ramp;
-  double lo = 0, hi = 1;
-  bool zero_blank = false;  // ramp maps: leave 0 uncoloured (no feature there)
-  bool dots = false;        // draw every non-zero cell as a dot (sparse point layers)
 };
 
 class WindowMapper {
@@ -42,7 +32,8 @@ class WindowMapper {
   MapWindow window_of(int zone, double margin = 0.04) const;
 
   // The map as PNG bytes. `highlight` > 0 outlines that zone boldly and washes out the rest.
-  std::string png(const Raster& raster, const MapStyle& style, const MapWindow& window,
+  // Colours, and points drawn as symbols, come from the legend (legend/legend.hpp).
+  std::string png(const Raster& raster, const legend::Legend& style, const MapWindow& window,
                   int highlight = 0) const;
 
  private:

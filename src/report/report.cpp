@@ -21,8 +21,8 @@
 #include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "legend/legend.hpp"
 #include "model/store.hpp"
-#include "render/colours.hpp"
 #include "render/window_map.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
@@ -283,6 +283,36 @@ std::string where_mostly(const Area& a, const Acc& acc) {
 
 // ---------------------------------------------------------------- HTML building blocks
 
+// How a report map colours its cells (turned into the legend module's Legend for the mapper).
+struct MapClass {
+  float value = 0;
+  std::string label;
+  unsigned rgb = 0;
+  double area_ha = -1;
+};
+struct MapStyle {
+  std::vector<MapClass> classes;  // a class map, or else a ramp
+  std::vector<unsigned> ramp;
+  double lo = 0, hi = 1;
+  bool zero_blank = false;
+  bool dots = false;
+};
+
+legend::Legend to_legend(const MapStyle& s) {
+  legend::Legend l;
+  if (!s.classes.empty()) {
+    l.kind = legend::Legend::Kind::Classes;
+    for (const auto& c : s.classes) l.classes.push_back({c.value, c.label, c.rgb, true});
+  } else {
+    l.kind = legend::Legend::Kind::Ramp;
+    l.stops = s.ramp;
+    l.lo = s.lo, l.hi = s.hi > s.lo ? s.hi : s.lo + 1;
+    l.zero_blank = s.zero_blank;
+  }
+  l.points = s.dots;
+  return l;
+}
+
 struct Legend {
   std::vector<std::pair<unsigned, std::string>> swatches;  // colour, label
   std::vector<unsigned> ramp;                              // or a colour bar
@@ -296,7 +326,7 @@ std::string legend_html(const Legend& lg) {
     // (appending piece by piece: `"," + std::string` trips a bogus GCC 12 -Wrestrict at -O3)
     for (std::size_t i = 0; i < lg.ramp.size(); ++i) {
       if (i) stops += ',';
-      stops += css_colour(lg.ramp[i]);
+      stops += legend::css(lg.ramp[i]);
     }
     out += fmt::format(
         "<span class=\"rampl\">{}</span><span class=\"ramp\" style=\"background:linear-gradient(to "
@@ -306,7 +336,7 @@ std::string legend_html(const Legend& lg) {
   for (const auto& [colour, label] : lg.swatches)
     out += fmt::format(
         "<span class=\"item\"><span class=\"sw\" style=\"background:{}\"></span>{}</span>",
-        css_colour(colour), esc(label));
+        legend::css(colour), esc(label));
   return out + "</div>";
 }
 
@@ -506,7 +536,7 @@ class Report {
     std::vector<std::string> out(list.size());
     tbb::parallel_for(std::size_t(0), list.size(), [&](std::size_t k) {
       if (list[k].page && list[k].cells > 0)
-        out[k] = mapper_.png(r, style, list[k].window, list[k].zone);
+        out[k] = mapper_.png(r, to_legend(style), list[k].window, list[k].zone);
     });
     return out;
   }
@@ -631,7 +661,7 @@ class Report {
           esc(L.title), nl_number(n, 0)));
     }
     for (const auto& L : store_.manifest().layers) {
-      if (L.derivation != "zones" || L.unit != "kern") continue;  // casco kernen's areas
+      if (L.describe.role != role::kKernen) continue;  // casco kernen's areas
       Raster z = store_.read(L.id);
       double in_kern = 0;
       for (std::size_t i = 0; i < z.values.size(); ++i)
@@ -953,7 +983,7 @@ class Report {
       for (int c = 4; c >= 0; --c) {
         auto cu = static_cast<std::size_t>(c);
         t.rows.push_back({fmt::format("<span class=\"sw\" style=\"background:{}\"></span>{}",
-                                      css_colour(kVerdictColour[c]),
+                                      legend::css(kVerdictColour[c]),
                                       rules::dutch_label(static_cast<rules::Verdict>(c))),
                           kVerdictMeaning[c], nl_number(h[cu], 0), pct(share(h[cu]))});
         t.row_class.push_back("oordeel");

@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "model/rasterize.hpp"
+#include "model/stats.hpp"
 
 namespace casco::rules {
 namespace {
@@ -541,26 +542,16 @@ Suitability suitability(const Store& store, const CompiledRules& rules) {
 std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict,
                                    const std::vector<std::string>& zone_layers) {
   std::vector<ClassArea> rows;
-  const double cell_ha = store.grid().cell_area_ha();
   for (const auto& zl : zone_layers) {
     const auto& zones = store.zones(zl);
-    Raster z = store.read(zl);
-    int max_zone = 0;
-    for (const auto& r : zones) max_zone = std::max(max_zone, r.zone);
-    std::vector<std::array<double, 5>> counts(static_cast<std::size_t>(max_zone) + 1,
-                                              {0, 0, 0, 0, 0});
-    for (std::size_t i = 0; i < z.values.size(); ++i) {
-      float zv = z.values[i], v = verdict.values[i];
-      if (!(zv >= 1) || zv > max_zone || std::isnan(v)) continue;
-      counts[static_cast<std::size_t>(zv)][static_cast<std::size_t>(v)] += 1;
-    }
+    const auto ha = zone_class_hectares(verdict, store.read(zl), zones, 5);
     for (const auto& r : zones) {
       ClassArea c;
       c.zone_layer = zl;
       c.code = r.code;
       c.name = r.name;
       for (int k = 0; k < 5; ++k) {
-        c.ha[k] = counts[static_cast<std::size_t>(r.zone)][static_cast<std::size_t>(k)] * cell_ha;
+        c.ha[k] = ha[static_cast<std::size_t>(r.zone)][static_cast<std::size_t>(k)];
         c.total_ha += c.ha[k];
       }
       rows.push_back(c);

@@ -12,6 +12,15 @@
 #include "core/toml_reader.hpp"
 
 namespace casco::rules {
+namespace {
+
+// "Woningbouw" → "woningbouw" (titles of kinds start with a capital, sentences need it small).
+std::string lower_first_ascii(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
+}  // namespace
 TextOrigin origin_of(const std::string& file, const toml::node& n) {
   const auto& b = n.source().begin;
   return {file, static_cast<int>(b.line), static_cast<int>(b.column) + 1};
@@ -31,6 +40,48 @@ const char* to_string(Verdict v) {
       return "verboden";
   }
   return "?";
+}
+
+const char* verdict_colour(Verdict v) {
+  static const char* colours[5] = {"#1a9641", "#a6d96a", "#fdae61", "#f46d43", "#d7191c"};
+  return colours[static_cast<int>(v)];
+}
+
+LayerRecord verdict_record(const RuleSet& set, const std::string& kind) {
+  const Kind& k = set.kind(kind);
+  LayerRecord rec;
+  rec.id = "geschiktheid_" + kind;
+  rec.title =
+      fmt::format("Waar past {}? Oordeel van het afwegingskader", lower_first_ascii(k.title));
+  rec.group = set.group;
+  rec.unit = "";
+  rec.derivation = "rules";
+  rec.description = fmt::format("{} {}", set.name, set.version);
+  rec.source = set.file.filename().string();
+  LayerDescription& d = rec.describe;
+  d.role = role::kVerdict;
+  d.params = {{"kind", kind}, {"kind_title", k.title}};
+  d.style.kind = LayerStyle::Kind::Classes;
+  for (int v = 0; v <= 4; ++v) {
+    auto verdict = static_cast<Verdict>(v);
+    d.style.classes.push_back(
+        {static_cast<double>(v), dutch_label(verdict), verdict_colour(verdict)});
+  }
+  return rec;
+}
+
+LayerRecord score_record(const RuleSet& set, const std::string& kind) {
+  LayerRecord rec = verdict_record(set, kind);
+  rec.id += "_score";
+  rec.title = fmt::format("Geschiktheid voor {}: som van de scoreregels",
+                          lower_first_ascii(set.kind(kind).title));
+  rec.unit = "score";
+  LayerDescription& d = rec.describe;
+  d.role = role::kScore;
+  d.style = {};
+  d.style.ramp = "roodgroen";  // symmetric around 0: below 0 red, above green
+  d.decimals = 1;
+  return rec;
 }
 
 const char* dutch_label(Verdict v) {
@@ -69,7 +120,8 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
   set.file = file;
   const toml::table* rs = root["ruleset"].as_table();
   if (!rs) fail("{}: missing [ruleset] (name, version)", file.string());
-  ctx.check_keys(*rs, "[ruleset]", {"name", "version", "description"});
+  ctx.check_keys(*rs, "[ruleset]", {"name", "version", "description", "group"});
+  set.group = ctx.text(*rs, "group", false, "[ruleset]", set.group);
   set.name = ctx.text(*rs, "name", true, "[ruleset]");
   set.version = ctx.text(*rs, "version", false, "[ruleset]");
   set.description = ctx.text(*rs, "description", false, "[ruleset]");
@@ -82,9 +134,16 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
     const toml::table* kt = node.as_table();
     if (!kt) ctx.error_at(node, "each kind is a table: [kinds.NAME] with a title");
     std::string where = fmt::format("[kinds.{}]", id.str());
-    ctx.check_keys(*kt, where, {"title", "description"});
+    ctx.check_keys(*kt, where, {"title", "description", "colour"});
     set.kinds.push_back({std::string(id.str()), ctx.text(*kt, "title", true, where),
-                         ctx.text(*kt, "description", false, where)});
+                         ctx.text(*kt, "description", false, where),
+                         ctx.text(*kt, "colour", false, where)});
+    const std::string& c = set.kinds.back().colour;
+    if (!c.empty() &&
+        (c.size() != 7 || c[0] != '#' || !std::all_of(c.begin() + 1, c.end(), [](char ch) {
+           return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
+         })))
+      ctx.error_at(*kt->get("colour"), fmt::format("colour '{}': write \"#rrggbb\"", c));
   }
 
   const toml::array* rules = root["rule"].as_array();

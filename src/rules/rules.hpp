@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "condition/expression.hpp"
+#include "model/store.hpp"
 
 namespace casco::rules {
 
@@ -44,17 +45,28 @@ struct Rule {
 
 struct Kind {
   std::string id, title, description;
+  std::string colour;  // "#rrggbb" on maps (opgavenkaart); "" = one from the class palette
 };
 
 struct RuleSet {
   std::filesystem::path file;
   std::string name, version, description;
+  std::string group = "geschiktheid";  // the store group of the suitability layers
   std::vector<Kind> kinds;
   std::vector<Rule> rules;
 
   // Throws casco::Error listing the kinds when `id` is unknown.
   const Kind& kind(const std::string& id) const;
 };
+
+// The colours of the verdict classes, mild to strict (vrij … verboden), as "#rrggbb".
+const char* verdict_colour(Verdict v);
+
+// Store records (with descriptions, model/describe.hpp) of a kind's suitability maps: the verdict
+// class per cell (geschiktheid_<kind>, role verdict) and the score (geschiktheid_<kind>_score,
+// role score).
+LayerRecord verdict_record(const RuleSet& set, const std::string& kind);
+LayerRecord score_record(const RuleSet& set, const std::string& kind);
 
 // Where the text of a one-line TOML string value starts in its file (inside the quotes), so the
 // errors of an expression written there point at line and column.

@@ -18,7 +18,7 @@
 #include "core/progress.hpp"
 #include "core/toml_reader.hpp"
 #include "model/raster_source.hpp"
-#include "render/quicklook.hpp"
+#include "model/stats.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
 
@@ -48,17 +48,6 @@ std::string lower(std::string s) {
 
 std::string nl(double v, int decimals = 0) {
   return dutch_number(v, decimals);
-}
-
-// Colours of the kinds on maps; kinds not listed get a colour from the fallback ring.
-unsigned kind_colour(const std::string& kind, std::size_t k) {
-  static const std::map<std::string, unsigned> known = {
-      {"woningbouw", 0xd7301f},  {"bedrijventerrein", 0x7a0177}, {"zonnepark", 0xfec44f},
-      {"windturbine", 0x4d6d9a}, {"waterberging", 0x2b8cbe},     {"natuurontwikkeling", 0x31a354},
-      {"recreatie", 0xf768a1}};
-  static const unsigned ring[] = {0x8c510a, 0x01665e, 0xbf812d, 0x35978f, 0x543005, 0x80cdc1};
-  auto it = known.find(kind);
-  return it != known.end() ? it->second : ring[k % 6];
 }
 
 // Evaluates an expression over whole rasters (all on one grid), in parallel blocks.
@@ -104,8 +93,8 @@ ScenarioDef load_scenario(const fs::path& file) {
   const toml::table* s = root["scenario"].as_table();
   if (!s) fail("{}: missing [scenario] (id, name, rules, regions)", file.string());
   r.check_keys(*s, "[scenario]",
-               {"id", "name", "period", "description", "rules", "regions", "allow_nee_tenzij",
-                "variants", "contested", "weights"});
+               {"id", "name", "period", "description", "rules", "regions", "group",
+                "allow_nee_tenzij", "variants", "contested", "weights"});
   d.id = r.text(*s, "id", true, "[scenario]");
   for (char c : d.id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
@@ -115,6 +104,7 @@ ScenarioDef load_scenario(const fs::path& file) {
   d.description = r.text(*s, "description", false, "[scenario]");
   d.rules_file = file.parent_path() / r.text(*s, "rules", true, "[scenario]");
   d.regions = r.text(*s, "regions", false, "[scenario]", "gemeenten");
+  d.group = r.text(*s, "group", false, "[scenario]", d.group);
   d.allow_nee_tenzij = r.texts(*s, "allow_nee_tenzij", "[scenario]");
   d.active = r.texts(*s, "variants", "[scenario]");
   d.contested = r.number(*s, "contested", 0.25, "[scenario]");
@@ -365,7 +355,11 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
   res.name = def.name;
   res.period = def.period;
   res.kinds = def.kinds;
-  for (const auto& k : def.kinds) res.kind_titles.push_back(set.kind(k).title);
+  for (const auto& k : def.kinds) {
+    res.kind_titles.push_back(set.kind(k).title);
+    res.kind_colours.push_back(set.kind(k).colour);
+  }
+  res.group = def.group;
   res.cell_ha = g.cell_area_ha();
   res.contested = def.contested;
 
@@ -588,28 +582,41 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
 
 namespace {
 
+// The allocation's hectares per kind (remapped to `kinds` when given) and its contested hectares,
+// per zone of each zones layer.
+struct RemapContext {
+  const std::vector<int>* remap;
+};
+int remapped_kind(float a, const void* context) {
+  const auto* c = static_cast<const RemapContext*>(context);
+  if (!(a >= 1)) return -1;
+  const auto i = static_cast<std::size_t>(a) - 1;
+  return c->remap->empty() ? static_cast<int>(i) : i < c->remap->size() ? (*c->remap)[i] : -1;
+}
+
 std::vector<ZoneKindArea> areas_of(const Store& store, const Raster& allocation,
                                    const Raster* margin, double contested, std::size_t kinds,
                                    const std::vector<int>& remap,
                                    const std::vector<std::string>& zone_layers) {
   std::vector<ZoneKindArea> out;
-  const double cell_ha = store.grid().cell_area_ha();
+  RemapContext ctx{&remap};
+  Raster contested_cells;
+  if (margin) {
+    contested_cells = Raster(allocation.grid, kNoData);
+    for (std::size_t i = 0; i < allocation.values.size(); ++i)
+      if (allocation.values[i] >= 1) contested_cells.values[i] = margin->values[i] < contested;
+  }
   for (const auto& zl : zone_layers) {
     const auto& zones = store.zones(zl);
-    Raster z = store.read(zl);
-    std::map<int, ZoneKindArea> rows;
-    for (const auto& rec : zones)
-      rows[rec.zone] = ZoneKindArea{zl, rec.code, rec.name, std::vector<double>(kinds, 0), 0};
-    for (std::size_t i = 0; i < z.values.size(); ++i) {
-      float a = allocation.values[i];
-      if (!(a >= 1) || !(z.values[i] >= 1)) continue;
-      auto it = rows.find(static_cast<int>(z.values[i]));
-      if (it == rows.end()) continue;
-      int k = remap.empty() ? static_cast<int>(a) - 1 : remap[static_cast<std::size_t>(a) - 1];
-      if (k >= 0 && static_cast<std::size_t>(k) < kinds) it->second.ha[k] += cell_ha;
-      if (margin && margin->values[i] < contested) it->second.contested_ha += cell_ha;
+    const Raster z = store.read(zl);
+    const auto ha =
+        zone_class_hectares(allocation, z, zones, static_cast<int>(kinds), remapped_kind, &ctx);
+    const auto disputed =
+        margin ? zone_class_hectares(contested_cells, z, zones, 2) : decltype(ha){};
+    for (const auto& rec : zones) {
+      const auto zi = static_cast<std::size_t>(rec.zone);
+      out.push_back({zl, rec.code, rec.name, ha[zi], margin ? disputed[zi][1] : 0.0});
     }
-    for (auto& [zone, row] : rows) out.push_back(std::move(row));
   }
   return out;
 }
@@ -620,6 +627,8 @@ std::string csv_text(const std::string& s) {
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
+
+}  // namespace
 
 std::string zones_csv(const std::vector<std::string>& kinds, const std::vector<ZoneKindArea>& z) {
   std::string o = "zones,code,name";
@@ -647,18 +656,6 @@ std::string claims_csv(const ScenarioResult& r) {
         c.verboden_ha, c.nee_tenzij_ha, c.conversion_ha, c.variant_ha);
   return o;
 }
-
-void write_text(const fs::path& p, const std::string& text) {
-  AtomicOutput out(p);
-  {
-    std::ofstream f(out.temp_path(), std::ios::binary);
-    f << text;
-    if (!f) fail("cannot write '{}'", p.string());
-  }
-  out.commit();
-}
-
-}  // namespace
 
 std::vector<ZoneKindArea> kind_areas(const Store& store, const ScenarioResult& r,
                                      const std::vector<std::string>& zone_layers) {
@@ -739,49 +736,58 @@ std::string format_scenario(const ScenarioResult& r, const std::vector<ZoneKindA
   return o;
 }
 
-void write_scenario(const Store& store, const ScenarioResult& r,
-                    const std::vector<ZoneKindArea>& zones, const fs::path& dir) {
-  fs::create_directories(dir);
-  for (auto& [raster, name] :
-       {std::pair<const Raster*, const char*>{&r.allocation, "allocatie.tif"},
-        {&r.margin, "betwist.tif"}}) {
-    AtomicOutput out(dir / name);
-    write_geotiff(*raster, out.temp_path());
-    out.commit();
-  }
-  write_text(dir / "claims.csv", claims_csv(r));
-  write_text(dir / "gebieden.csv", zones_csv(r.kinds, zones));
-  nlohmann::json j = {{"scenario", r.id},        {"name", r.name},
-                      {"period", r.period},      {"store", fs::absolute(store.path()).string()},
-                      {"kinds", r.kinds},        {"kind_titles", r.kind_titles},
-                      {"variants", r.variants},  {"cell_ha", r.cell_ha},
+std::string allocation_json(const Store& store, const ScenarioResult& r) {
+  nlohmann::json j = {{"scenario", r.id},
+                      {"name", r.name},
+                      {"period", r.period},
+                      {"store", fs::absolute(store.path()).string()},
+                      {"kinds", r.kinds},
+                      {"kind_titles", r.kind_titles},
+                      {"kind_colours", r.kind_colours},
+                      {"variants", r.variants},
+                      {"cell_ha", r.cell_ha},
                       {"contested", r.contested}};
-  write_text(dir / "allocatie.json", j.dump(2) + "\n");
+  return j.dump(2) + "\n";
+}
 
-  MapSpec spec;
-  spec.title = fmt::format("Opgavenkaart: {}", r.name);
-  spec.subtitle = fmt::format("toewijzing van de claims, {} ha per cel", nl(r.cell_ha, 4));
-  std::vector<double> total(r.kinds.size(), 0);
-  for (const auto& c : r.claims) {
-    auto k = std::find(r.kinds.begin(), r.kinds.end(), c.kind) - r.kinds.begin();
-    total[static_cast<std::size_t>(k)] += c.ha;
-  }
+LayerRecord allocation_record(const ScenarioResult& r) {
+  LayerRecord rec;
+  rec.id = "toewijzing_" + r.id;
+  for (auto& c : rec.id)
+    if (c == '-') c = '_';
+  rec.title = "Opgavenkaart: " + r.name;
+  rec.group = r.group;
+  rec.unit = "";
+  rec.derivation = "allocate";
+  rec.description = fmt::format("Toewijzing van de claims van {} ({}).", r.name, r.period);
+  LayerDescription& d = rec.describe;
+  d.role = role::kAllocation;
+  d.params = {{"scenario", r.id}};
+  d.style.kind = LayerStyle::Kind::Classes;
+  d.style.classes.push_back({0, "geen claim (huidig gebruik)", ""});
   for (std::size_t k = 0; k < r.kinds.size(); ++k)
-    spec.classes.push_back(
-        {static_cast<float>(k + 1), r.kind_titles[k], kind_colour(r.kinds[k], k), total[k]});
-  write_map(store, r.allocation, spec, dir / "allocatie.png");
+    d.style.classes.push_back({static_cast<double>(k + 1), r.kind_titles[k], r.kind_colours[k]});
+  return rec;
+}
 
+Raster contested_raster(const Store& store, const ScenarioResult& r) {
   Raster contested(store.grid(), kNoData);
   for (std::size_t i = 0; i < contested.values.size(); ++i)
     if (r.allocation.values[i] >= 1)
       contested.values[i] = r.margin.values[i] < r.contested ? 2.0f : 1.0f;
-  MapSpec cs;
-  cs.title = fmt::format("Betwiste grond: {}", r.name);
-  cs.subtitle = fmt::format("toegewezen cellen waar de tweede keus minder dan {} scheelde",
-                            nl(r.contested, 2));
-  cs.classes = {{2, "betwist", 0xd7191c, static_cast<double>(r.contested_cells) * r.cell_ha},
-                {1, "duidelijke keus", 0xa6bddb, -1}};
-  write_map(store, contested, cs, dir / "betwist.png");
+  return contested;
+}
+
+LayerRecord contested_record(const ScenarioResult& r) {
+  LayerRecord rec = allocation_record(r);
+  rec.id = "betwist_" + rec.id.substr(std::string("toewijzing_").size());
+  rec.title = "Betwiste grond: " + r.name;
+  rec.description =
+      fmt::format("Toegewezen cellen waar de tweede keus minder dan {} in geschiktheid scheelde.",
+                  nl(r.contested, 2));
+  rec.describe.role = role::kMeasure;
+  rec.describe.style.classes = {{2, "betwist", "#d7191c"}, {1, "duidelijke keus", "#a6bddb"}};
+  return rec;
 }
 
 // ------------------------------------------------------------------------------ compare
@@ -897,6 +903,23 @@ std::string format_comparison(const Comparison& c, const std::string& format) {
     o += "\n";
   }
   return o;
+}
+
+LayerRecord change_record(const Comparison& c) {
+  LayerRecord rec;
+  rec.id = "verschil";
+  rec.title = fmt::format("Verschil: A = {} → B = {}", c.a_name, c.b_name);
+  rec.group = "opgaven";
+  rec.derivation = "compare";
+  rec.description = "Waar de twee opgavenkaarten verschillen.";
+  LayerDescription& d = rec.describe;
+  d.role = role::kMeasure;
+  d.style.kind = LayerStyle::Kind::Classes;
+  d.style.classes = {{0, "gelijk", ""},
+                     {1, "alleen in A (" + c.a_name + ")", "#2c7bb6"},
+                     {2, "alleen in B (" + c.b_name + ")", "#d7191c"},
+                     {3, "in A en B een andere soort", "#fdae61"}};
+  return rec;
 }
 
 }  // namespace casco::scenario

@@ -69,6 +69,7 @@ struct ScenarioDef {
   std::filesystem::path file, rules_file;
   std::string id, name, period, description;
   std::string regions = "gemeenten";          // zones layer the claims' regions refer to
+  std::string group = "opgaven";              // the store group of the allocation layer
   std::vector<std::string> allow_nee_tenzij;  // kinds that may use 'nee, tenzij' cells
   // Value added to a cell's score per verdict class: vrij, voorwaarde, afstemming, nee_tenzij.
   double weights[4] = {1.0, 0.5, 0.0, -2.0};
@@ -97,6 +98,8 @@ struct ClaimReport {
 struct ScenarioResult {
   std::string id, name, period;
   std::vector<std::string> kinds, kind_titles, variants;
+  std::vector<std::string> kind_colours;  // "#rrggbb" from the rule file ("" = palette)
+  std::string group = "opgaven";          // the store group of the allocation layer
   Raster allocation;  // 0 = no claim (current use), k + 1 = kind k; NaN outside the regions
   Raster claim;       // claim index + 1, 0 none, NaN outside
   Raster margin;      // allocated cells: own claim minus the best other claim at the shadow
@@ -125,10 +128,19 @@ std::vector<ZoneKindArea> kind_areas(const Store& store, const ScenarioResult& r
 std::string format_scenario(const ScenarioResult& r, const std::vector<ZoneKindArea>& zones,
                             const std::string& format);
 
-// Writes DIR/allocatie.tif (kind + 1 per cell), betwist.tif (margin), allocatie.png, betwist.png,
-// claims.csv, gebieden.csv and allocatie.json (what `casco compare` reads), atomically.
-void write_scenario(const Store& store, const ScenarioResult& r,
-                    const std::vector<ZoneKindArea>& zones, const std::filesystem::path& dir);
+// The claims and the zones as CSV (claims.csv, gebieden.csv), and what `casco compare` reads
+// back (allocatie.json).
+std::string claims_csv(const ScenarioResult& r);
+std::string zones_csv(const std::vector<std::string>& kinds, const std::vector<ZoneKindArea>& z);
+std::string allocation_json(const Store& store, const ScenarioResult& r);
+
+// Store records with their descriptions (model/describe.hpp): the allocation (toewijzing_<id>,
+// role allocation: one class per kind with its title and colour, 0 = no claim, not drawn), the
+// contested land (2 contested, 1 a clear choice, among the allocated cells), and the change
+// between two allocations (1 only in A, 2 only in B, 3 another kind).
+LayerRecord allocation_record(const ScenarioResult& r);
+LayerRecord contested_record(const ScenarioResult& r);
+Raster contested_raster(const Store& store, const ScenarioResult& r);
 
 // Two allocations written by write_scenario, cell by cell.
 struct Comparison {
@@ -141,6 +153,7 @@ struct Comparison {
 Comparison compare(const Store& store, const std::filesystem::path& a,
                    const std::filesystem::path& b, const std::vector<std::string>& zone_layers);
 std::string format_comparison(const Comparison& c, const std::string& format);
+LayerRecord change_record(const Comparison& c);
 // The store an allocation was made on (from its allocatie.json).
 std::filesystem::path allocation_store(const std::filesystem::path& dir);
 

@@ -20,8 +20,8 @@
 #include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "legend/legend.hpp"
 #include "model/store.hpp"
-#include "render/colours.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
 #include "viewer/request.hpp"
@@ -111,88 +111,6 @@ code{background:#eee;padding:.1em .3em;border-radius:3px}</style></head>
 The API works already: <a href="/api/model">/api/model</a>.</p></body></html>
 )";
 
-const std::map<std::string, std::string> kGroupTitles = {
-    {"water-bodem", "Water & bodem"},
-    {"natuur", "Natuur"},
-    {"landbouw", "Landbouw"},
-    {"sociaal-economisch", "Sociaal-economisch"},
-    {"bereikbaarheid", "Bereikbaarheid"},
-    {"kernkwaliteit", "Kernkwaliteiten"},
-    {"geschiktheid", "Geschiktheid"},
-    {"toewijzing", "Toewijzing"},
-    {"bestuur", "Bestuurlijk"}};
-
-std::string group_title(const std::string& id) {
-  auto it = kGroupTitles.find(id);
-  if (it != kGroupTitles.end()) return it->second;
-  if (id.empty()) return "Overig";
-  std::string t = id;
-  t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
-  return t;
-}
-
-int group_rank(const std::string& id) {
-  static const std::vector<std::string> order = {
-      "water-bodem",        "natuur",         "landbouw",
-      "sociaal-economisch", "bereikbaarheid", "kernkwaliteit",
-      "geschiktheid",       "toewijzing",     "bestuur"};
-  auto it = std::find(order.begin(), order.end(), id);
-  return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
-}
-
-json legend_json(const LayerColours& c) {
-  json j;
-  if (c.kind == LayerColours::Kind::Classes) {
-    j["type"] = "classes";
-    auto& cls = j["classes"] = json::array();
-    for (const auto& k : c.classes)
-      cls.push_back({{"value", k.value}, {"label", k.label}, {"color", css_colour(k.rgb)}});
-  } else {
-    j["type"] = "ramp";
-    auto& stops = j["stops"] = json::array();
-    for (unsigned s : c.ramp) stops.push_back(css_colour(s));
-    j["min"] = c.lo;
-    j["max"] = c.hi;
-    j["zero_blank"] = c.zero_blank;
-    j["clipped"] = c.clipped;
-  }
-  j["label"] = c.label;
-  return j;
-}
-
-// A layer's colours as stored in the legend cache (every field, so tiles can be drawn from it).
-json colours_to_json(const LayerColours& c) {
-  json classes = json::array();
-  for (const auto& k : c.classes) classes.push_back({k.value, k.label, k.rgb});
-  return {{"kind", c.kind == LayerColours::Kind::Classes ? "classes" : "ramp"},
-          {"classes", classes},
-          {"zone_rgb", c.zone_rgb},
-          {"ramp", c.ramp},
-          {"lo", c.lo},
-          {"hi", c.hi},
-          {"zero_blank", c.zero_blank},
-          {"clipped", c.clipped},
-          {"robust", c.robust},
-          {"label", c.label}};
-}
-
-LayerColours colours_from_json(const json& j) {
-  LayerColours c;
-  c.kind = j.at("kind") == "classes" ? LayerColours::Kind::Classes : LayerColours::Kind::Ramp;
-  for (const auto& k : j.at("classes"))
-    c.classes.push_back(
-        {k.at(0).get<double>(), k.at(1).get<std::string>(), k.at(2).get<unsigned>()});
-  c.zone_rgb = j.at("zone_rgb").get<std::vector<unsigned>>();
-  c.ramp = j.at("ramp").get<std::vector<unsigned>>();
-  c.lo = j.at("lo");
-  c.hi = j.at("hi");
-  c.zero_blank = j.at("zero_blank");
-  c.clipped = j.at("clipped");
-  c.robust = j.at("robust");
-  c.label = j.at("label");
-  return c;
-}
-
 // Deletes a scratch file when the request is done, whatever happens.
 struct ScratchFile {
   std::filesystem::path path;
@@ -241,8 +159,8 @@ struct Borrowed {
 };
 
 constexpr GIntBig kGdalCacheBytes = 128 << 20;
-// Raise when layer_colours or LayerColours change, so old legend caches are not used.
-constexpr int kLegendCacheSchema = 1;
+// Raise when the legend module's output changes, so old legend caches are not used.
+constexpr int kLegendCacheSchema = 2;
 
 struct CachedLayer {
   std::shared_ptr<const Raster> raster;
@@ -259,8 +177,9 @@ struct Server::Impl {
   OGRSpatialReference store_srs, mercator, wgs84;
   std::unique_ptr<TransformPool> to_store_from_mercator, to_store_from_wgs84, to_wgs84;
   Box grid_box;
-  std::map<std::string, LayerColours> colours;  // by layer id, fixed after start
-  std::map<std::string, std::string> etags;     // by layer id
+  std::map<std::string, legend::Legend> colours;  // by layer id, fixed after start
+  std::vector<std::uint8_t> study;                // cells in the study area (legend ranges)
+  std::map<std::string, std::string> etags;       // by layer id
   std::map<std::string, std::pair<std::string, std::string>> files;  // web bundle: body, type
   std::string empty_tile;
 
@@ -354,6 +273,7 @@ struct Server::Impl {
 
   void prepare_layers() {
     const auto& layers = store.manifest().layers;
+    study = store.study_mask();
     const json cached = read_legend_cache();
     std::mutex done;
     std::atomic<std::size_t> computed{0};
@@ -362,18 +282,18 @@ struct Server::Impl {
       // Changes when the layer is rebuilt (definition, source or build time).
       std::string etag = fmt::format("\"{}-{:x}\"", L.definition_sha256.substr(0, 16),
                                      std::hash<std::string>{}(L.built_at + L.source_sha256));
-      std::optional<LayerColours> c;
+      std::optional<legend::Legend> c;
       if (auto it = cached.find(L.id); it != cached.end() && it->value("etag", "") == etag) {
         try {
-          c = colours_from_json((*it)["colours"]);
-        } catch (const json::exception&) {
+          c = legend::legend_from_json((*it)["legend"].get<std::string>());
+        } catch (const std::exception&) {
           c.reset();  // a damaged entry is computed again
         }
       }
       std::shared_ptr<const Raster> raster;
       if (!c) {
         raster = std::make_shared<const Raster>(store.read(L.id));
-        c = layer_colours(store, L, *raster);
+        c = legend::legend_for(store, L, *raster, study);
         ++computed;
       }
       {
@@ -389,7 +309,7 @@ struct Server::Impl {
   void write_legend_cache() const {
     json layers = json::object();
     for (const auto& [id, c] : colours)
-      layers[id] = {{"etag", etags.at(id)}, {"colours", colours_to_json(c)}};
+      layers[id] = {{"etag", etags.at(id)}, {"legend", legend::to_json(c)}};
     try {
       AtomicOutput out(legend_cache_path());
       {
@@ -461,14 +381,10 @@ struct Server::Impl {
     (*ct).Transform(4, xs, ys);
     j["bounds_wgs84"] = {*std::min_element(xs, xs + 4), *std::min_element(ys, ys + 4),
                          *std::max_element(xs, xs + 4), *std::max_element(ys, ys + 4)};
-    std::vector<std::string> groups;
-    for (const auto& L : m.layers)
-      if (std::find(groups.begin(), groups.end(), L.group) == groups.end())
-        groups.push_back(L.group);
-    std::stable_sort(groups.begin(), groups.end(),
-                     [](const auto& a, const auto& b) { return group_rank(a) < group_rank(b); });
+    // The groups as the model orders them (model.toml [[group]]); empty groups are left out.
     auto& jg = j["groups"] = json::array();
-    for (const auto& gid : groups) {
+    for (const LayerGroup& group : m.groups) {
+      const std::string& gid = group.id;
       json layers = json::array();
       for (const auto& L : m.layers) {
         if (L.group != gid) continue;
@@ -478,8 +394,9 @@ struct Server::Impl {
                           {"derivation", L.derivation},
                           {"description", L.description},
                           {"attribution", L.attribution},
-                          {"zones", L.derivation == "zones"},
-                          {"borders", L.derivation == "zones" && !L.vector_table.empty()},
+                          {"zones", L.describe.style.kind == LayerStyle::Kind::Zones},
+                          {"borders", L.describe.style.kind == LayerStyle::Kind::Zones &&
+                                          !L.vector_table.empty()},
                           {"stats",
                            {{"min", L.stats.min},
                             {"max", L.stats.max},
@@ -487,9 +404,12 @@ struct Server::Impl {
                             {"cells_data", L.stats.cells_data},
                             {"cells_set", L.stats.cells_set},
                             {"area_ha", L.stats.area_ha}}},
-                          {"legend", legend_json(colours.at(L.id))}});
+                          {"role", L.describe.role},
+                          {"params", L.describe.params},
+                          {"estimate", L.estimate},
+                          {"legend", json::parse(legend::to_json(colours.at(L.id)))}});
       }
-      jg.push_back({{"id", gid}, {"title", group_title(gid)}, {"layers", layers}});
+      if (!layers.empty()) jg.push_back({{"id", gid}, {"title", group.title}, {"layers", layers}});
     }
     j["assessment"] = rules.has_value();
     return j;
@@ -535,12 +455,16 @@ struct Server::Impl {
     if (inside) {
       for (const auto& L : store.manifest().layers) {
         const double v = value_at(L.id, static_cast<int>(col), static_cast<int>(row));
+        const legend::Legend& lg = colours.at(L.id);
         json jv = {{"id", L.id},
                    {"title", L.title.empty() ? L.id : L.title},
                    {"group", L.group},
-                   {"unit", L.unit},
-                   {"value", std::isnan(v) ? json(nullptr) : json(v)}};
-        if (L.derivation == "zones" && !std::isnan(v))
+                   {"unit", lg.unit},
+                   {"value", std::isnan(v) ? json(nullptr) : json(v)},
+                   {"text", lg.format(v)}};
+        if (int k = lg.class_index(v); k >= 0 && !lg.zones)
+          jv["text"] = lg.classes[static_cast<std::size_t>(k)].label;
+        if (L.describe.style.kind == LayerStyle::Kind::Zones && !std::isnan(v))
           for (const ZoneRecord& zr : store.zones(L.id))
             if (zr.zone == static_cast<int>(std::lround(v))) {
               jv["zone"] = {{"code", zr.code}, {"name", zr.name}};
@@ -604,7 +528,7 @@ struct Server::Impl {
       reject(400, "border paths look like /api/borders/{zones layer}.geojson",
              "grenspaden zien eruit als /api/borders/{zonelaag}.geojson");
     const LayerRecord& L = known_layer(name.substr(0, name.size() - 8));
-    if (L.derivation != "zones" || L.vector_table.empty())
+    if (L.describe.style.kind != LayerStyle::Kind::Zones || L.vector_table.empty())
       reject(404, "layer '" + L.id + "' is not a zones layer with borders",
              "laag '" + L.id + "' is geen zonelaag met grenzen");
     if (not_modified(req, res, L.id)) return;

@@ -44,7 +44,7 @@ Box grid_box_mercator(const Grid& g, OGRCoordinateTransformation& ct) {
   return b;
 }
 
-std::vector<std::uint32_t> render_tile(const Raster& raster, const LayerColours& colours,
+std::vector<std::uint32_t> render_tile(const Raster& raster, const legend::Legend& colours,
                                        OGRCoordinateTransformation& ct, int z, int x, int y) {
   const Box box = tile_box(z, x, y);
   const double px = (box.x1 - box.x0) / kTileSize;

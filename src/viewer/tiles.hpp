@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/grid.hpp"
-#include "render/colours.hpp"
+#include "legend/legend.hpp"
 
 namespace casco::viewer {
 
@@ -28,7 +28,7 @@ Box grid_box_mercator(const Grid& grid, OGRCoordinateTransformation& store_to_me
 // kTileSize x kTileSize pixels, 0xAARRGGBB, transparent where there is no data. Pixel centres
 // are reprojected on a coarse lattice and interpolated in between (errors far below a pixel);
 // each pixel takes the colour of the cell it falls in.
-std::vector<std::uint32_t> render_tile(const Raster& raster, const LayerColours& colours,
+std::vector<std::uint32_t> render_tile(const Raster& raster, const legend::Legend& colours,
                                        OGRCoordinateTransformation& mercator_to_store, int z, int x,
                                        int y);
 

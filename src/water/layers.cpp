@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "model/describe.hpp"
 #include "water/water.hpp"
 
 namespace casco::water {
@@ -11,6 +12,7 @@ WaterLayer make(const WaterConfig& c, std::string id, std::string title, std::st
                 std::string derivation, std::string description, Raster raster,
                 const std::string& source) {
   WaterLayer L;
+  L.record.describe = default_description(derivation, unit);
   L.record.id = std::move(id);
   L.record.title = std::move(title);
   L.record.group = c.group;
@@ -20,6 +22,26 @@ WaterLayer make(const WaterConfig& c, std::string id, std::string title, std::st
   L.record.source = source;
   L.raster = std::move(raster);
   return L;
+}
+
+// Styles of the water layers (as the national stress test shows depths: in classes).
+LayerDescription bins(const char* role_name, std::vector<StyleClass> classes, int decimals) {
+  LayerDescription d;
+  d.role = role_name;
+  d.style.kind = LayerStyle::Kind::Bins;
+  d.style.classes = std::move(classes);
+  d.style.zero_blank = true;
+  d.decimals = decimals;
+  return d;
+}
+
+LayerDescription ramp(const char* ramp_name, int decimals, double lo = NAN) {
+  LayerDescription d;
+  d.role = role::kMeasure;
+  d.style.ramp = ramp_name;
+  d.style.lo = lo;
+  d.decimals = decimals;
+  return d;
 }
 
 std::string dem_note(const HydrologyRun& h) {
@@ -55,6 +77,13 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                      "van laagtes; " +
                          note,
                      aggregate(upstream, model, "max"), source));
+  out.back().record.describe = bins(role::kMeasure,
+                                    {{1, "tot 1 ha", "#f7fbff"},
+                                     {10, "1–10 ha", "#c6dbef"},
+                                     {100, "10–100 ha", "#6baed6"},
+                                     {1000, "100–1.000 ha", "#2171b5"},
+                                     {0, "meer dan 1.000 ha", "#08306b"}},
+                                    0);
   out.push_back(make(c, "afwatering",
                      fmt::format("Afwateringsnet uit het hoogtemodel (stroomgebied van ten minste "
                                  "{:g} km², schatting)",
@@ -64,6 +93,7 @@ std::vector<WaterLayer> hydrology_layers(const WaterConfig& c, const HydrologyRu
                      "duikers die het hoogtemodel niet ziet ontbreken; " +
                          note,
                      aggregate(h.network, model, "max"), source));
+  out.back().record.describe.style.classes = {{1, "afwatering (beek of sloot)", "#2171b5"}};
   bluespot_layers(c, h, model, source, note, out);
   valley_layers(c, h, model, source, note, out);
   return out;
@@ -81,6 +111,12 @@ void bluespot_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mo
                                  "diep en {:g} m³; {}",
                                  c.bluespots.min_depth_m, c.bluespots.min_volume_m3, note),
                      aggregate(h.spots.depth, model, "max"), source));
+  out.back().record.describe = bins(role::kMeasure,
+                                    {{0.10, "tot 10 cm", "#c6dbef"},
+                                     {0.30, "10–30 cm", "#6baed6"},
+                                     {1.0, "30 cm – 1 m", "#2171b5"},
+                                     {0, "dieper dan 1 m", "#08306b"}},
+                                    2);
   Raster fill_rain(g, kNoData);
   for (std::size_t i = 0; i < g.size(); ++i)
     if (h.spots.label[i] != 0)
@@ -92,6 +128,14 @@ void bluespot_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mo
                      "infiltratie, riolering of instroom uit hoger gelegen laagtes); " +
                          note,
                      aggregate(fill_rain, model, "min"), source));
+  out.back().record.describe = bins(role::kMeasure,
+                                    {{35, "vol bij 35 mm of minder", "#b30000"},
+                                     {70, "35–70 mm", "#fc8d59"},
+                                     {100, "70–100 mm", "#fdd49e"},
+                                     {150, "100–150 mm", "#9ecae1"},
+                                     {0, "meer dan 150 mm", "#2171b5"}},
+                                    0);
+  out.back().record.describe.style.zero_blank = false;
 }
 
 void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& model,
@@ -107,6 +151,7 @@ void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mode
                                  "cel; {}",
                                  c.stream_min_km2, note),
                      aggregate(h.hand.height, model, "min"), source));
+  out.back().record.describe = ramp("viridis", 1, 0);
   Raster valley(g, kNoData);
   for (std::size_t i = 0; i < g.size(); ++i) {
     const float hd = h.hand.height.values[i], km2 = h.hand.catchment.values[i];
@@ -129,6 +174,7 @@ void valley_layers(const WaterConfig& c, const HydrologyRun& h, const Grid& mode
                      "(Tarboton 1997); hoog = water verzamelt zich, vlak; " +
                          note,
                      aggregate(h.twi, model, "mean"), source));
+  out.back().record.describe = ramp("blauw", 1);
 }
 
 }  // namespace
@@ -148,8 +194,15 @@ WaterLayer storm_layer(const WaterConfig& c, const HydrologyRun& h, const StormR
       s.rain_mm,
       s.infiltration_mm > 0 ? fmt::format(" min {:g} mm infiltratie", s.infiltration_mm) : "",
       dem_note(h));
-  return make(c, "waterdiepte_bui" + suffix, title, "m", "water", desc,
-              aggregate(s.result.water_depth, model, "max"), source);
+  WaterLayer L = make(c, "waterdiepte_bui" + suffix, title, "m", "water", desc,
+                      aggregate(s.result.water_depth, model, "max"), source);
+  L.record.describe = bins(role::kMeasure,
+                           {{0.10, "tot 10 cm", "#c6dbef"},
+                            {0.20, "10–20 cm", "#6baed6"},
+                            {0.30, "20–30 cm", "#2171b5"},
+                            {0, "meer dan 30 cm", "#08306b"}},
+                           2);
+  return L;
 }
 
 std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const GroundwaterRun& g,
@@ -189,6 +242,10 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                       : "",
                  label),
              "m onder maaiveld", "water", desc, r, source));
+    out.back().record.describe = ramp("blauw", 2);
+    out.back().record.estimate =
+        "geïnterpoleerd uit peilbuizen (kriging); geen gegevens ver van "
+        "peilbuizen";
     out.push_back(make(c, std::string("grondwaterstand_") + what + "_onzekerheid" + suffix,
                        fmt::format("Onzekerheid van de {}-kaart: kriging-standaardafwijking (m)",
                                    what == std::string("ghg") ? "GHG" : "GLG"),
@@ -196,6 +253,7 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                        "Hoe ver de geschatte stand er naar verwachting naast kan zitten (één "
                        "standaardafwijking); groter ver van peilbuizen",
                        k.sd, source));
+    out.back().record.describe = ramp("paars", 2, 0);
   };
   depth_layer("ghg", "gemiddeld hoogste grondwaterstand", *g.ghg,
               climate ? climate->ghg_change_m : 0);
@@ -218,7 +276,20 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                shift,
            gt, source);
   static const char* names[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"};
-  for (int k = 0; k < 8; ++k) L.classes.push_back({k + 1, names[k], std::string("Gt ") + names[k]});
+  static const char* colours[] = {"#08306b", "#2171b5", "#4292c6", "#6baed6",
+                                  "#9ecae1", "#fdd49e", "#fc8d59", "#b30000"};
+  L.record.describe.role = role::kMeasure;
+  L.record.describe.style.kind = LayerStyle::Kind::Classes;
+  for (int k = 0; k < 8; ++k) {
+    L.classes.push_back({k + 1, names[k], std::string("Gt ") + names[k]});
+    L.record.describe.style.classes.push_back({static_cast<double>(k + 1),
+                                               std::string("Gt ") + names[k] +
+                                                   (k == 0   ? " (natst)"
+                                                    : k == 7 ? " (droogst)"
+                                                             : ""),
+                                               colours[k]});
+  }
+  L.record.estimate = "uit de geschatte GHG- en GLG-kaarten";
   out.push_back(std::move(L));
   return out;
 }

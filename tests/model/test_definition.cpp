@@ -85,8 +85,13 @@ TEST(Definition, UnknownKeysDerivationsAndGroupsAreNamed) {
       std::string(kHeader) + "[[layer]]\nid = \"a\"\ntitle = \"A\"\nsource = \"s\"\n";
   std::string e1 = error_of(base + "group = \"natuur\"\nderivation = \"blur\"\n");
   EXPECT_NE(e1.find("'derivation' must be one of"), std::string::npos) << e1;
-  std::string e2 = error_of(base + "group = \"verkeer\"\nderivation = \"presence\"\n");
-  EXPECT_NE(e2.find("unknown group 'verkeer'"), std::string::npos) << e2;
+  // With [[group]] tables, a layer names one of them; without, every group is its own.
+  std::string e2 = error_of(base + "group = \"verkeer\"\nderivation = \"presence\"\n" +
+                            "[[group]]\nid = \"natuur\"\ntitle = \"Natuur\"\n");
+  EXPECT_NE(e2.find("has group 'verkeer', which is no [[group]] of the model (groups: natuur)"),
+            std::string::npos)
+      << e2;
+  EXPECT_EQ(error_of(base + "group = \"verkeer\"\nderivation = \"presence\"\n"), "");
   std::string e3 =
       error_of(base + "group = \"natuur\"\nderivation = \"presence\"\nfeild = \"x\"\n");
   EXPECT_NE(e3.find("unknown key 'feild'"), std::string::npos) << e3;

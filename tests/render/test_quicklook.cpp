@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "legend/legend.hpp"
 #include "model/build.hpp"
 #include "model/definition.hpp"
 #include "model/store.hpp"
@@ -367,12 +368,36 @@ TEST_F(Quicklook, ReplacesAnExistingFile) {
 
 // ---------------------------------------------------------------- write_map
 
+// A class of a test map: value, label, colour.
+struct MapClass {
+  float value;
+  std::string label;
+  unsigned rgb;
+  double area_ha = -1;
+};
+
 // The afwegingskader's classes and colours.
 const std::vector<MapClass> kClasses = {{0, "vrij", 0x1a9641, 120},
                                         {1, "voorwaarde", 0xa6d96a, 45.5},
                                         {2, "afstemming", 0xfdae61, 3.25},
                                         {3, "nee, tenzij", 0xf46d43},
                                         {4, "verboden", 0xd7191c, 1234}};
+
+// A map's description: a class map of these classes, or a ramp.
+LayerRecord described(const std::string& title, const std::vector<MapClass>& classes,
+                      const std::string& unit = "", const std::string& ramp = "") {
+  LayerRecord rec;
+  rec.title = title;
+  rec.unit = unit;
+  if (!classes.empty()) {
+    rec.describe.style.kind = LayerStyle::Kind::Classes;
+    for (const auto& c : classes)
+      rec.describe.style.classes.push_back({c.value, c.label, casco::legend::css(c.rgb)});
+  } else {
+    rec.describe.style.ramp = ramp;
+  }
+  return rec;
+}
 
 // Does any pixel in the rectangle [x0, x1) x [y0, y1) have exactly this colour?
 bool has_colour(const Png& img, int x0, int y0, int x1, int y1, unsigned hex) {
@@ -400,17 +425,15 @@ TEST_F(Quicklook, ClassMapShowsEachClassInItsColourOnMapAndLegend) {
     for (int row = row0; row < row0 + 4; ++row)
       for (int col = cols0[k]; col < cols0[k] + 4; ++col) r.at(row, col) = static_cast<float>(k);
   r.at(2, 2) = 4;  // in the margin, outside the study area: washed out
-  MapSpec spec;
-  spec.title = "Afwegingskader";
-  spec.subtitle = "Proef";
-  spec.unit = "klasse";
-  spec.classes = kClasses;
+  LayerRecord spec = described("Afwegingskader", kClasses, "klasse");
 
   TempDir out;
   QuicklookLayout l;
   QuicklookOptions o;
   o.max_size = kMaxSize;
   o.layout = &l;
+  o.subtitle = "Proef";
+  o.class_areas = true;
   write_map(s, r, spec, out / "klassen.png", o);
   EXPECT_EQ(temporaries(out.path()), 0);
   Png img(out / "klassen.png");
@@ -448,10 +471,7 @@ TEST_F(Quicklook, DivergingScoreMapIsRedBelowZeroWhiteAtZeroGreenAbove) {
   for (int row = 0; row < g.rows; ++row)
     for (int col = 0; col < g.cols; ++col)
       r.at(row, col) = static_cast<float>(col < 28 ? (col - 28) / 10.0 : (col - 28) * 0.3);
-  MapSpec spec;
-  spec.title = "Geschiktheid";
-  spec.unit = "score";
-  spec.diverging = true;
+  LayerRecord spec = described("Geschiktheid", {}, "score", "roodgroen");
 
   TempDir out;
   QuicklookLayout l;
@@ -481,8 +501,7 @@ TEST_F(Quicklook, DivergingScoreMapIsRedBelowZeroWhiteAtZeroGreenAbove) {
 TEST_F(Quicklook, MapOnAnotherGridOrWithDuplicateClassesThrowsAndWritesNothing) {
   Store s = Store::open(store_path());
   TempDir out;
-  MapSpec spec;
-  spec.classes = kClasses;
+  LayerRecord spec = described("", kClasses);
   Grid shifted = s.grid();
   shifted.x0 += 250;
   EXPECT_THROW(write_map(s, Raster(shifted, 1), spec, out / "a.png"), Error);
@@ -492,9 +511,9 @@ TEST_F(Quicklook, MapOnAnotherGridOrWithDuplicateClassesThrowsAndWritesNothing) 
   Grid coarser = s.grid();
   coarser.cell = 500;
   EXPECT_THROW(write_map(s, Raster(coarser, 1), spec, out / "c.png"), Error);
-  spec.classes.push_back({2, "nogmaals afstemming", 0x000000});
+  spec.describe.style.classes.push_back({2, "nogmaals afstemming", "#000000"});
   EXPECT_THROW(write_map(s, Raster(s.grid(), 1), spec, out / "d.png"), Error);
-  spec.classes = kClasses;
+  spec = described("", kClasses);
   QuicklookOptions o;
   o.borders = "bestaat_niet";
   EXPECT_THROW(write_map(s, Raster(s.grid(), 1), spec, out / "e.png", o), Error);
@@ -536,11 +555,10 @@ TEST_F(Quicklook, DrentheAt250mEveryLayerRenders) {
       classes.values[i] = static_cast<float>(k);
       spec_classes[static_cast<std::size_t>(k)].area_ha += d.grid.cell_area_ha();
     }
-    MapSpec spec;
-    spec.title = "Afstand tot Natura 2000 in klassen";
-    spec.classes = spec_classes;
+    LayerRecord spec = described("Afstand tot Natura 2000 in klassen", spec_classes);
     QuicklookLayout l;
     QuicklookOptions o;
+    o.class_areas = true;
     o.max_size = 600;
     o.layout = &l;
     write_map(s, classes, spec, dir / "klassen.png", o);

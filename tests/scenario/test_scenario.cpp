@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "model/build.hpp"
+#include "present/scenario_files.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
 #include "scenario/scenario.hpp"
@@ -254,8 +255,8 @@ when = "stad >= 2"
       ASSERT_EQ(v.allocation.values[i], 0.0f);
     }
   // compare: the 5 ha of wonen moved out of the stad quarter.
-  write_scenario(s, base, kind_areas(s, base, {"zones"}), *dir_ / "a");
-  write_scenario(s, v, kind_areas(s, v, {"zones"}), *dir_ / "b");
+  present::write_scenario(s, base, kind_areas(s, base, {"zones"}), *dir_ / "a");
+  present::write_scenario(s, v, kind_areas(s, v, {"zones"}), *dir_ / "b");
   EXPECT_EQ(allocation_store(*dir_ / "a"), fs::absolute(*dir_ / "store.gpkg"));
   Comparison c = compare(s, *dir_ / "a", *dir_ / "b", {"zones"});
   std::size_t only_a = 0, only_b = 0;

@@ -165,12 +165,15 @@ TEST_F(Viewer, ModelListsTheLayersByGroupWithLegends) {
   EXPECT_GT(layers.size(), 30u);
   ASSERT_TRUE(layers.count("gemeenten"));
   ASSERT_TRUE(layers.count("afstand_station"));
-  EXPECT_EQ(layers["gemeenten"]["legend"]["type"], "classes");
+  EXPECT_EQ(layers["gemeenten"]["legend"]["kind"], "classes");
   EXPECT_EQ(layers["gemeenten"]["legend"]["classes"].size(), 12u);  // Drenthe's gemeenten
-  EXPECT_EQ(layers["afstand_station"]["legend"]["type"], "ramp");
-  EXPECT_LT(layers["afstand_station"]["legend"]["min"].get<double>(),
-            layers["afstand_station"]["legend"]["max"].get<double>());
-  EXPECT_EQ(layers["hunebedden"]["legend"]["type"], "classes");
+  EXPECT_EQ(layers["afstand_station"]["legend"]["kind"], "ramp");
+  EXPECT_LT(layers["afstand_station"]["legend"]["lo"].get<double>(),
+            layers["afstand_station"]["legend"]["hi"].get<double>());
+  EXPECT_EQ(layers["afstand_station"]["legend"]["unit"], "km");  // shown as people read it
+  EXPECT_EQ(layers["hunebedden"]["legend"]["kind"], "classes");
+  EXPECT_TRUE(layers["hunebedden"]["legend"]["points"].get<bool>());  // symbols, not 250 m cells
+  EXPECT_EQ(layers["afstand_station"]["role"], "distance");
   EXPECT_EQ(groups.back(), "bestuur");  // administrative units after the systems
   EXPECT_TRUE(m["assessment"].get<bool>());
 }

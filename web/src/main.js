@@ -81,20 +81,23 @@ map.addLayer(clickLayer);
 
 const tileLayers = new Map(); // layer id -> OpenLayers tile layer, created when first shown
 
+// The legend as the server's legend module describes it (the same as on the PNG maps and in the
+// report): named classes with colours, or a ramp with its ends in the units people read.
 function legendHtml(legend) {
   if (!legend) return '';
-  if (legend.type === 'classes') {
-    const shown = legend.classes.slice(0, 12);
-    const rest = legend.classes.length - shown.length;
+  const notes = (legend.notes || []).map((n) => `<div class="muted small">${esc(n)}</div>`).join('');
+  if (legend.kind === 'classes') {
+    const drawn = legend.classes.filter((c) => c.drawn);
+    const shown = drawn.slice(0, 12);
+    const rest = drawn.length - shown.length;
     return `<ul class="legend-classes">${shown
-      .map((c) => `<li><span class="swatch" style="background:${c.color}"></span>${esc(c.label)}</li>`)
-      .join('')}${rest > 0 ? `<li class="muted">… en nog ${rest}</li>` : ''}</ul>`;
+      .map((c) => `<li><span class="swatch" style="background:${c.colour}"></span>${esc(c.label)}</li>`)
+      .join('')}${rest > 0 ? `<li class="muted">… en nog ${rest}</li>` : ''}</ul>${notes}`;
   }
   const gradient = `linear-gradient(to right, ${legend.stops.join(', ')})`;
   return `<div class="legend-ramp"><div class="bar" style="background:${gradient}"></div>
-    <div class="ends"><span>${legend.zero_blank ? '&gt; ' : ''}${nl(legend.min)}</span>
-    <span>${legend.clipped ? '≥ ' : ''}${nl(legend.max)}</span></div>
-    ${legend.label ? `<div class="muted small">${esc(legend.label)}</div>` : ''}</div>`;
+    <div class="ends"><span>${legend.zero_blank ? '&gt; ' : ''}${esc(legend.low_label)}</span>
+    <span>${esc(legend.high_label)}</span></div>${notes}</div>`;
 }
 
 function setLayerVisible(layer, on, opacity) {
@@ -137,7 +140,7 @@ function renderLayers(model) {
       const row = document.createElement('div');
       row.className = 'layer';
       row.dataset.layer = layer.id;
-      const unit = layer.unit && layer.unit !== 'zone' ? `<span class="unit">${esc(layer.unit)}</span>` : '';
+      const unit = layer.legend && layer.legend.unit ? `<span class="unit">${esc(layer.legend.unit)}</span>` : '';
       row.innerHTML = `
         <label class="layer-title"><input type="checkbox" data-role="toggle">
           <span>${esc(layer.title)}${unit}</span></label>
@@ -209,8 +212,9 @@ async function showValues(coordinate, lonLat) {
     const rows = [...v.values]
       .sort((a, b) => place(a).order - place(b).order)
       .map((x) => {
-        const shown = x.zone ? `${esc(x.zone.name || x.zone.code)}` : nl(x.value, 3);
-        const unit = x.zone || x.value === null || !x.unit || x.unit === 'zone' ? '' : ` <span class="muted">${esc(x.unit)}</span>`;
+        // The server rounds for people and names classes ("2,2 km", "haalt de norm").
+        const shown = x.zone ? `${esc(x.zone.name || x.zone.code)}` : esc(x.text ?? nl(x.value, 3));
+        const unit = '';
         const group = place(x).group;
         const head = group !== lastGroup && group ? `<tr class="values-group"><th colspan="2">${esc(group)}</th></tr>` : '';
         lastGroup = group;
