@@ -36,7 +36,9 @@ dict_of() {
 }
 
 echo "=== fuzz: building ${#TARGETS[@]} targets in $BUILD_DIR (clang, libFuzzer + ASan + UBSan) ==="
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCASCO_FUZZ=ON \
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCASCO_FUZZ=ON "${launcher[@]}" \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
   "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" >/dev/null
