@@ -119,14 +119,18 @@ TEST(Expression, ErrorsPointAtLineAndColumn) {
 // Found by fuzz/fuzz_condition: a long chain of operators, brackets, 'not' or signs overflowed the
 // stack (parsing, and evaluating: each level holds a block of cells) and killed the process.
 TEST(Expression, DeepNestingIsAClearErrorNotAStackOverflow) {
-  auto repeat = [](const std::string& s, int n) {
+  // `open` n times, then `core`, then `close` m times.
+  auto nest = [](const std::string& open, int n, const std::string& core, const std::string& close,
+                 int m) {
     std::string out;
-    for (int i = 0; i < n; ++i) out += s;
+    for (int i = 0; i < n; ++i) out += open;
+    out += core;
+    for (int i = 0; i < m; ++i) out += close;
     return out;
   };
   const std::vector<std::string> deep = {
-      "a" + repeat(" + a", 3000), repeat("(", 5000) + "a" + repeat(")", 5000),
-      repeat("not ", 5000) + "a", repeat("-", 5000) + "a", repeat("abs(", 5000) + "a"};
+      nest("", 0, "a", " + a", 3000), nest("(", 5000, "a", ")", 5000),
+      nest("not ", 5000, "a", "", 0), nest("-", 5000, "a", "", 0), nest("abs(", 5000, "a", "", 0)};
   for (const auto& text : deep) {
     std::string e = error_of(text);
     EXPECT_NE(e.find("rules.toml:12:"), std::string::npos) << e.substr(0, 200);
@@ -134,7 +138,7 @@ TEST(Expression, DeepNestingIsAClearErrorNotAStackOverflow) {
   }
   // Up to the limit a condition is fine, and evaluates as written: 1 + 99 times 1 = 100.
   std::vector<std::vector<float>> cols = {{1, 2}};
-  EXPECT_EQ(run("a" + repeat(" + 1", 99), {"a"}, cols), (std::vector<float>{100, 101}));
-  EXPECT_EQ(run(repeat("(", 99) + "a" + repeat(")", 99), {"a"}, cols), (std::vector<float>{1, 2}));
-  EXPECT_EQ(run(repeat("- ", 98) + "a", {"a"}, cols), (std::vector<float>{1, 2}));
+  EXPECT_EQ(run(nest("", 0, "a", " + 1", 99), {"a"}, cols), (std::vector<float>{100, 101}));
+  EXPECT_EQ(run(nest("(", 99, "a", ")", 99), {"a"}, cols), (std::vector<float>{1, 2}));
+  EXPECT_EQ(run(nest("- ", 98, "a", "", 0), {"a"}, cols), (std::vector<float>{1, 2}));
 }
