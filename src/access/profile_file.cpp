@@ -3,6 +3,7 @@
 // directly in a mode's table are highway speeds. Errors name file:line:column. See
 // docs/access_network.md ("Profile file").
 #include <algorithm>
+#include <cmath>
 
 #include "access/profile.hpp"
 #include "core/error.hpp"
@@ -50,7 +51,7 @@ class Reader {
   double number(const toml::node& n, const std::string& what, double lo, double hi) const {
     std::optional<double> v = n.value<double>();
     if (!v) r_.error_at(n, fmt::format("{} must be a number", what));
-    if (!(*v > lo && *v <= hi))
+    if (!(*v > lo && *v <= hi) || !std::isfinite(*v))
       r_.error_at(n, fmt::format("{} must be above {} and at most {}", what, lo, hi));
     return *v;
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "model/definition.hpp"
 
 namespace casco {
@@ -201,7 +202,7 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
                      {"max", jnum(r.max)}});
     if (areal)
       for (std::size_t i = 0; i < rows.size(); ++i) arr[i]["covered_ha"] = rows[i].covered_ha;
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the statistics") + "\n";
   }
   if (format == TableFormat::Csv) {
     std::string out = std::string("zone,code,name,cells,cells_set,area_ha,sum,mean,min,max") +
@@ -269,7 +270,7 @@ std::string format_info(const Store& store, TableFormat format) {
                      {"sum", L.stats.sum},
                      {"cells_set", L.stats.cells_set},
                      {"area_ha", L.stats.area_ha}});
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the statistics") + "\n";
   }
   if (format == TableFormat::Csv) {
     std::string out = "id,title,group,unit,derivation,min,max,mean,sum,cells_set,area_ha\n";
