@@ -13,8 +13,10 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev libcpp-httplib-dev libssl-dev libcurl4-openssl-dev \
   libcairo2-dev libzip-dev fonts-dejavu-core chromium libctemplate-dev poppler-utils \
   libgtest-dev libgmock-dev libbenchmark-dev libglpk-dev \
-  clang-format \
+  clang-format clang libclang-rt-14-dev llvm \
   grass-core r-cran-terra >/dev/null
+# clang, libclang-rt-14-dev (libFuzzer) and llvm (llvm-symbolizer): the fuzz targets of every
+# parser (scripts/fuzz.sh, docs/fuzzing.md); the normal build uses GCC.
 # grass-core: the peer check of casco's hydrology (tests/water, bench/bench_water); r-cran-terra
 # ships the small real elevation model (ex/elev.tif) that check runs on. Both are optional at run
 # time: without them the check and the GRASS part of the benchmark are skipped with a message.

@@ -242,6 +242,10 @@ void read_stop_times(const Feed& feed, Trips& trips, const StopIndex& stops, War
 
 // frequencies.txt: periods of frequency-based trips. A broken row is reported and skipped; a trip
 // whose every row is broken is dropped later (its template times are no timetable).
+// Rows that would expand into more runs than this (e.g. every second for a week) are reported and
+// skipped: 24 hours at a run every 10 s stay below it.
+constexpr long kMaxRunsPerPeriod = 10000;
+
 void read_frequencies(const Feed& feed, Trips& trips, Warnings& warn) {
   if (!feed.has("frequencies.txt")) return;
   Table t(feed, "frequencies.txt");
@@ -266,6 +270,13 @@ void read_frequencies(const Feed& feed, Trips& trips, Warnings& warn) {
     if (!headway || *headway <= 0) {
       warn.add("frequencies.txt:{}: broken headway_secs '{}' (whole seconds above 0)", t.line(),
                t[c_headway]);
+      continue;
+    }
+    // A run every few seconds for days on end is a broken row, not a service: expanded, it would
+    // fill the memory (one timed trip per run).
+    if (const long runs = (end - start + *headway - 1) / *headway; runs > kMaxRunsPerPeriod) {
+      warn.add("frequencies.txt:{}: {} runs from {} to {} every {} s (at most {} per row)",
+               t.line(), runs, t[c_start], t[c_end], *headway, kMaxRunsPerPeriod);
       continue;
     }
     const std::string& exact = t[c_exact];

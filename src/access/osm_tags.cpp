@@ -13,6 +13,10 @@ namespace casco::access {
 
 namespace {
 
+// The tag values taken as they are; others are not understood (-1) and the defaults stand.
+constexpr double kMinMaxspeedKmh = 1, kMaxMaxspeedKmh = 300;
+constexpr double kMaxDurationS = 7 * 24 * 3600.0;  // a ferry crossing of at most a week
+
 bool equals(const char* v, const char* x) {
   return v && std::strcmp(v, x) == 0;
 }
@@ -158,9 +162,13 @@ double parse_maxspeed(const std::string& s) {
   if (end == s.c_str() || !(v > 0) || !std::isfinite(v)) return -1;
   std::string_view rest(end);
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  if (rest == "mph") return v * 1.609344;
-  if (rest.empty() || rest == "km/h" || rest == "kmh") return v;
-  return -1;
+  if (rest == "mph")
+    v *= 1.609344;
+  else if (!rest.empty() && rest != "km/h" && rest != "kmh")
+    return -1;
+  // A limit below walking pace or above any road's ("0.0001", "1e300") is a tagging error: the
+  // class speed stands (a tiny speed would make an edge take longer than a float can hold).
+  return v >= kMinMaxspeedKmh && v <= kMaxMaxspeedKmh ? v : -1;
 }
 
 double parse_duration(const std::string& s) {
@@ -182,7 +190,7 @@ double parse_duration(const std::string& s) {
         return -1;
       p = end + 1;
     }
-    return total > 0 ? total : -1;
+    return total > 0 && total <= kMaxDurationS ? total : -1;
   }
   double parts[3] = {0, 0, 0};
   int n = 0;
@@ -199,7 +207,7 @@ double parse_duration(const std::string& s) {
   double total = n == 1   ? parts[0] * 60
                  : n == 2 ? parts[0] * 3600 + parts[1] * 60
                           : parts[0] * 3600 + parts[1] * 60 + parts[2];
-  return total > 0 ? total : -1;
+  return total > 0 && total <= kMaxDurationS ? total : -1;
 }
 
 WayRule way_rule(const osmium::TagList& tags, const ModeProfile& mode, double ferry_kmh) {

@@ -23,9 +23,11 @@ WayRule way_rule(const osmium::TagList& tags, const ModeProfile& mode, double fe
 // access tag that forbids it.
 bool node_blocks(const osmium::TagList& tags, const ModeProfile& mode);
 
-// maxspeed in km/h: "50", "30 mph", "NL:urban"/"NL:rural"; a negative value when not understood.
+// maxspeed in km/h: "50", "30 mph", "NL:urban"/"NL:rural"; a negative value when not understood
+// or outside 1-300 km/h.
 double parse_maxspeed(const std::string& s);
-// A ferry's duration in seconds: "90" (minutes), "1:30", "01:30:00", "PT1H30M"; -1 when not.
+// A ferry's duration in seconds: "90" (minutes), "1:30", "01:30:00", "PT1H30M"; -1 when not
+// understood or longer than a week.
 double parse_duration(const std::string& s);
 
 }  // namespace casco::access

@@ -13,7 +13,9 @@ namespace casco::access {
 
 namespace {
 
-constexpr double kMaxSpeedKmh = 200.0;
+// Speeds outside this range are refused: below walking pace an edge would take longer than the
+// graph's float seconds can hold (found by fuzz/fuzz_profile; docs/fuzzing.md).
+constexpr double kMinSpeedKmh = 1.0, kMaxSpeedKmh = 200.0;
 
 // Highway values an old speeds file may list directly in [walk]/[bike]/[car]; any other number
 // there is most likely a misspelt setting, which must not pass silently as a highway class.
@@ -51,6 +53,15 @@ class Reader {
     if (!v) r_.error_at(n, fmt::format("{} must be a number", what));
     if (!(*v > lo && *v <= hi) || !std::isfinite(*v))
       r_.error_at(n, fmt::format("{} must be above {} and at most {}", what, lo, hi));
+    return *v;
+  }
+
+  double speed(const toml::node& n, const std::string& what) const {
+    std::optional<double> v = n.value<double>();
+    if (!v) r_.error_at(n, fmt::format("{} must be a number in km/h", what));
+    if (!(*v >= kMinSpeedKmh && *v <= kMaxSpeedKmh))
+      r_.error_at(n, fmt::format("{} must be at least {} and at most {} km/h", what, kMinSpeedKmh,
+                                 kMaxSpeedKmh));
     return *v;
   }
 
@@ -115,9 +126,8 @@ class Reader {
     for (auto&& [k, v] : t) {
       if (!v.value<double>())
         r_.error_at(v, fmt::format("speed of '{}' for {} must be a number in km/h", k.str(), mode));
-      out[std::string(k.str())] = number(
-          v, fmt::format("speed of '{}' for {} (leave a class out to forbid it)", k.str(), mode), 0,
-          kMaxSpeedKmh);
+      out[std::string(k.str())] = speed(
+          v, fmt::format("speed of '{}' for {} (leave a class out to forbid it)", k.str(), mode));
     }
     return out;
   }
@@ -148,8 +158,7 @@ void Reader::old_speeds(const toml::table& t, const std::string& m, ModeProfile&
                                  "give unusual classes in [{}.speeds]",
                                  k.str(), m, m));
     speeds[std::string(k.str())] =
-        number(v, fmt::format("speed of '{}' for {} (leave a class out to forbid it)", k.str(), m),
-               0, kMaxSpeedKmh);
+        speed(v, fmt::format("speed of '{}' for {} (leave a class out to forbid it)", k.str(), m));
   }
   if (speeds.empty()) {
     if (t.empty())
@@ -218,7 +227,7 @@ void Reader::mode_table(const toml::table& t, const std::string& m, ModeProfile&
     } else if (k == "turn_restrictions") {
       p.turn_restrictions = boolean(v, what);
     } else if (k == "dismount_kmh") {
-      p.dismount_kmh = number(v, what, 0, kMaxSpeedKmh);
+      p.dismount_kmh = speed(v, what);
     } else if (k == "snap_max_m") {
       p.snap_max_m = number(v, what, 0, 100000);
     }
@@ -248,7 +257,7 @@ Profile Profile::load(const std::filesystem::path& file) {
     const toml::table& t = r.table(*n, "'ferry'");
     toml.check_keys(t, "[ferry]", {"speed_kmh"});
     if (const toml::node* s = t.get("speed_kmh"))
-      p.ferry_kmh = r.number(*s, "'speed_kmh' in [ferry]", 0, kMaxSpeedKmh);
+      p.ferry_kmh = r.speed(*s, "'speed_kmh' in [ferry]");
   }
   return p;
 }

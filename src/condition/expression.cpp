@@ -13,6 +13,9 @@ namespace casco::condition {
 
 namespace {
 constexpr std::size_t kBlock = 1024;  // cells evaluated per step: fits L1 with a few temporaries
+// Deepest nesting of brackets, operators and functions: far beyond any real condition, and far
+// within the stack of a worker thread (each level of evaluation holds a block of cells).
+constexpr int kMaxDepth = 100;
 
 enum class Op {
   Number,
@@ -50,6 +53,7 @@ struct Node {
   std::string text;  // layer name, text literal or function name
   int slot = -1;
   Fn fn = Fn::Min;
+  int depth = 1;  // levels of the tree below and including this node
   std::vector<std::unique_ptr<Node>> args;
 };
 
@@ -165,15 +169,39 @@ class Parser {
     return false;
   }
 
-  static std::unique_ptr<Node> make(Op op, Pos pos, std::unique_ptr<Node> a = nullptr,
-                                    std::unique_ptr<Node> b = nullptr) {
+  std::unique_ptr<Node> make(Op op, Pos pos, std::unique_ptr<Node> a = nullptr,
+                             std::unique_ptr<Node> b = nullptr) const {
     auto n = std::make_unique<Node>();
     n->op = op;
     n->pos = pos;
     if (a) n->args.push_back(std::move(a));
     if (b) n->args.push_back(std::move(b));
+    check_depth(*n);
     return n;
   }
+
+  // A tree deeper than kMaxDepth (a long chain of operators) is refused before anything recurses
+  // over it.
+  void check_depth(Node& n) const {
+    for (const auto& a : n.args) n.depth = std::max(n.depth, a->depth + 1);
+    if (n.depth > kMaxDepth) error(n.pos, too_deep());
+  }
+  static std::string too_deep() {
+    return fmt::format(
+        "the condition nests more than {} levels deep (brackets, 'not', signs or operators in a "
+        "row): split it, e.g. into expression layers of the model",
+        kMaxDepth);
+  }
+
+  // One level of recursion while parsing (a bracket, 'not', a sign, a function's arguments):
+  // refused beyond kMaxDepth before the parser's own stack runs out.
+  struct Nesting {
+    Parser& p;
+    Nesting(Parser& parser, Pos pos) : p(parser) {
+      if (++p.nesting_ > kMaxDepth) p.error(pos, too_deep());
+    }
+    ~Nesting() { --p.nesting_; }
+  };
 
   std::unique_ptr<Node> parse_or() {
     auto left = parse_and();
@@ -193,7 +221,10 @@ class Parser {
   }
   std::unique_ptr<Node> parse_not() {
     Pos p = tok_.pos;
-    if (accept_word("not")) return make(Op::Not, p, parse_not());
+    if (accept_word("not")) {
+      Nesting nest(*this, p);
+      return make(Op::Not, p, parse_not());
+    }
     return parse_cmp();
   }
   std::unique_ptr<Node> parse_cmp() {
@@ -233,7 +264,10 @@ class Parser {
   }
   std::unique_ptr<Node> parse_unary() {
     Pos p = tok_.pos;
-    if (accept_symbol("-")) return make(Op::Neg, p, parse_unary());
+    if (accept_symbol("-")) {
+      Nesting nest(*this, p);
+      return make(Op::Neg, p, parse_unary());
+    }
     return parse_primary();
   }
   std::unique_ptr<Node> parse_primary() {
@@ -260,6 +294,7 @@ class Parser {
       return n;
     }
     if (accept_symbol("(")) {
+      Nesting nest(*this, t.pos);
       auto n = parse_or();
       if (!accept_symbol(")")) error(tok_.pos, "expected ')' but found '" + tok_.text + "'");
       return n;
@@ -281,11 +316,13 @@ class Parser {
     auto n = make(Op::Call, name.pos);
     n->fn = it->second.first;
     n->text = name.text;
+    Nesting nest(*this, name.pos);
     if (!accept_symbol(")")) {
       do n->args.push_back(parse_or());
       while (accept_symbol(","));
       if (!accept_symbol(")")) error(tok_.pos, "expected ',' or ')' but found '" + tok_.text + "'");
     }
+    check_depth(*n);
     auto [lo, hi] = it->second.second;
     int count = static_cast<int>(n->args.size());
     if (count < lo || count > hi)
@@ -299,6 +336,7 @@ class Parser {
   TextOrigin origin_;
   std::size_t i_ = 0, line_start_ = 0;
   int line_ = 1;
+  int nesting_ = 0;
   Token tok_{};
 };
 

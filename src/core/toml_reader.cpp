@@ -34,7 +34,8 @@ void TomlReader::error_at(const toml::node& n, const std::string& message) const
 void TomlReader::check_keys(const toml::table& t, const std::string& where,
                             std::initializer_list<const char*> allowed) const {
   for (auto&& [k, v] : t) {
-    if (std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return k.str() == a; }))
+    const std::string_view key = k.str();  // (clang 14 cannot capture a structured binding)
+    if (std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
       continue;
     std::string list;
     for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + a;

@@ -568,7 +568,7 @@ void add_layers(const std::filesystem::path& path,
     if (r.built_at.empty()) r.built_at = utc_now_iso();
     r.stats = compute_stats(*raster);
     auto it = std::find_if(m.layers.begin(), m.layers.end(),
-                           [&](const LayerRecord& L) { return L.id == rec.id; });
+                           [&](const LayerRecord& L) { return L.id == r.id; });
     if (it != m.layers.end())
       *it = r;
     else
@@ -579,7 +579,7 @@ void add_layers(const std::filesystem::path& path,
       m.zones.erase(rec.id);  // a replaced class layer may have had labels
     // A group the model does not define (a derived layer's own) is added at the end.
     if (std::none_of(m.groups.begin(), m.groups.end(),
-                     [&](const LayerGroup& g) { return g.id == rec.group; }))
+                     [&](const LayerGroup& g) { return g.id == r.group; }))
       m.groups.push_back({rec.group, rec.group, ""});
   }
   writer.finish(m);

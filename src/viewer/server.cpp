@@ -24,22 +24,13 @@
 #include "model/store.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
+#include "viewer/request.hpp"
 #include "viewer/tiles.hpp"
 
 namespace casco::viewer {
 namespace {
 
 using json = nlohmann::json;
-
-// A request the server refuses on purpose, with the message in English and Dutch.
-struct HttpError {
-  int status;
-  std::string en, nl;
-};
-
-[[noreturn]] void reject(int status, std::string en, std::string nl) {
-  throw HttpError{status, std::move(en), std::move(nl)};
-}
 
 // Request text echoed in messages may not be UTF-8: replace, never throw.
 std::string dump(const json& j) {
@@ -71,34 +62,6 @@ void guarded(httplib::Response& res, F&& f) {
     send_error(res, 500, std::string("internal error: ") + e.what(),
                std::string("interne fout: ") + e.what());
   }
-}
-
-// Whole numbers only: no signs, spaces or exponents in tile paths.
-std::optional<int> parse_int(std::string_view s) {
-  int v = 0;
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
-  return v;
-}
-
-std::optional<double> parse_double(const std::string& s) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
-    return std::nullopt;
-  return v;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= s.size(); ++i)
-    if (i == s.size() || s[i] == sep) {
-      out.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  return out;
 }
 
 bool ends_with(std::string_view s, std::string_view tail) {
@@ -147,62 +110,6 @@ code{background:#eee;padding:.1em .3em;border-radius:3px}</style></head>
 <p>The viewer bundle has not been built yet: run <code>scripts/build-web.sh</code> and reload.
 The API works already: <a href="/api/model">/api/model</a>.</p></body></html>
 )";
-
-// Counts the positions in a GeoJSON coordinates array (any nesting).
-std::size_t count_positions(const json& coords) {
-  if (!coords.is_array()) return 0;
-  if (!coords.empty() && coords.front().is_number()) return 1;
-  std::size_t n = 0;
-  for (const auto& c : coords) n += count_positions(c);
-  return n;
-}
-
-// Checks a posted plan before GDAL sees it: shape of the GeoJSON, polygons only, and the limits.
-void check_plan_geojson(const json& j, std::size_t max_plans, std::size_t max_vertices) {
-  auto bad = [](const std::string& en, const std::string& nl) {
-    reject(400, "malformed GeoJSON: " + en, "ongeldige GeoJSON: " + nl);
-  };
-  if (!j.is_object() || !j.contains("type") || !j["type"].is_string())
-    bad("expected an object with a \"type\" (Feature or FeatureCollection)",
-        "verwacht een object met een \"type\" (Feature of FeatureCollection)");
-  std::vector<const json*> geometries;
-  const std::string type = j["type"];
-  if (type == "FeatureCollection") {
-    if (!j.contains("features") || !j["features"].is_array())
-      bad("a FeatureCollection needs a \"features\" array",
-          "een FeatureCollection heeft een lijst \"features\" nodig");
-    if (j["features"].empty()) bad("no features", "geen features");
-    if (j["features"].size() > max_plans)
-      reject(413, fmt::format("too many plans: {} (at most {})", j["features"].size(), max_plans),
-             fmt::format("te veel plannen: {} (maximaal {})", j["features"].size(), max_plans));
-    for (const auto& f : j["features"]) {
-      if (!f.is_object() || f.value("type", "") != "Feature" || !f.contains("geometry"))
-        bad("every feature needs \"type\": \"Feature\" and a geometry",
-            "elke feature heeft \"type\": \"Feature\" en een geometrie nodig");
-      geometries.push_back(&f["geometry"]);
-    }
-  } else if (type == "Feature") {
-    if (!j.contains("geometry"))
-      bad("the feature has no geometry", "de feature heeft geen geometrie");
-    geometries.push_back(&j["geometry"]);
-  } else {
-    bad("type \"" + type + "\": send a Feature or FeatureCollection with polygons",
-        "type \"" + type + "\": stuur een Feature of FeatureCollection met polygonen");
-  }
-  std::size_t vertices = 0;
-  for (const json* g : geometries) {
-    const std::string gt = g->is_object() ? g->value("type", "") : "";
-    if (gt != "Polygon" && gt != "MultiPolygon")
-      bad("a plan must be a Polygon or MultiPolygon" + (gt.empty() ? "" : ", not " + gt),
-          "een plan moet een Polygon of MultiPolygon zijn" + (gt.empty() ? "" : ", geen " + gt));
-    if (!g->contains("coordinates") || !(*g)["coordinates"].is_array())
-      bad("the polygon has no coordinates", "de polygoon heeft geen coördinaten");
-    vertices += count_positions((*g)["coordinates"]);
-  }
-  if (vertices > max_vertices)
-    reject(413, fmt::format("the plans have {} vertices (at most {})", vertices, max_vertices),
-           fmt::format("de plannen hebben {} hoekpunten (maximaal {})", vertices, max_vertices));
-}
 
 // Deletes a scratch file when the request is done, whatever happens.
 struct ScratchFile {
@@ -512,25 +419,16 @@ struct Server::Impl {
 
   void tile(const httplib::Request& req, httplib::Response& res) {
     // {layer}/{z}/{x}/{y}.png
-    const std::string rest = req.matches[1].str();
-    const auto parts = split(rest, '/');
-    if (parts.size() != 4 || !ends_with(parts[3], ".png"))
-      reject(400, "tile paths look like /api/tiles/{layer}/{z}/{x}/{y}.png",
-             "tegelpaden zien eruit als /api/tiles/{laag}/{z}/{x}/{y}.png");
-    const LayerRecord& L = known_layer(std::string(parts[0]));
-    auto z = parse_int(parts[1]), x = parse_int(parts[2]),
-         y = parse_int(parts[3].substr(0, parts[3].size() - 4));
-    if (!z || !x || !y || *z > kMaxZoom || *x >= (1 << *z) || *y >= (1 << *z))
-      reject(400, "tile numbers out of range (zoom 0-22, x and y below 2^zoom)",
-             "tegelnummers buiten bereik (zoom 0-22, x en y kleiner dan 2^zoom)");
+    const TileAddress t = parse_tile_path(req.matches[1].str());
+    const LayerRecord& L = known_layer(t.layer);
     if (not_modified(req, res, L.id)) return;
-    if (!tile_box(*z, *x, *y).intersects(grid_box)) {
+    if (!tile_box(t.z, t.x, t.y).intersects(grid_box)) {
       res.set_content(empty_tile, "image/png");
       return;
     }
     auto r = raster(L.id);
     Borrowed ct(*to_store_from_mercator);
-    auto pixels = render_tile(*r, colours.at(L.id), *ct, *z, *x, *y);
+    auto pixels = render_tile(*r, colours.at(L.id), *ct, t.z, t.x, t.y);
     res.set_content(encode_png(pixels, kTileSize, kTileSize), "image/png");
   }
 
@@ -541,12 +439,8 @@ struct Server::Impl {
   }
 
   void value(const httplib::Request& req, httplib::Response& res) {
-    auto lon = parse_double(req.get_param_value("lon")),
-         lat = parse_double(req.get_param_value("lat"));
-    if (!lon || !lat || std::fabs(*lon) > 180 || std::fabs(*lat) > 90)
-      reject(400, "give lon and lat in degrees (WGS 84), e.g. ?lon=6.56&lat=52.99",
-             "geef lon en lat in graden (WGS 84), bijv. ?lon=6.56&lat=52.99");
-    double x = *lon, y = *lat;
+    const auto [lon, lat] = parse_lon_lat(req.get_param_value("lon"), req.get_param_value("lat"));
+    double x = lon, y = lat;
     {
       Borrowed ct(*to_store_from_wgs84);
       if (!(*ct).Transform(1, &x, &y))
@@ -554,7 +448,7 @@ struct Server::Impl {
     }
     const Grid& g = store.grid();
     const double col = std::floor(g.px(x)), row = std::floor(g.py(y));
-    json j = {{"lon", *lon}, {"lat", *lat}, {"x", x}, {"y", y}};
+    json j = {{"lon", lon}, {"lat", lat}, {"x", x}, {"y", y}};
     const bool inside = col >= 0 && row >= 0 && col < g.cols && row < g.rows;
     j["inside"] = inside;
     auto& vals = j["values"] = json::array();

@@ -268,6 +268,8 @@ class DinoReader {
   // A row of filter metadata: the well's position, and a period of its tube top, ground and
   // filter (the latest describes the well as it is now).
   void meta(const std::vector<std::string>& f) {
+    if (f.size() < 2 || f[0].empty())
+      fail("{}:{}: a DINO metadata row without Locatie and Filternummer", file_.string(), lineno_);
     const std::string filter = std::to_string(std::atoi(f[1].c_str()));
     const std::string id = f[0] + f[1] + "-" + filter;
     auto [it, fresh] = wells_.try_emplace(id);

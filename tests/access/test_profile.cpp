@@ -144,7 +144,7 @@ TEST(RoutingProfile, ErrorsNameFileLineColumn) {
     }
   };
   expect_error("[car]\nresidential = \"fast\"\n", "2:15", "must be a number");
-  expect_error("[car]\nresidential = 0\n", "2:15", "above 0");
+  expect_error("[car]\nresidential = 0\n", "2:15", "at least 1 and at most 200 km/h");
   expect_error("[boat]\nriver = 10\n", "1:1", "unknown key 'boat'");
   expect_error("[car\n", "1:", "malformed TOML");
   expect_error("[car]\nsnap_max = 500\n", "2:12", "unknown key 'snap_max'");
@@ -156,4 +156,25 @@ TEST(RoutingProfile, ErrorsNameFileLineColumn) {
   expect_error("[walk]\nsnap_max_m = -5\n", "2:14", "above 0");
   expect_error("[ferry]\nspeed = 5\n", "2:9", "unknown key 'speed'");
   EXPECT_THROW(Profile::load(dir / "missing.toml"), Error);
+}
+
+// Found by fuzz/fuzz_profile: a speed of 1e-300 km/h was accepted ("above 0") and made the edges
+// of its class take longer than the graph's float seconds can hold. Speeds lie in 1-200 km/h.
+TEST(RoutingProfile, SpeedsBelowOneKmhAreRefused) {
+  test::TempDir dir;
+  for (const char* text : {"[car]\nresidential = 1e-300\n", "[car.speeds]\nresidential = 0.5\n",
+                           "[walk]\ndismount_kmh = 1e-9\n", "[ferry]\nspeed_kmh = 0.2\n"}) {
+    auto f = dir / "p.toml";
+    test::write_file(f, text);
+    try {
+      Profile::load(f);
+      ADD_FAILURE() << "no error for: " << text;
+    } catch (const Error& e) {
+      std::string m = e.what();
+      EXPECT_NE(m.find(f.string() + ":2:"), std::string::npos) << m;
+      EXPECT_NE(m.find("at least 1 and at most 200 km/h"), std::string::npos) << m;
+    }
+  }
+  test::write_file(dir / "slow.toml", "[walk.speeds]\nsteps = 1\n");
+  EXPECT_DOUBLE_EQ(Profile::load(dir / "slow.toml").mode(Mode::Walk).speed_kmh.at("steps"), 1);
 }

@@ -73,6 +73,24 @@ TEST(RoutingRules, OsmnxListsTakeTheFirstKnownClassAndTheMeanMaxspeed) {
   EXPECT_EQ(map.graph(Mode::Car).nodes(), 2u);
 }
 
+// Found by fuzz/fuzz_osm: maxspeed=1e-300 made the edge take longer than its float seconds can hold
+// (an infinite time, a float overflow for the sanitizers). A limit below 1 km/h or above 300 km/h
+// is a tagging error: it is not understood, and the class speed stands.
+TEST(RoutingRules, MaxspeedOutsideOneTo300KmhLeavesTheClassSpeed) {
+  DrawnMap map("A---B---C---D");
+  map.ways(R"(
+    | nodes | highway     | maxspeed  |
+    | AB    | residential | 1e-300    |
+    | BC    | residential | 0.5       |
+    | CD    | residential | 1e300 mph |
+  )");
+  // Three times 400 m at the residential 30 km/h: 48 s each.
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | time |
+    | A    | D  | car  | 144  |
+  )"));
+}
+
 TEST(RoutingRules, InteriorNodesAreShapeNotJunctions) {
   // Two ways crossing at E; B, D, F, H only bend the ways.
   DrawnMap map(R"(
@@ -344,6 +362,23 @@ TEST(RoutingRules, FerryTimeFromItsDurationOrItsSpeed) {
     | from | to | mode | route | time |
     | E    | F  | walk | EABF  | 784  |
     | E    | F  | car  | -     |      |
+  )"));
+}
+
+// Found by fuzz/fuzz_osm_tags: duration=PT1e40S gave a ferry more seconds than a float holds. A
+// duration longer than a week is not understood: the ferry runs at its speed (10 km/h).
+TEST(RoutingRules, FerryDurationLongerThanAWeekIsNotUnderstood) {
+  DrawnMap map("E---A---B---F");
+  map.ways(R"(
+    | nodes | highway     | route | duration |
+    | EA    | residential |       |          |
+    | AB    |             | ferry | PT1e40S  |
+    | BF    | residential |       |          |
+  )");
+  // As an untagged ferry: walk 320 s, ferry 400 m at 10 km/h 144 s, walk 320 s.
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | route | time |
+    | E    | F  | walk | EABF  | 784  |
   )"));
 }
 

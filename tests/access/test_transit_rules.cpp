@@ -97,6 +97,29 @@ TEST(TransitFrequencies, BrokenRowsAreReportedWithTheirLineAndSkipped) {
   EXPECT_EQ(first_departures(g), (std::vector<int32_t>{H7, H7 + 600, H7 + 1200}));
 }
 
+// A frequencies.txt row that would run every second for 1,000 hours (3,599,999 timed trips)
+// filled the memory: a row may expand into at most 10,000 runs (a day at a run every 10 s fits);
+// beyond, it is reported with its line and skipped like any other broken row.
+TEST(TransitFrequencies, ARowOfMoreThan10000RunsIsReportedAndSkipped) {
+  Feed f = template_trip();
+  f.frequencies =
+      "trip_id,start_time,end_time,headway_secs\n"
+      "F1,00:00:00,999:59:59,1\n"   // line 2: 3,599,999 runs
+      "F1,07:00:00,07:30:00,600\n"  // line 3: 07:00 07:10 07:20
+      "F1,10:00:00,10:01:40,1\n";   // line 4: 100 runs, one a second
+  Gtfs g = load(f);
+  EXPECT_TRUE(has_warning(g,
+                          "frequencies.txt:2: 3599999 runs from 00:00:00 to 999:59:59 every 1 "
+                          "s (at most 10000 per row)"))
+      << all_warnings(g);
+  const auto deps = first_departures(g);
+  ASSERT_EQ(deps.size(), 103u);
+  EXPECT_EQ(deps[0], H7);
+  EXPECT_EQ(deps[2], H7 + 1200);
+  EXPECT_EQ(deps[3], 10 * 3600);
+  EXPECT_EQ(deps[102], 10 * 3600 + 99);
+}
+
 // ------------------------------------------------------------------------------------ transfers
 
 // Line L1: A 07:00 → B 07:05 (one trip). Line L2: B → C every 10 minutes from 07:06, 5 minutes.

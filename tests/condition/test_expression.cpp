@@ -115,3 +115,30 @@ TEST(Expression, ErrorsPointAtLineAndColumn) {
   EXPECT_NE(e9.find("compared with"), std::string::npos) << e9;
   EXPECT_EQ(error_of("a > 1e3 and b <= 2_500"), "");
 }
+
+// Found by fuzz/fuzz_condition: a long chain of operators, brackets, 'not' or signs overflowed the
+// stack (parsing, and evaluating: each level holds a block of cells) and killed the process.
+TEST(Expression, DeepNestingIsAClearErrorNotAStackOverflow) {
+  // `open` n times, then `core`, then `close` m times.
+  auto nest = [](const std::string& open, int n, const std::string& core, const std::string& close,
+                 int m) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += open;
+    out += core;
+    for (int i = 0; i < m; ++i) out += close;
+    return out;
+  };
+  const std::vector<std::string> deep = {
+      nest("", 0, "a", " + a", 3000), nest("(", 5000, "a", ")", 5000),
+      nest("not ", 5000, "a", "", 0), nest("-", 5000, "a", "", 0), nest("abs(", 5000, "a", "", 0)};
+  for (const auto& text : deep) {
+    std::string e = error_of(text);
+    EXPECT_NE(e.find("rules.toml:12:"), std::string::npos) << e.substr(0, 200);
+    EXPECT_NE(e.find("nests more than 100 levels"), std::string::npos) << e.substr(0, 200);
+  }
+  // Up to the limit a condition is fine, and evaluates as written: 1 + 99 times 1 = 100.
+  std::vector<std::vector<float>> cols = {{1, 2}};
+  EXPECT_EQ(run(nest("", 0, "a", " + 1", 99), {"a"}, cols), (std::vector<float>{100, 101}));
+  EXPECT_EQ(run(nest("(", 99, "a", ")", 99), {"a"}, cols), (std::vector<float>{1, 2}));
+  EXPECT_EQ(run(nest("- ", 98, "a", "", 0), {"a"}, cols), (std::vector<float>{1, 2}));
+}

@@ -109,6 +109,26 @@ TEST(Wells, TableWithBadValuesAndClearErrors) {
   EXPECT_THROW(read_wells(tmp / "none.csv", {}), Error);
 }
 
+// Found by fuzz/fuzz_wells: a DINO metadata row with a single field (no Filternummer) was read
+// past its end. It is refused with the file and line, like any other broken metadata row.
+TEST(Wells, DinoMetadataRowWithoutFilternummerIsAClearError) {
+  casco::test::TempDir tmp;
+  const std::string header =
+      "Titel:,,\n\nLocatie,Filternummer,X-coordinaat,Y-coordinaat,Meetpunt (cm t.o.v. NAP)\n";
+  for (const char* row : {"B99X0001\n", ",001,234000,556000,1050\n"}) {
+    casco::test::write_file(tmp / "dino.csv", header + row);
+    try {
+      read_wells(tmp / "dino.csv", {});
+      ADD_FAILURE() << "no error for the metadata row " << row;
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("dino.csv:4: a DINO metadata row without Locatie and Filternummer"),
+                std::string::npos)
+          << m;
+    }
+  }
+}
+
 // Ten complete hydrological years (2008-2017): the most recent eight (index 2..9) are used.
 // GHG = mean over those years of (base + 0.1 i + 0.22) = 5 + 0.1 x 5.5 + 0.22 = 5.77; GLG likewise
 // with 0.01: 5.56. The level rises 0.1 m a year in every month: the Theil-Sen slope is 0.1 and
