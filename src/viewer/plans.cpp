@@ -202,6 +202,11 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
     p["notes"] = kept;
     for (const auto& k : rules_.kinds)
       if (k.id == p.value("kind", "")) p["kind_title"] = k.title;
+    // Each rule's verdict in the same words as the plan's overall verdict.
+    for (auto& r : p["rules"])
+      for (int v = 0; v <= static_cast<int>(rules::Verdict::Verboden); ++v)
+        if (r.value("verdict", "") == rules::to_string(static_cast<rules::Verdict>(v)))
+          r["verdict_label"] = rules::dutch_label(static_cast<rules::Verdict>(v));
   }
   out["geojson"] = plans_geojson(plans, to_wgs84);
   return out;
