@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/dutch.hpp"
 #include "model/describe.hpp"
 #include "viewer/geojson.hpp"
 #include "viewer/server_impl.hpp"
@@ -82,7 +83,8 @@ json Server::Impl::make_model_json() {
             {{"id", L.id}, {"title", title}, {"scenario", L.describe.param("scenario")}});
     }
     if (!list.empty())
-      jg.push_back({{"id", group.id}, {"title", group.title}, {"intro", group.intro}, {"layers", list}});
+      jg.push_back(
+          {{"id", group.id}, {"title", group.title}, {"intro", group.intro}, {"layers", list}});
   }
   j["assessment"] = rules.has_value();
   j["reach"] = reach_json();
@@ -116,6 +118,22 @@ void Server::Impl::tile(Req req, Res res) {
   res.set_content(encode_png(pixels, kTileSize, kTileSize), "image/png");
 }
 
+namespace {
+
+// Values as people say them where a number and unit would read oddly: "ja"/"nee" for presence
+// ("0 aanwezig 0/1"), "geen" for a cell in no zone, a score with its sign ("+2", "−1").
+std::string value_words(const std::string& role, double v, const std::string& text) {
+  if (role == role::kPresence) return v > 0 ? "ja" : "nee";
+  if ((role == role::kZones || role == role::kKernen) && std::lround(v) == 0) return "geen";
+  if (role == role::kScore) {
+    const std::string n = dutch_number(std::fabs(v), 1, true);
+    return n == "0" ? "0" : (v > 0 ? "+" : "\u2212") + n;
+  }
+  return text;
+}
+
+}  // namespace
+
 void Server::Impl::value(Req req, Res res) {
   const double lon = degrees_param(req, "lon", 180), lat = degrees_param(req, "lat", 90);
   double x = 0, y = 0;
@@ -133,15 +151,14 @@ void Server::Impl::value(Req req, Res res) {
   for (const auto& L : store.manifest().layers) {
     const double v = layers->value_at(L.id, cell->first, cell->second);
     const legend::Legend& lg = layers->legend(L.id);
-    json jv = {{"id", L.id},
-               {"title", L.title.empty() ? L.id : L.title},
-               {"group", L.group},
-               {"role", L.describe.role},
-               {"unit", lg.unit},
-               {"value", std::isnan(v) ? json(nullptr) : json(v)},
+    json jv = {{"id", L.id},          {"title", L.title.empty() ? L.id : L.title},
+               {"group", L.group},    {"role", L.describe.role},
+               {"unit", lg.unit},     {"value", std::isnan(v) ? json(nullptr) : json(v)},
                {"text", lg.format(v)}};
     if (int k = lg.class_index(v); k >= 0 && !lg.zones)
       jv["text"] = lg.classes[static_cast<std::size_t>(k)].label;
+    else if (!std::isnan(v))
+      jv["text"] = value_words(L.describe.role, v, jv["text"].get<std::string>());
     if (is_zones(L) && !std::isnan(v))
       for (const ZoneRecord& zr : store.zones(L.id))
         if (zr.zone == static_cast<int>(std::lround(v))) {
@@ -221,8 +238,7 @@ void Server::Impl::point_layer(Req req, Res res) {
   }
   auto r = layers->raster(L.id);
   Borrowed ct(crs->store_to_wgs84);
-  std::string out =
-      points_geojson(store, L, *r, layers->legend(L.id), *ct, layers->store_mutex());
+  std::string out = points_geojson(store, L, *r, layers->legend(L.id), *ct, layers->store_mutex());
   {
     std::lock_guard lock(borders_mutex);
     points[L.id] = out;

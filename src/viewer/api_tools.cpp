@@ -36,16 +36,18 @@ void Server::Impl::search(Req req, Res res) {
       reject(400, "limit is a number from 1 to 50", "limit is een getal van 1 tot 50");
     limit = static_cast<std::size_t>(*n);
   }
-  const SearchIndex& index =
-      search_index.get([&] { return SearchIndex(searchable().entries); });
+  const SearchIndex& index = search_index.get([&] { return SearchIndex(searchable().entries); });
   const auto t0 = std::chrono::steady_clock::now();
   const auto found = index.find(q, limit);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   json results = json::array();
   for (const SearchEntry* e : found) {
-    json r = {{"type", e->type}, {"name", e->name}, {"detail", e->detail},
-              {"lon", e->lon},   {"lat", e->lat}};
+    json r = {{"type", e->type},
+              {"name", e->name},
+              {"detail", e->detail},
+              {"lon", e->lon},
+              {"lat", e->lat}};
     if (e->bbox[2] > e->bbox[0]) r["bbox"] = {e->bbox[0], e->bbox[1], e->bbox[2], e->bbox[3]};
     if (!e->layer.empty()) r["zone"] = {{"layer", e->layer}, {"code", e->code}};
     if (e->weight > 0 && e->layer.empty()) r["inhabitants"] = e->weight;
@@ -143,8 +145,8 @@ std::shared_ptr<const Comparison> Server::Impl::comparison(const std::string& a,
     if (auto it = comparisons.find({a, b}); it != comparisons.end()) return it->second;
   }
   auto ra = layers->raster(a), rb = layers->raster(b);
-  auto c = std::make_shared<const Comparison>(compare_allocations(
-      a, *ra, layers->legend(a), b, *rb, layers->legend(b), layers->study()));
+  auto c = std::make_shared<const Comparison>(
+      compare_allocations(a, *ra, layers->legend(a), b, *rb, layers->legend(b), layers->study()));
   std::lock_guard lock(compare_mutex);
   if (comparisons.size() > 8) comparisons.clear();  // a few pairs at a time
   comparisons[{a, b}] = c;

@@ -35,7 +35,8 @@ OGRLayer* table_of(GDALDataset& ds, const Store& store, const std::string& layer
 
 void add(json& features, const json& geometry, json props) {
   if (geometry.is_null()) return;
-  features.push_back({{"type", "Feature"}, {"properties", std::move(props)}, {"geometry", geometry}});
+  features.push_back(
+      {{"type", "Feature"}, {"properties", std::move(props)}, {"geometry", geometry}});
 }
 
 }  // namespace

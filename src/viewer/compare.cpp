@@ -75,7 +75,8 @@ Comparison compare_allocations(const std::string& a_id, const Raster& a, const l
     c.changed_ha += cell_ha;
     moves[{ka, kb}] += cell_ha;
   }
-  for (const auto& [k, ha] : moves) c.changes.push_back({c.kinds[k.first].label, c.kinds[k.second].label, ha});
+  for (const auto& [k, ha] : moves)
+    c.changes.push_back({c.kinds[k.first].label, c.kinds[k.second].label, ha});
   std::stable_sort(c.changes.begin(), c.changes.end(),
                    [](const auto& x, const auto& y) { return x.ha > y.ha; });
   return c;

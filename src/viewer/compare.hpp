@@ -16,7 +16,7 @@ struct Comparison {
   std::string a, b;  // layer ids
   struct Kind {
     std::string label;
-    unsigned rgb = 0;  // B's colour, else A's
+    unsigned rgb = 0;   // B's colour, else A's
     bool drawn = true;  // false: "no claim"
     double ha_a = 0, ha_b = 0;
   };

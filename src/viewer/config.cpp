@@ -13,8 +13,8 @@ PointSource point_source(const TomlReader& r, const toml::table& t, const char* 
   if (!n) return p;
   const toml::table* s = n->as_table();
   if (!s)
-    r.error_at(*n, fmt::format("'{}' in {} is a table {{ layer = \"…\", name = \"…\" }}", key,
-                               where));
+    r.error_at(*n,
+               fmt::format("'{}' in {} is a table {{ layer = \"…\", name = \"…\" }}", key, where));
   const std::string here = fmt::format("{}.{}", where, key);
   r.check_keys(*s, here, {"layer", "name", "population"});
   p.layer = r.text(*s, "layer", true, here);

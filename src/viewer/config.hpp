@@ -10,15 +10,15 @@ namespace casco::viewer {
 
 // Point features of a layer's source table (its vector_table), with the fields to read.
 struct PointSource {
-  std::string layer;       // "" = none
-  std::string name_field;  // the label
+  std::string layer;             // "" = none
+  std::string name_field;        // the label
   std::string population_field;  // places: larger places get labels at lower zooms
 };
 
 struct SearchZones {
-  std::string layer;    // a zones layer of the store
-  std::string type;     // how a result is called: "gemeente", "postcode", "kern"
-  bool by_code = false; // search the zone code ("9401") instead of the name
+  std::string layer;     // a zones layer of the store
+  std::string type;      // how a result is called: "gemeente", "postcode", "kern"
+  bool by_code = false;  // search the zone code ("9401") instead of the name
 };
 
 struct ViewerConfig {
@@ -26,7 +26,7 @@ struct ViewerConfig {
   std::string nature;          // zones layer drawn as nature with its names
   std::string water;           // layer whose source features are water
   PointSource places, stations;
-  bool search_places = true;   // the base map's places are searchable (type "plaats")
+  bool search_places = true;  // the base map's places are searchable (type "plaats")
   std::vector<SearchZones> search_zones;
   // Equally good matches come in this order of type ("gemeente", "plaats" …); others after.
   std::vector<std::string> search_order;

@@ -1,5 +1,7 @@
 #include "viewer/http.hpp"
 
+#include <zlib.h>
+
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -93,6 +95,27 @@ std::string mime_of(const std::string& name) {
   auto dot = name.rfind('.');
   auto it = dot == std::string::npos ? types.end() : types.find(lower(name.substr(dot)));
   return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+std::string gzip(const std::string& bytes) {
+  z_stream z{};
+  // 15 window bits + 16: a gzip header and trailer instead of zlib's.
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error("zlib: deflateInit2 failed");
+  std::string out(deflateBound(&z, bytes.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw Error("zlib: deflate did not finish");
+  return out;
+}
+
+bool accepts_gzip(const httplib::Request& req) {
+  return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
 }
 
 }  // namespace casco::viewer

@@ -96,8 +96,7 @@ void LayerSet::write_legend_cache() const {
     }
     out.commit();
   } catch (const std::exception& e) {
-    warn("the legend cache cannot be saved ({}); the next start reads every layer again",
-         e.what());
+    warn("the legend cache cannot be saved ({}); the next start reads every layer again", e.what());
   }
 }
 

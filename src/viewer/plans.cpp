@@ -98,7 +98,8 @@ void check_plan_geojson(const json& j, const PlanLimits& limits) {
     vertices += count_positions((*g)["coordinates"]);
   }
   if (vertices > limits.max_vertices)
-    reject(413, fmt::format("the plans have {} vertices (at most {})", vertices, limits.max_vertices),
+    reject(413,
+           fmt::format("the plans have {} vertices (at most {})", vertices, limits.max_vertices),
            fmt::format("De plannen hebben samen {} hoekpunten (maximaal {}): vereenvoudig de vorm.",
                        vertices, limits.max_vertices));
 }
@@ -116,8 +117,7 @@ std::string dutch_plan_error(const std::string& message, const std::string& area
     return plan + " heeft geen oppervlakte: teken een vlak met ten minste drie hoekpunten.";
   if (message.find("cannot be repaired") != std::string::npos)
     return plan + " heeft een omtrek die zichzelf zo kruist dat hij niet te herstellen is.";
-  if (message.find("has no geometry") != std::string::npos)
-    return plan + " heeft geen vorm.";
+  if (message.find("has no geometry") != std::string::npos) return plan + " heeft geen vorm.";
   if (message.find("not a polygon") != std::string::npos)
     return plan + " is geen vlak: een plan is een gebied, teken de omtrek.";
   if (message.find("cannot be reprojected") != std::string::npos)
@@ -202,6 +202,17 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
     p["notes"] = kept;
     for (const auto& k : rules_.kinds)
       if (k.id == p.value("kind", "")) p["kind_title"] = k.title;
+    // The data a waiting rule needs, in words, and whether the catalogue can fetch it.
+    for (auto& w : p["not_checked"]) {
+      json said = json::array();
+      for (const auto& id : w["needs"]) {
+        auto it = needs_.find(id.get<std::string>());
+        said.push_back({{"id", id},
+                        {"title", it == needs_.end() ? "" : it->second},
+                        {"in_catalogue", it != needs_.end()}});
+      }
+      w["needs_described"] = said;
+    }
     // Each rule's verdict in the same words as the plan's overall verdict.
     for (auto& r : p["rules"])
       for (int v = 0; v <= static_cast<int>(rules::Verdict::Verboden); ++v)

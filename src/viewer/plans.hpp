@@ -29,6 +29,9 @@ class PlanJudge {
  public:
   PlanJudge(const Store& store, const rules::RuleSet& rules, PlanLimits limits);
   nlohmann::json kinds_json() const;
+  // What the layers that waiting rules need are, in words ("Natuurnetwerk Nederland (NNN), van
+  // Provincies via PDOK"), by layer id; a need not in here is named by its id.
+  void describe_needs(std::map<std::string, std::string> needs) { needs_ = std::move(needs); }
   // Judges the plans in `body` (GeoJSON text) as `kind` ("" = each plan's own kind property).
   // `store_mutex` guards the store while it is read. Throws HttpError for refused plans.
   nlohmann::json assess(const std::string& body, const std::string& kind, std::mutex& store_mutex,
@@ -40,6 +43,7 @@ class PlanJudge {
   const rules::RuleSet& rules_;
   PlanLimits limits_;
   std::vector<std::string> layer_ids_;
+  std::map<std::string, std::string> needs_;
   std::mutex compiled_mutex_;
   std::map<std::string, rules::CompiledRules> compiled_;
   std::atomic<unsigned> scratch_counter_{0};

@@ -53,8 +53,9 @@ const access::Graph& Reach::graph(access::Mode m) {
   std::lock_guard lock(graph_mutex_);
   auto& g = graphs_[m];
   if (!g) {
-    const access::Profile profile = config_.profile.empty() ? access::Profile::defaults()
-                                                             : access::Profile::load(config_.profile);
+    const access::Profile profile = config_.profile.empty()
+                                        ? access::Profile::defaults()
+                                        : access::Profile::load(config_.profile);
     g = std::make_unique<access::Graph>(access::build_graph(config_.network, m, profile, crs_));
   }
   return *g;
@@ -73,8 +74,8 @@ ReachMinutes Reach::minutes_from(double x, double y, const std::string& mode, do
   like.crs = crs_;
   if (r.estimate) {
     r.method = fmt::format(
-        "schatting hemelsbreed: de afstand in rechte lijn x {} (omrijden) bij {} km/u{}; er is "
-        "geen wegennet in het model",
+        "hemelsbreed: de afstand in rechte lijn \u00d7 {} (omrijden) bij {} km/u{}; er is geen "
+        "wegennet in het model",
         dutch_number(m.detour, 2, true), dutch_number(m.speed_kmh, 1, true),
         m.extra_minutes > 0 ? fmt::format(", plus {} min", dutch_number(m.extra_minutes, 1, true))
                             : "");
@@ -168,9 +169,10 @@ std::string reach_geojson(const ReachMinutes& r, const std::vector<double>& step
     const double from = k == 0 ? 0 : steps[k - 1], to = steps[k];
     json geometry = geometry_json(parts[k], to_wgs84, w.cell / 2, 6);
     if (geometry.is_null()) continue;
-    features.push_back({{"type", "Feature"},
-                        {"properties", {{"from", from}, {"to", to}, {"label", band_label(from, to)}}},
-                        {"geometry", geometry}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"properties", {{"from", from}, {"to", to}, {"label", band_label(from, to)}}},
+         {"geometry", geometry}});
   }
   const access::ModeSettings& m = *r.mode;
   json out = {{"type", "FeatureCollection"},

@@ -22,7 +22,7 @@ struct ReachMinutes {
   bool estimate = true;
   std::string method;  // for people, Dutch: how the minutes were made
   double max_minutes = 30;
-  Raster minutes;      // on a window grid around the point; NaN beyond reach
+  Raster minutes;  // on a window grid around the point; NaN beyond reach
 };
 
 class Reach {

@@ -16,9 +16,26 @@ char plain_letter(unsigned code) {
   if (code >= 0xC0 && code <= 0xFF) return latin1[code - 0xC0];
   if (code >= 0x100 && code <= 0x17F) {  // Latin Extended-A: pairs per letter, in order
     static constexpr std::string_view ext =
-        "aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" "iijj" "kkk"
-        "llllllllll" "nnnnnnnnn" "oooooooo" "rrrrrr" "ssssssss" "tttttt" "uuuuuuuuuuuu" "ww" "yyy"
-        "zzzzzz" "s";
+        "aaaaaa"
+        "cccccccc"
+        "dddd"
+        "eeeeeeeeee"
+        "gggggggg"
+        "hhhh"
+        "iiiiiiiiii"
+        "iijj"
+        "kkk"
+        "llllllllll"
+        "nnnnnnnnn"
+        "oooooooo"
+        "rrrrrr"
+        "ssssssss"
+        "tttttt"
+        "uuuuuuuuuuuu"
+        "ww"
+        "yyy"
+        "zzzzzz"
+        "s";
     static_assert(ext.size() == 0x80);
     const unsigned i = code - 0x100;
     return ext[i];

@@ -8,14 +8,14 @@
 namespace casco::viewer {
 
 struct SearchEntry {
-  std::string type;    // "plaats", "postcode", "gemeente", "kern" … (the configured label)
-  std::string name;    // as shown: "Dwingeloo", "9401", "Assen"
-  std::string detail;  // "plaats in Westerveld · 2.600 inwoners"
+  std::string type;         // "plaats", "postcode", "gemeente", "kern" … (the configured label)
+  std::string name;         // as shown: "Dwingeloo", "9401", "Assen"
+  std::string detail;       // "plaats in Westerveld · 2.600 inwoners"
   std::string layer, code;  // the zones layer and zone code (zones), "" for points
   double lon = 0, lat = 0;  // where to go (a place's point, a zone's centre)
   double bbox[4] = {0, 0, 0, 0};  // west, south, east, north; all 0 for a point
-  double weight = 0;        // larger first among equal matches (inhabitants, area)
-  int priority = 0;         // the type's order among equal matches (lower first)
+  double weight = 0;              // larger first among equal matches (inhabitants, area)
+  int priority = 0;               // the type's order among equal matches (lower first)
 };
 
 // Lower case, accents and punctuation removed, spaces collapsed: "Nieuw-Schoonebeek" and

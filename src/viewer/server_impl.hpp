@@ -13,6 +13,7 @@
 
 #include "model/store.hpp"
 #include "rules/rules.hpp"
+#include "viewer/basemap.hpp"
 #include "viewer/compare.hpp"
 #include "viewer/config.hpp"
 #include "viewer/http.hpp"
@@ -55,7 +56,10 @@ struct Server::Impl {
   std::unique_ptr<PlanJudge> judge;
   std::unique_ptr<Reach> reach;
   Box grid_box;
-  std::map<std::string, std::pair<std::string, std::string>> files;  // web bundle: body, type
+  struct BundleFile {
+    std::string body, gzipped, type;  // gzipped: empty when not worth it (images, source maps)
+  };
+  std::map<std::string, BundleFile> files;  // the web bundle, read once at start
   std::string empty_tile;
   json model_json;
 

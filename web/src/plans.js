@@ -85,6 +85,13 @@ function ruleHtml(r) {
   </li>`;
 }
 
+// A rule that waits for data: what it needs, in words, and how it gets into the model.
+function waitingHtml(w) {
+  const needs = w.needs_described || (w.needs || []).map((id) => ({ id, title: '', in_catalogue: false }));
+  const said = needs.map((n) => (n.title ? `${esc(n.title)} (op te halen met casco data)` : `een kaart ‘${esc(n.id)}’ die nog in het model moet komen`));
+  return `<li>${esc(w.title)} <span class="muted">— nodig: ${said.join('; ') || 'gegevens'}</span></li>`;
+}
+
 export function planHtml(p, i) {
   const hit = p.rules.filter((r) => r.hit && r.verdict !== 'score').sort((a, b) => (SEVERITY[b.verdict] ?? -1) - (SEVERITY[a.verdict] ?? -1));
   const scores = p.rules.filter((r) => r.hit && r.verdict === 'score');
@@ -101,7 +108,7 @@ export function planHtml(p, i) {
     ${scores.length ? `<h4>Plus- en minpunten</h4><ul class="rules">${scores.map((r) => `<li class="rule v-score"><div class="rule-head"><span class="badge v-score">${signed(r.score)}</span> <strong>${esc(r.title)}</strong></div><div class="rule-where">Geldt voor ${pct(r.share)} van het plan (${ha(r.area_ha)}).</div><p class="reason">${esc(r.reason)}</p>${policyHtml(r.policy)}</li>`).join('')}</ul>` : ''}
     ${missed.length ? `<details class="fold"><summary>Regels die dit plan niet raken (${missed.length})</summary><ul class="plain">${missed.map((r) => `<li>${esc(r.title)}</li>`).join('')}</ul></details>` : ''}
     ${waiting.length ? `<details class="fold waiting" open><summary>${waiting.length === 1 ? '1 regel wacht' : `${waiting.length} regels wachten`} op gegevens die het model nog niet heeft</summary>
-      <ul class="plain">${waiting.map((w) => `<li>${esc(w.title)} <span class="muted">— nodig: ${(w.needs || []).map((n) => `kaartlaag ‘${esc(n)}’`).join(', ') || 'gegevens'}</span></li>`).join('')}</ul></details>` : ''}
+      <ul class="plain">${waiting.map(waitingHtml).join('')}</ul></details>` : ''}
     ${notes ? `<ul class="notes small">${notes}</ul>` : ''}
   </article>`;
 }
