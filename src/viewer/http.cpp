@@ -100,7 +100,7 @@ std::string mime_of(const std::string& name) {
 std::string gzip(const std::string& bytes) {
   z_stream z{};
   // 15 window bits + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw Error("zlib: deflateInit2 failed");
   std::string out(deflateBound(&z, bytes.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));

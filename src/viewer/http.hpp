@@ -58,7 +58,7 @@ std::string lower(std::string s);
 bool suspicious_target(const httplib::Request& req);
 std::string mime_of(const std::string& name);
 
-// The bytes as a gzip stream (zlib, level 9): the viewer's bundle is compressed once when the
+// The bytes as a gzip stream (zlib, level 6): the viewer's bundle is compressed once when the
 // server starts, not per request (cpp-httplib would brotli-compress a 400 kB script on every
 // request, seconds each).
 std::string gzip(const std::string& bytes);

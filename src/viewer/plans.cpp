@@ -206,10 +206,11 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
     for (auto& w : p["not_checked"]) {
       json said = json::array();
       for (const auto& id : w["needs"]) {
-        auto it = needs_.find(id.get<std::string>());
+        const auto& known = needs();
+        auto it = known.find(id.get<std::string>());
         said.push_back({{"id", id},
-                        {"title", it == needs_.end() ? "" : it->second},
-                        {"in_catalogue", it != needs_.end()}});
+                        {"title", it == known.end() ? "" : it->second},
+                        {"in_catalogue", it != known.end()}});
       }
       w["needs_described"] = said;
     }
@@ -221,6 +222,13 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
   }
   out["geojson"] = plans_geojson(plans, to_wgs84);
   return out;
+}
+
+const std::map<std::string, std::string>& PlanJudge::needs() {
+  std::call_once(needs_once_, [&] {
+    if (load_needs_) needs_ = load_needs_();
+  });
+  return needs_;
 }
 
 }  // namespace casco::viewer

@@ -4,6 +4,7 @@
 // with the kinds' Dutch titles, without notes about coordinate systems, and with refusals in
 // plain Dutch ("ligt buiten het studiegebied").
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -30,8 +31,12 @@ class PlanJudge {
   PlanJudge(const Store& store, const rules::RuleSet& rules, PlanLimits limits);
   nlohmann::json kinds_json() const;
   // What the layers that waiting rules need are, in words ("Natuurnetwerk Nederland (NNN), van
-  // Provincies via PDOK"), by layer id; a need not in here is named by its id.
-  void describe_needs(std::map<std::string, std::string> needs) { needs_ = std::move(needs); }
+  // Provincies via PDOK"), by layer id; a need not in there is named by its id. `load` runs once,
+  // on the first assessment or prepare_needs(), so that it never delays the server's start.
+  void describe_needs(std::function<std::map<std::string, std::string>()> load) {
+    load_needs_ = std::move(load);
+  }
+  void prepare_needs() { needs(); }
   // Judges the plans in `body` (GeoJSON text) as `kind` ("" = each plan's own kind property).
   // `store_mutex` guards the store while it is read. Throws HttpError for refused plans.
   nlohmann::json assess(const std::string& body, const std::string& kind, std::mutex& store_mutex,
@@ -43,6 +48,9 @@ class PlanJudge {
   const rules::RuleSet& rules_;
   PlanLimits limits_;
   std::vector<std::string> layer_ids_;
+  const std::map<std::string, std::string>& needs();
+  std::function<std::map<std::string, std::string>()> load_needs_;
+  std::once_flag needs_once_;
   std::map<std::string, std::string> needs_;
   std::mutex compiled_mutex_;
   std::map<std::string, rules::CompiledRules> compiled_;
