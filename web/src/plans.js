@@ -277,8 +277,10 @@ function verdictDocument(image) {
     img.map{width:100%;border:1px solid #ccc;margin:8px 0}
     .badge{display:inline-block;padding:1px 7px;border-radius:10px;background:#eee;font-size:12px}
     .badge.big{font-size:15px;font-weight:700;padding:3px 10px}
-    .v-vrij{background:#1a9641;color:#fff}.v-voorwaarde{background:#a6d96a}.v-afstemming{background:#fdd835}
-    .v-nee_tenzij{background:#fdae61}.v-verboden{background:#d7191c;color:#fff}.v-score{background:#c9d3ea}
+    .badge.v-vrij{background:#1a9641;color:#fff}.badge.v-voorwaarde{background:#a6d96a}.badge.v-afstemming{background:#fdd835}
+    .badge.v-nee_tenzij{background:#fdae61}.badge.v-verboden{background:#d7191c;color:#fff}.badge.v-score{background:#c9d3ea}
+    li.rule.v-vrij{border-left-color:#1a9641}li.rule.v-voorwaarde{border-left-color:#a6d96a}li.rule.v-afstemming{border-left-color:#fdd835}
+    li.rule.v-nee_tenzij{border-left-color:#fdae61}li.rule.v-verboden{border-left-color:#d7191c}li.rule.v-score{border-left-color:#c9d3ea}
     .plan-result{border-top:2px solid #ccc;padding-top:8px;margin-top:14px;page-break-inside:auto}
     .plan-head{display:flex;gap:10px;align-items:center}.plan-head button{display:none}
     .plan-no{display:inline-flex;width:24px;height:24px;border-radius:12px;background:#c2185b;color:#fff;align-items:center;justify-content:center;font-weight:700}
