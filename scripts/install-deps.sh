@@ -11,7 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev \
   libboost-dev libboost-graph-dev libtbb-dev \
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev libcpp-httplib-dev libssl-dev libcurl4-openssl-dev \
-  libcairo2-dev fonts-dejavu-core chromium \
+  libcairo2-dev libzip-dev fonts-dejavu-core chromium \
   libgtest-dev libgmock-dev libbenchmark-dev libglpk-dev \
   clang-format \
   grass-core r-cran-terra >/dev/null

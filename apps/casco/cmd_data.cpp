@@ -22,7 +22,8 @@ void add_fetch(CLI::App& data, Commands& commands) {
       "fetch", "Download what is missing or changed, cut it to the area in EPSG:28992");
   auto* area = cmd->add_option(
       "--area", o->fetch.area,
-      "Study area from the catalogue: drenthe (default), any other province, nederland");
+      "Study area from the catalogue (default: its first area; the bundled catalogue lists the "
+      "provinces and nederland)");
   cmd->add_option("--bbox", o->bbox, "Or a box in RD New metres: minx,miny,maxx,maxy")
       ->delimiter(',')
       ->expected(4)

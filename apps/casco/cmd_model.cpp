@@ -10,6 +10,7 @@
 #include "model/definition.hpp"
 #include "model/stats.hpp"
 #include "model/store.hpp"
+#include "present/qgis_project.hpp"
 #include "render/quicklook.hpp"
 
 namespace casco::cli {
@@ -29,7 +30,7 @@ void add_model_commands(CLI::App& app, Commands& commands) {
   struct Options {
     fs::path model, store, out;
     std::optional<double> cell;
-    bool force = false;
+    bool force = false, qgis = false;
     std::string layer, borders, by, format = "text";
   };
   auto o = std::make_shared<Options>();
@@ -77,14 +78,31 @@ void add_model_commands(CLI::App& app, Commands& commands) {
                         return 0;
                       }});
 
-  auto* exp = app.add_subcommand("export", "Write a layer as GeoTIFF, or a quick-look PNG map");
+  auto* exp = app.add_subcommand(
+      "export", "Write a layer as GeoTIFF or a quick-look PNG map, or the store as a QGIS project");
   exp->add_option("STORE", o->store, "Model store (.gpkg)")->required();
-  exp->add_option("LAYER", o->layer, "Layer id (see casco info)")->required();
-  exp->add_option("OUT", o->out, "Output file: .tif/.tiff (GeoTIFF) or .png (map)")->required();
+  exp->add_option("LAYER", o->layer, "Layer id (see casco info), or a project file (.qgz)");
+  exp->add_option("OUT", o->out, "Output file: .tif/.tiff (GeoTIFF) or .png (map)");
+  exp->add_flag("--qgis", o->qgis,
+                "Write a QGIS project (.qgz) beside the store: every layer grouped and styled as "
+                "in the viewer");
   exp->add_option("--borders", o->borders,
                   "Zones layer whose borders the PNG shows (default: the model's)");
   commands.push_back({exp, [o] {
                         Store s = Store::open(o->store);
+                        if (o->qgis || fs::path(o->layer).extension() == ".qgz") {
+                          fs::path qgz = o->qgis && !o->layer.empty() ? fs::path(o->layer)
+                                         : o->qgis                    ? fs::path()
+                                                                      : fs::path(o->layer);
+                          auto e = present::write_qgis_project(s, qgz);
+                          std::printf("wrote %s (%zu layers in %zu groups)\n", e.path.c_str(),
+                                      e.layers, e.groups);
+                          return 0;
+                        }
+                        if (o->layer.empty() || o->out.empty())
+                          fail(
+                              "casco export STORE LAYER OUT.tif|OUT.png, or casco export STORE "
+                              "--qgis [OUT.qgz]");
                         s.layer(o->layer);
                         std::string ext = o->out.extension().string();
                         for (auto& c : ext)
@@ -93,11 +111,9 @@ void add_model_commands(CLI::App& app, Commands& commands) {
                           Raster r = s.read(o->layer);
                           AtomicOutput out(o->out);
                           const std::string& credit = s.layer(o->layer).attribution;
-                          write_geotiff(
-                              r, out.temp_path(),
-                              credit.empty()
-                                  ? QuicklookOptions{}.attribution
-                                  : fmt::format("{} · {}", credit, QuicklookOptions{}.attribution));
+                          const std::string& own = s.manifest().credit;
+                          write_geotiff(r, out.temp_path(),
+                                        credit.empty() ? own : fmt::format("{} · {}", credit, own));
                           out.commit();
                         } else if (ext == ".png") {
                           QuicklookOptions q;

@@ -1,3 +1,4 @@
+// Kernen as places: each place's area, its inhabitants and facilities, and its class with reasons.
 #include "access/kernen.hpp"
 
 #include <algorithm>
@@ -13,99 +14,6 @@
 #include "model/vector_source.hpp"
 
 namespace casco::access {
-namespace {
-
-condition::TextOrigin origin_at(const std::string& file, const toml::node& n) {
-  const auto& b = n.source().begin;
-  return {file, static_cast<int>(b.line), static_cast<int>(b.column) + 1};
-}
-
-void load_areas(const TomlReader& r, const toml::table& k, KernenConfig& c) {
-  const toml::node* an = k.get("areas");
-  if (!an) return;
-  const toml::table* a = an->as_table();
-  if (!a) r.error_at(*an, "[kernen.areas] must be a table");
-  r.check_keys(*a, "[kernen.areas]",
-               {"cells", "search_m", "gap_m", "hamlet_radius_m", "place_match_m", "growth_density",
-                "growth_default"});
-  KernAreaSettings& s = c.areas;
-  if (const toml::node* cells = a->get("cells")) {
-    s.cells = r.text(*a, "cells", true, "[kernen.areas]");
-    s.cells_origin = origin_at(c.file.string(), *cells);
-    condition::Expression::parse(s.cells, s.cells_origin);
-  } else {
-    s.cells_origin = origin_at(c.file.string(), *an);
-  }
-  s.search_m = r.number(*a, "search_m", s.search_m, "[kernen.areas]");
-  s.gap_m = r.number(*a, "gap_m", s.gap_m, "[kernen.areas]");
-  s.hamlet_radius_m = r.number(*a, "hamlet_radius_m", s.hamlet_radius_m, "[kernen.areas]");
-  s.place_match_m = r.number(*a, "place_match_m", s.place_match_m, "[kernen.areas]");
-  s.growth_density = r.number(*a, "growth_density", s.growth_density, "[kernen.areas]");
-  s.growth_default = r.number(*a, "growth_default", s.growth_default, "[kernen.areas]");
-  if (!(s.growth_density > 0) || !(s.growth_default > 0))
-    r.error_at(*an, "[kernen.areas]: growth_density and growth_default must be above 0");
-  if (!(s.search_m >= 0) || !(s.gap_m >= 0) || !(s.hamlet_radius_m >= 0) || !(s.place_match_m >= 0))
-    r.error_at(*an, "[kernen.areas]: distances are metres, 0 or more");
-}
-
-}  // namespace
-
-KernenConfig load_kernen_config(const std::filesystem::path& file) {
-  TomlReader r(file.string());
-  toml::table root = r.parse(TomlReader::read_file(file.string(), "kernen file"));
-  r.check_keys(root, "the kernen file", {"kernen", "class"});
-  const toml::table* k = root["kernen"].as_table();
-  if (!k) fail("{}: missing [kernen] (places, access, radius_m)", file.string());
-  r.check_keys(*k, "[kernen]",
-               {"name", "group", "places", "surrounding_places", "id_field", "name_field",
-                "population_field", "population", "fill_from", "access", "radius_m", "areas"});
-  KernenConfig c;
-  c.file = file;
-  const auto base = file.parent_path();
-  c.name = r.text(*k, "name", false, "[kernen]", "Kernenstructuur");
-  const toml::node* p = k->get("places");
-  if (!p) r.error_at(*k, "[kernen] needs places = { path = \"...\", ... }");
-  c.places = parse_source(r, *p, base, "[kernen].places");
-  if (const toml::node* sp = k->get("surrounding_places"))
-    c.surrounding_places = parse_source(r, *sp, base, "[kernen].surrounding_places");
-  c.id_field = r.text(*k, "id_field", false, "[kernen]");
-  c.name_field = r.text(*k, "name_field", true, "[kernen]");
-  c.population_field = r.text(*k, "population_field", true, "[kernen]");
-  c.population = r.text(*k, "population", false, "[kernen]", "inwoners");
-  c.group = r.text(*k, "group", false, "[kernen]", c.group);
-  if (const toml::node* fn = k->get("fill_from")) {
-    const toml::table* ft = fn->as_table();
-    if (!ft) r.error_at(*fn, "fill_from = { source = \"zones.geojson\", field = \"count\" }");
-    r.check_keys(*ft, "[kernen].fill_from", {"source", "field"});
-    const toml::node* fs = ft->get("source");
-    if (!fs) r.error_at(*fn, "[kernen].fill_from needs a 'source' (polygons with a count)");
-    c.fill_source = parse_source(r, *fs, base, "[kernen].fill_from.source");
-    c.fill_field = r.text(*ft, "field", true, "[kernen].fill_from");
-  }
-  c.access_file = base / r.text(*k, "access", true, "[kernen]");
-  c.radius_m = r.number(*k, "radius_m", 1500, "[kernen]");
-  load_areas(r, *k, c);
-  if (!k->get("areas")) c.areas.cells_origin = origin_at(file.string(), *k);
-  const toml::array* classes = root["class"].as_array();
-  if (!classes || classes->empty())
-    fail("{}: no [[class]] (e.g. stad, kerndorp, dorp, buurtschap)", file.string());
-  for (const auto& node : *classes) {
-    const toml::table* t = node.as_table();
-    if (!t) r.error_at(node, "each [[class]] is a table");
-    PlaceClass pc;
-    pc.id = r.text(*t, "id", true, "a [[class]]");
-    std::string where = fmt::format("class '{}'", pc.id);
-    r.check_keys(*t, where, {"id", "title", "when", "description"});
-    pc.title = r.text(*t, "title", false, where, pc.id);
-    pc.when = r.text(*t, "when", true, where);
-    pc.description = r.text(*t, "description", false, where);
-    pc.origin = origin_at(file.string(), *t->get("when"));
-    condition::Expression::parse(pc.when, pc.origin);  // syntax errors now, with position
-    c.classes.push_back(pc);
-  }
-  return c;
-}
-
 namespace {
 
 // A place name as facilities write it and as the places file writes it, made comparable: lower
@@ -252,13 +160,12 @@ std::string nl0(double v) {
 
 }  // namespace
 
-KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
-  const Grid& g = store.grid();
-  OGRSpatialReference srs = make_srs(g.crs_wkt.empty() ? g.crs : g.crs_wkt, "store CRS");
-  AccessConfig acfg = load_access_config(cfg.access_file);
-  auto facilities = load_facilities(acfg, store);
-  const LayerRecord& pop_layer = store.layer(cfg.population);
+namespace {
 
+// The places of the study area, then those of the surroundings; larger places first: they win ties
+// and keep their start cell.
+std::vector<Place> places_by_size(const KernenConfig& cfg, const OGRSpatialReference& srs,
+                                  const Grid& g) {
   std::vector<Place> places = read_places(cfg, cfg.places, true, srs, g);
   if (places.empty())
     fail("{}: no place of {} lies in the study area", cfg.file.string(), cfg.places.path.string());
@@ -266,19 +173,18 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
     auto more = read_places(cfg, cfg.surrounding_places, false, srs, g);
     places.insert(places.end(), more.begin(), more.end());
   }
-  // Larger places first: they win ties and keep their start cell.
-  std::vector<std::size_t> order(places.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    double pa = std::isnan(places[a].source_population) ? -1 : places[a].source_population;
-    double pb = std::isnan(places[b].source_population) ? -1 : places[b].source_population;
+  std::stable_sort(places.begin(), places.end(), [](const Place& a, const Place& b) {
+    double pa = std::isnan(a.source_population) ? -1 : a.source_population;
+    double pb = std::isnan(b.source_population) ? -1 : b.source_population;
     return pa > pb;
   });
-  {
-    std::vector<Place> sorted;
-    for (std::size_t i : order) sorted.push_back(places[i]);
-    places = std::move(sorted);
-  }
+  return places;
+}
+
+// How fast each place's area grows (metres per step): from its expected extent, its inhabitants
+// at the growth density; places without a figure get theirs from the fill zones when given.
+std::vector<double> growth_speeds(const KernenConfig& cfg, const std::vector<Place>& places,
+                                  const OGRSpatialReference& srs) {
   std::vector<double> xs, ys, sizes, speed;
   for (const auto& p : places) {
     xs.push_back(p.x), ys.push_back(p.y);
@@ -306,9 +212,14 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
     if (std::isnan(n)) n = cfg.areas.growth_default;
     speed.push_back(std::sqrt(std::max(n, 1.0) / cfg.areas.growth_density * 10000 / M_PI));
   }
-  // A place whose point lies within the expected extent of a larger place with its own figure
-  // is part of it (a town's neighbourhoods that the places file lists as places of their own).
-  // Facilities that name a place make it a place of its own (a village's school and station).
+  return speed;
+}
+
+// A place whose point lies within the expected extent of a larger place with its own figure is
+// part of it (a town's neighbourhoods that the places file lists as places of their own).
+// Facilities that name a place make it a place of its own (a village's school and station).
+std::vector<int32_t> parts_of_larger(const KernenConfig& cfg, const std::vector<Place>& places,
+                                     const std::vector<Facility>& facilities) {
   std::vector<int> named(places.size(), 0);
   for (int p : named_places(cfg, places, facilities))
     if (p >= 0) ++named[static_cast<std::size_t>(p)];
@@ -322,16 +233,18 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       if (std::hypot(places[p].x - places[q].x, places[p].y - places[q].y) <= r)
         part_of[q] = static_cast<int32_t>(p);
     }
-  KernAreas areas = delineate_kernen(g, kern_cells(cfg, store), xs, ys, speed, cfg.areas.search_m,
-                                     cfg.areas.hamlet_radius_m, cfg.areas.gap_m, part_of);
+  return part_of;
+}
 
-  // Inhabitants and area per place, the study area's cells only.
-  Raster pop = store.read(cfg.population);
+// Inhabitants, area and facilities (one per group) per study place, the study area's cells only.
+// Returns the places that are kernen of their own (indices into res.places).
+std::vector<std::size_t> count_places(const KernenConfig& cfg, const AccessConfig& acfg,
+                                      const Store& store, const std::vector<Place>& places,
+                                      const KernAreas& areas,
+                                      const std::vector<Facility>& facilities, KernenResult& res) {
+  const Grid& g = store.grid();
+  const Raster pop = store.read(cfg.population);
   const std::vector<uint8_t> study = store.study_mask();
-  KernenResult res;
-  res.population_layer = pop_layer.id;
-  res.population_title = pop_layer.title;
-  res.cell_ha = g.cell_area_ha();
   std::vector<double> people(places.size(), 0.0), cells(places.size(), 0.0);
   for (std::size_t i = 0; i < g.size(); ++i) {
     if (!study[i]) continue;
@@ -342,8 +255,6 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       cells[static_cast<std::size_t>(l)] += 1;
     }
   }
-
-  // Facilities per place and kind, one per group.
   std::vector<int> owner = facility_places(cfg, places, areas, facilities, g);
   std::map<std::string, std::vector<std::set<std::string>>> groups;  // kind → per place
   for (const auto& fk : acfg.facilities) groups[fk.kind].resize(places.size());
@@ -353,7 +264,7 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       groups[f.kind][static_cast<std::size_t>(owner[k])].insert(f.group.empty() ? f.id : f.group);
     }
 
-  std::vector<std::size_t> listed;  // study places that are kernen of their own
+  std::vector<std::size_t> listed;
   for (std::size_t p = 0; p < places.size(); ++p) {
     if (!places[p].study) continue;
     PlaceResult r;
@@ -372,17 +283,31 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
     if (r.inside.empty()) listed.push_back(res.places.size() - 1);
   }
   res.unnamed_cells = areas.unnamed_cells;
-  {
-    std::vector<uint8_t> mask = kern_cells(cfg, store);
-    for (std::size_t i = 0; i < g.size(); ++i)
-      if (mask[i] && areas.label[i] < 0 && study[i] && !std::isnan(pop.values[i]))
-        res.unnamed_people += pop.values[i];
-  }
+  const std::vector<uint8_t> mask = kern_cells(cfg, store);
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (mask[i] && areas.label[i] < 0 && study[i] && !std::isnan(pop.values[i]))
+      res.unnamed_people += pop.values[i];
+  return listed;
+}
 
-  // Variables per listed place: inwoners, per kind the count and the distance to the nearest.
-  std::vector<std::string> names = {"inwoners"};
-  std::vector<std::vector<float>> columns(1);
-  for (std::size_t k : listed) columns[0].push_back(static_cast<float>(res.places[k].population));
+// The variables the class conditions read, one column per variable over the listed places:
+// inwoners, per facility kind the count and the distance to the nearest, and any model layer the
+// conditions name (its value at the place's point).
+struct Variables {
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> columns;
+  const std::vector<float>& column(const std::string& name) const {
+    return columns[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) -
+                                            names.begin())];
+  }
+};
+
+Variables place_variables(const AccessConfig& acfg, const std::vector<Facility>& facilities,
+                          const KernenResult& res, const std::vector<std::size_t>& listed) {
+  Variables v;
+  v.names = {"inwoners"};
+  v.columns.resize(1);
+  for (std::size_t k : listed) v.columns[0].push_back(static_cast<float>(res.places[k].population));
   for (const auto& fk : acfg.facilities) {
     std::vector<float> count, nearest;
     for (std::size_t k : listed) {
@@ -394,36 +319,54 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       nearest.push_back(std::isfinite(best) ? static_cast<float>(best)
                                             : std::numeric_limits<float>::quiet_NaN());
     }
-    names.push_back(fk.kind);
-    columns.push_back(std::move(count));
-    names.push_back("afstand_" + fk.kind);
-    columns.push_back(std::move(nearest));
+    v.names.push_back(fk.kind);
+    v.columns.push_back(std::move(count));
+    v.names.push_back("afstand_" + fk.kind);
+    v.columns.push_back(std::move(nearest));
   }
+  return v;
+}
+
+// The class conditions, parsed; model layers they name are added to the variables.
+std::vector<condition::Expression> class_conditions(const KernenConfig& cfg, const Store& store,
+                                                    const KernenResult& res,
+                                                    const std::vector<std::size_t>& listed,
+                                                    Variables& v) {
+  const Grid& g = store.grid();
   std::vector<condition::Expression> conditions;
-  std::vector<std::string> all_names = names;
+  std::vector<std::string> all_names = v.names;
   for (const auto& L : store.manifest().layers)
     if (std::find(all_names.begin(), all_names.end(), L.id) == all_names.end())
       all_names.push_back(L.id);
   for (const auto& pc : cfg.classes) {
     conditions.push_back(condition::Expression::parse(pc.when, pc.origin));
     for (const auto& name : conditions.back().layers())
-      if (std::find(names.begin(), names.end(), name) == names.end()) {
+      if (std::find(v.names.begin(), v.names.end(), name) == v.names.end()) {
         if (!store.find(name)) conditions.back().bind(all_names, "");  // throws, listing all
         Raster r = store.read(name);
         std::vector<float> col;
         for (std::size_t k : listed)
           col.push_back(r.at(static_cast<int>(std::floor(g.py(res.places[k].y))),
                              static_cast<int>(std::floor(g.px(res.places[k].x)))));
-        names.push_back(name);
-        columns.push_back(std::move(col));
+        v.names.push_back(name);
+        v.columns.push_back(std::move(col));
       }
   }
+  return conditions;
+}
+
+// The first class whose condition holds, with the values that decided it.
+void classify(const KernenConfig& cfg, const Store& store, const AccessConfig& acfg,
+              const std::vector<Facility>& facilities, const std::vector<std::size_t>& listed,
+              KernenResult& res) {
+  Variables v = place_variables(acfg, facilities, res, listed);
+  std::vector<condition::Expression> conditions = class_conditions(cfg, store, res, listed, v);
   std::vector<const float*> ptrs;
-  for (const auto& col : columns) ptrs.push_back(col.data());
+  for (const auto& col : v.columns) ptrs.push_back(col.data());
   std::vector<float> hit(listed.size());
   std::vector<bool> done(listed.size(), false);
   for (std::size_t c = 0; c < cfg.classes.size(); ++c) {
-    conditions[c].bind(names, "");
+    conditions[c].bind(v.names, "");
     conditions[c].evaluate(ptrs.data(), listed.size(), hit.data());
     for (std::size_t i = 0; i < listed.size(); ++i) {
       if (done[i] || !(hit[i] != 0 && hit[i] == hit[i])) continue;
@@ -432,11 +375,9 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       p.class_id = cfg.classes[c].id;
       p.class_title = cfg.classes[c].title;
       std::string values;
-      for (const auto& name : conditions[c].layers()) {
-        auto it = std::find(names.begin(), names.end(), name);
-        float v = columns[static_cast<std::size_t>(it - names.begin())][i];
-        values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", name, nl0(v));
-      }
+      for (const auto& name : conditions[c].layers())
+        values +=
+            fmt::format("{}{} = {}", values.empty() ? "" : ", ", name, nl0(v.column(name)[i]));
       p.reason = fmt::format("{} want {} (regel: {})", p.class_title,
                              values.empty() ? "altijd" : values, cfg.classes[c].when);
     }
@@ -452,8 +393,13 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
       p.reason = "geen klasse is van toepassing";
     }
   }
+}
 
-  // By class order, then inhabitants; kernen get their zone numbers in this order.
+// By class order, then inhabitants; kernen get their zone numbers in this order, and the kern
+// areas are written with them.
+void number_kernen(const KernenConfig& cfg, const Store& store, const std::vector<Place>& places,
+                   const KernAreas& areas, KernenResult& res) {
+  const Grid& g = store.grid();
   std::map<std::string, std::size_t> rank;
   for (std::size_t c = 0; c < cfg.classes.size(); ++c) rank[cfg.classes[c].id] = c;
   std::vector<std::size_t> place_of(res.places.size());  // result index → place index
@@ -483,35 +429,39 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
     sorted.push_back(std::move(p));
   }
   res.places = std::move(sorted);
+  const std::vector<uint8_t> study = store.study_mask();
   res.areas = Raster(g, 0.0f);
   for (std::size_t i = 0; i < g.size(); ++i)
     if (areas.label[i] >= 0 && study[i])
       res.areas.values[i] =
           static_cast<float>(zone_of_place[static_cast<std::size_t>(areas.label[i])]);
-  return res;
 }
 
-LayerRecord kernen_record(const KernenConfig& cfg, const KernenResult& r, const Store& store) {
-  LayerRecord rec;
-  rec.id = "kernen";
-  rec.title = "Kernen (gebied van elke kern)";
-  rec.group = cfg.group;
-  rec.unit = "kern";
-  rec.derivation = "zones";
-  // The kern areas follow the cells of [kernen.areas] cells: an estimate when those are.
-  auto expr = condition::Expression::parse(cfg.areas.cells, cfg.areas.cells_origin);
-  for (const auto& id : expr.layers())
-    if (const LayerRecord* L = store.find(id); L && !L->estimate.empty())
-      rec.estimate =
-          fmt::format("de kernen volgen '{}' ({}), en die laag is een schatting", id, L->title);
-  rec.description = fmt::format(
-      "Aaneengesloten cellen waar {} geldt, rond het punt van elke plaats, gedeeld met "
-      "buurkernen ({} kernen; inwoners uit '{}').",
-      cfg.areas.cells, r.zones.size(), r.population_layer);
-  rec.source = cfg.file.filename().string();
-  rec.describe.role = role::kKernen;
-  rec.describe.style.kind = LayerStyle::Kind::Zones;
-  return rec;
+}  // namespace
+
+KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
+  const Grid& g = store.grid();
+  OGRSpatialReference srs = make_srs(g.crs_wkt.empty() ? g.crs : g.crs_wkt, "store CRS");
+  AccessConfig acfg = load_access_config(cfg.access_file);
+  const auto facilities = load_facilities(acfg, store);
+  const LayerRecord& pop_layer = store.layer(cfg.population);
+
+  const std::vector<Place> places = places_by_size(cfg, srs, g);
+  std::vector<double> xs, ys;
+  for (const auto& p : places) xs.push_back(p.x), ys.push_back(p.y);
+  const KernAreas areas = delineate_kernen(
+      g, kern_cells(cfg, store), xs, ys, growth_speeds(cfg, places, srs), cfg.areas.search_m,
+      cfg.areas.hamlet_radius_m, cfg.areas.gap_m, parts_of_larger(cfg, places, facilities));
+
+  KernenResult res;
+  res.population_layer = pop_layer.id;
+  res.population_title = pop_layer.title;
+  res.cell_ha = g.cell_area_ha();
+  const std::vector<std::size_t> listed =
+      count_places(cfg, acfg, store, places, areas, facilities, res);
+  classify(cfg, store, acfg, facilities, listed, res);
+  number_kernen(cfg, store, places, areas, res);
+  return res;
 }
 
 }  // namespace casco::access

@@ -12,6 +12,7 @@
 #include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 
 namespace casco::access {
 namespace {
@@ -55,7 +56,7 @@ std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
                              {"reason", p.reason},
                              {"x", p.x},
                              {"y", p.y}});
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the kernen table") + "\n";
   }
   if (format == "csv") {
     std::string o = "id,name,class,inwoners,oppervlakte_ha,binnen,voorzieningen,reason\n";

@@ -1,4 +1,4 @@
-#include "access/network.hpp"
+#include "access/profile.hpp"
 #include "core/error.hpp"
 
 namespace casco::access {
@@ -23,6 +23,32 @@ Mode parse_mode(const std::string& s) {
       "unknown mode '{}': use walk, bike, car (or pt for public transport where a GTFS feed is "
       "given)",
       s);
+}
+
+const char* to_string(Access a) {
+  switch (a) {
+    case Access::Allow:
+      return "allow";
+    case Access::Destination:
+      return "destination";
+    case Access::Dismount:
+      return "dismount";
+    case Access::Forbid:
+      return "forbid";
+  }
+  return "?";
+}
+
+const char* to_string(Barrier b) {
+  switch (b) {
+    case Barrier::Pass:
+      return "pass";
+    case Barrier::Block:
+      return "block";
+    case Barrier::Never:
+      return "never";
+  }
+  return "?";
 }
 
 }  // namespace casco::access

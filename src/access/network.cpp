@@ -1,5 +1,6 @@
 // Searches over a road graph: the reversed graph, snapping points to the nearest node (uniform grid
-// of buckets) and multi-source Dijkstra (radix heap over the seconds).
+// of buckets) and multi-source Dijkstra (radix heap over the seconds), staged where the graph has
+// destination-only edges.
 #include "access/network.hpp"
 
 #include <tbb/blocked_range.h>
@@ -9,32 +10,102 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <map>
 
 #include "core/error.hpp"
 
 namespace casco::access {
 
+namespace {
+
+void reverse_csr(std::size_t n, const std::vector<uint32_t>& offsets,
+                 const std::vector<uint32_t>& targets, const std::vector<float>& seconds,
+                 const std::vector<float>& metres, std::vector<uint32_t>& r_offsets,
+                 std::vector<uint32_t>& r_targets, std::vector<float>& r_seconds,
+                 std::vector<float>& r_metres) {
+  const std::size_t m = targets.size();
+  r_offsets.assign(n + 1, 0);
+  for (uint32_t t : targets) ++r_offsets[t + 1];
+  for (std::size_t v = 0; v < n; ++v) r_offsets[v + 1] += r_offsets[v];
+  r_targets.resize(m);
+  r_seconds.resize(m);
+  r_metres.resize(m);
+  std::vector<uint32_t> next(r_offsets.begin(), r_offsets.end() - 1);
+  for (uint32_t u = 0; u < n; ++u) {
+    for (uint32_t e = offsets[u]; e < offsets[u + 1]; ++e) {
+      uint32_t k = next[targets[e]]++;
+      r_targets[k] = u;
+      r_seconds[k] = seconds[e];
+      r_metres[k] = metres[e];
+    }
+  }
+}
+
+}  // namespace
+
 Graph Graph::reversed() const {
   Graph r;
   r.x = x;
   r.y = y;
-  const std::size_t n = nodes(), m = edges();
-  r.offsets.assign(n + 1, 0);
-  for (uint32_t t : targets) ++r.offsets[t + 1];
-  for (std::size_t v = 0; v < n; ++v) r.offsets[v + 1] += r.offsets[v];
-  r.targets.resize(m);
-  r.seconds.resize(m);
-  r.metres.resize(m);
-  std::vector<uint32_t> next(r.offsets.begin(), r.offsets.end() - 1);
-  for (uint32_t u = 0; u < n; ++u) {
-    for (uint32_t e = offsets[u]; e < offsets[u + 1]; ++e) {
-      uint32_t k = next[targets[e]]++;
-      r.targets[k] = u;
-      r.seconds[k] = seconds[e];
-      r.metres[k] = metres[e];
-    }
-  }
+  r.junctions = junctions;
+  r.copy_of = copy_of;
+  r.stats = stats;
+  reverse_csr(nodes(), offsets, targets, seconds, metres, r.offsets, r.targets, r.seconds,
+              r.metres);
+  if (has_destination_edges())
+    reverse_csr(nodes(), dest_offsets, dest_targets, dest_seconds, dest_metres, r.dest_offsets,
+                r.dest_targets, r.dest_seconds, r.dest_metres);
   return r;
+}
+
+void Graph::add_straight_roads() {
+  if (junctions == 0) junctions = static_cast<uint32_t>(nodes());
+  roads.clear();
+  shape_x.clear();
+  shape_y.clear();
+  struct Pair {
+    float fwd = kUnreachable, bwd = kUnreachable, metres = 0;
+    uint8_t flags = 0;
+  };
+  std::map<std::pair<uint32_t, uint32_t>, Pair> pairs;
+  auto add = [&](const std::vector<uint32_t>& off, const std::vector<uint32_t>& tgt,
+                 const std::vector<float>& sec, const std::vector<float>& met, bool dest) {
+    if (off.empty()) return;
+    for (uint32_t u = 0; u < nodes(); ++u)
+      for (uint32_t e = off[u]; e < off[u + 1]; ++e) {
+        const uint32_t v = tgt[e];
+        if (u == v) continue;
+        const bool fwd = u < v;
+        Pair& p = pairs[{std::min(u, v), std::max(u, v)}];
+        float& s = fwd ? p.fwd : p.bwd;
+        if (sec[e] < s) {
+          s = sec[e];
+          p.flags = static_cast<uint8_t>(
+              (p.flags & ~(fwd ? Road::kFwdDestination : Road::kBwdDestination)) |
+              (dest ? (fwd ? Road::kFwdDestination : Road::kBwdDestination) : 0));
+        }
+        p.metres = std::max(p.metres, met[e]);
+      }
+  };
+  add(offsets, targets, seconds, metres, false);
+  add(dest_offsets, dest_targets, dest_seconds, dest_metres, true);
+  for (const auto& [k, p] : pairs) {
+    Road r;
+    r.from = r.bwd_head = k.first;
+    r.to = r.fwd_head = k.second;
+    r.shape = static_cast<uint32_t>(shape_x.size());
+    r.points = 2;
+    shape_x.insert(shape_x.end(), {x[k.first], x[k.second]});
+    shape_y.insert(shape_y.end(), {y[k.first], y[k.second]});
+    r.metres =
+        p.metres > 0
+            ? p.metres
+            : static_cast<float>(std::hypot(x[k.second] - x[k.first], y[k.second] - y[k.first]));
+    r.fwd_seconds = p.fwd;
+    r.bwd_seconds = p.bwd;
+    r.flags = p.flags;
+    roads.push_back(r);
+  }
 }
 
 namespace {
@@ -156,6 +227,53 @@ class RadixHeap {
   std::size_t size_ = 0;
 };
 
+// Non-negative floats order like their bit patterns, so the queue works on 32-bit keys.
+uint32_t key(float s) {
+  return std::bit_cast<uint32_t>(s);
+}
+
+struct Csr {
+  const uint32_t *off, *tgt;
+  const float *sec, *met;
+};
+
+// Dijkstra over one CSR from the labels already pushed into `heap` (d, pm hold their values).
+template <bool kMetres>
+void dijkstra(const Csr& g, float* d, float* pm, RadixHeap& heap, float max_seconds) {
+  while (!heap.empty()) {
+    auto [k, u] = heap.pop();
+    float du = std::bit_cast<float>(k);
+    if (du > d[u]) continue;  // stale
+    for (uint32_t e = g.off[u], end = g.off[u + 1]; e < end; ++e) {
+      uint32_t v = g.tgt[e];
+      float dv = du + g.sec[e];
+      if (dv < d[v] && dv <= max_seconds) {
+        d[v] = dv;
+        if constexpr (kMetres) pm[v] = pm[u] + g.met[e];
+        heap.push(key(dv), v);
+      }
+    }
+  }
+}
+
+void run(const Csr& g, std::vector<float>& d, std::vector<float>& m, RadixHeap& heap,
+         float max_seconds) {
+  if (m.empty())
+    dijkstra<false>(g, d.data(), nullptr, heap, max_seconds);
+  else
+    dijkstra<true>(g, d.data(), m.data(), heap, max_seconds);
+}
+
+// Seeds a label: true when it improved.
+bool seed(std::vector<float>& d, std::vector<float>& m, uint32_t v, float s, float metres,
+          float max_seconds, RadixHeap& heap) {
+  if (s > max_seconds || s >= d[v]) return false;
+  d[v] = s;
+  if (!m.empty()) m[v] = metres;
+  heap.push(key(s), v);
+  return true;
+}
+
 }  // namespace
 
 std::vector<Snap> snap(const Graph& g, const std::vector<double>& xs,
@@ -173,49 +291,72 @@ std::vector<Snap> snap(const Graph& g, const std::vector<double>& xs,
   return out;
 }
 
+SearchResult search(const Graph& g, const std::vector<Source>& sources, float max_seconds,
+                    bool with_metres) {
+  const std::size_t n = g.nodes();
+  for (const Source& s : sources) {
+    if (s.node >= n)
+      fail("multi_source: source node {} is not in the graph of {} nodes", s.node, n);
+    if (!(s.seconds >= 0))
+      fail("multi_source: source node {} starts at {} s: use 0 or more seconds", s.node, s.seconds);
+  }
+  SearchResult r;
+  r.seconds.assign(n, kUnreachable);
+  if (with_metres) r.metres.assign(n, kUnreachable);
+  const Csr normal{g.offsets.data(), g.targets.data(), g.seconds.data(), g.metres.data()};
+  if (!g.has_destination_edges()) {
+    RadixHeap heap;
+    for (const Source& s : sources)
+      seed(r.seconds, r.metres, s.node, s.seconds + 0.0f, s.metres, max_seconds, heap);
+    run(normal, r.seconds, r.metres, heap, max_seconds);
+    return r;
+  }
+  // D* N* D*: destination-only edges from the sources that start on one, then normal edges from
+  // everything reached, then destination-only edges again. A fresh heap per stage (monotone).
+  const Csr dest{g.dest_offsets.data(), g.dest_targets.data(), g.dest_seconds.data(),
+                 g.dest_metres.data()};
+  {
+    RadixHeap heap;
+    for (const Source& s : sources)
+      if (s.destination)
+        seed(r.seconds, r.metres, s.node, s.seconds + 0.0f, s.metres, max_seconds, heap);
+    run(dest, r.seconds, r.metres, heap, max_seconds);
+  }
+  {
+    RadixHeap heap;
+    for (uint32_t v = 0; v < n; ++v)
+      if (r.seconds[v] != kUnreachable) heap.push(key(r.seconds[v]), v);
+    for (const Source& s : sources)
+      if (!s.destination)
+        seed(r.seconds, r.metres, s.node, s.seconds + 0.0f, s.metres, max_seconds, heap);
+    run(normal, r.seconds, r.metres, heap, max_seconds);
+  }
+  r.then_normal = r.seconds;
+  r.then_normal_metres = r.metres;
+  {
+    RadixHeap heap;
+    for (uint32_t v = 0; v < n; ++v)
+      if (r.seconds[v] != kUnreachable && g.dest_offsets[v] != g.dest_offsets[v + 1])
+        heap.push(key(r.seconds[v]), v);
+    run(dest, r.seconds, r.metres, heap, max_seconds);
+  }
+  return r;
+}
+
 std::vector<float> multi_source(const Graph& g,
                                 const std::vector<std::pair<uint32_t, float>>& sources,
                                 float max_seconds, std::vector<float>* path_metres,
                                 const std::vector<float>* start_metres) {
-  const std::size_t n = g.nodes();
-  std::vector<float> dist(n, kUnreachable);
-  float* pm = nullptr;
-  if (path_metres) {
-    path_metres->assign(n, kUnreachable);
-    pm = path_metres->data();
-  }
-  // Non-negative floats order like their bit patterns, so the queue works on 32-bit keys.
-  auto key = [](float s) { return std::bit_cast<uint32_t>(s); };
-  RadixHeap heap;
+  std::vector<Source> s(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    const auto [v, s] = sources[i];
-    if (v >= n) fail("multi_source: source node {} is not in the graph of {} nodes", v, n);
-    if (!(s >= 0)) fail("multi_source: source node {} starts at {} s: use 0 or more seconds", v, s);
-    float s0 = s + 0.0f;  // -0 → +0
-    if (s0 > max_seconds || s0 >= dist[v]) continue;
-    dist[v] = s0;
-    if (pm) pm[v] = start_metres && i < start_metres->size() ? (*start_metres)[i] : 0.0f;
-    heap.push(key(s0), v);
+    s[i].node = sources[i].first;
+    s[i].seconds = sources[i].second;
+    s[i].metres = start_metres && i < start_metres->size() ? (*start_metres)[i] : 0.0f;
+    s[i].destination = true;  // at a node: the path may begin on a destination-only edge
   }
-  const uint32_t* off = g.offsets.data();
-  const uint32_t* tgt = g.targets.data();
-  const float* sec = g.seconds.data();
-  float* d = dist.data();
-  while (!heap.empty()) {
-    auto [k, u] = heap.pop();
-    float du = std::bit_cast<float>(k);
-    if (du > d[u]) continue;  // stale
-    for (uint32_t e = off[u], end = off[u + 1]; e < end; ++e) {
-      uint32_t v = tgt[e];
-      float dv = du + sec[e];
-      if (dv < d[v] && dv <= max_seconds) {
-        d[v] = dv;
-        if (pm) pm[v] = pm[u] + g.metres[e];
-        heap.push(key(dv), v);
-      }
-    }
-  }
-  return dist;
+  SearchResult r = search(g, s, max_seconds, path_metres != nullptr);
+  if (path_metres) *path_metres = std::move(r.metres);
+  return std::move(r.seconds);
 }
 
 }  // namespace casco::access

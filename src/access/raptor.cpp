@@ -35,6 +35,7 @@ struct Index {
   std::vector<std::pair<uint32_t, uint32_t>> stop_routes;  // (route, position)
   std::vector<uint32_t> foot_begin, foot_to;
   std::vector<int32_t> foot_s;
+  std::vector<int32_t> change;  // per stop: minimum change time, kInf for none; empty: all 0
 };
 
 Index make_index(const Gtfs& g) {
@@ -108,6 +109,13 @@ Index make_index(const Gtfs& g) {
       ix.foot_s[i] = static_cast<int32_t>(std::ceil(std::max(0.0f, g.transfer_seconds[i])));
     }
   }
+  if (!g.min_change_s.empty()) {
+    if (g.min_change_s.size() != ix.n_stops)
+      fail("transit feed: {} change times for {} stops", g.min_change_s.size(), ix.n_stops);
+    ix.change.resize(ix.n_stops);
+    for (std::size_t s = 0; s < ix.n_stops; ++s)
+      ix.change[s] = g.min_change_s[s] == Gtfs::kNoChange ? kInf : std::max(0, g.min_change_s[s]);
+  }
   return ix;
 }
 
@@ -117,6 +125,8 @@ Index make_index(const Gtfs& g) {
 // uses it) and `ride` the earliest arrival on a vehicle (or at an origin). Walks start from
 // `ride` only, so walks are never chained, yet a later vehicle arrival still gets its walk when
 // the stop itself was reached earlier on foot (footpaths need not be transitively closed).
+// With minimum change times (transfers.txt) a third label, `board`, is the earliest time a
+// vehicle can be boarded: a vehicle arrival plus the stop's change time, or a walk arrival.
 class Search {
  public:
   Search(const Index& ix, const std::vector<std::pair<uint32_t, int32_t>>& origins, int rounds)
@@ -126,6 +136,7 @@ class Search {
         n_(ix.n_stops),
         tau_(static_cast<std::size_t>(rounds + 1) * ix.n_stops, kInf),
         ride_(static_cast<std::size_t>(rounds + 1) * ix.n_stops, kInf),
+        board_(ix.change.empty() ? 0 : static_cast<std::size_t>(rounds + 1) * ix.n_stops, kInf),
         improved_(rounds + 1),
         rode_(rounds + 1),
         changed_(rounds + 1),
@@ -150,11 +161,14 @@ class Search {
       const std::size_t off = static_cast<std::size_t>(k) * n_;
       int32_t *tk = tau_.data() + off, *rk = ride_.data() + off;
       const int32_t *tp = tk - n_, *rp = rk - n_;
+      int32_t* bk = board_.empty() ? tk : board_.data() + off;
+      const int32_t* bp = bk - n_;  // boarding times of the round before
       // Labels with fewer trips bound those with more.
       for (uint32_t s : changed_[k - 1]) {
-        if (tp[s] < tk[s] || rp[s] < rk[s]) {
+        if (tp[s] < tk[s] || rp[s] < rk[s] || bp[s] < bk[s]) {
           tk[s] = std::min(tk[s], tp[s]);
           rk[s] = std::min(rk[s], rp[s]);
+          bk[s] = std::min(bk[s], bp[s]);
           mark(changed_[k], chg_stamp_, s);
         }
       }
@@ -168,7 +182,7 @@ class Search {
         }
       }
       for (uint32_t r : routes_) {
-        scan_route(r, route_pos_[r], tp, k);
+        scan_route(r, route_pos_[r], bp, k);
         route_pos_[r] = kNone;
       }
       relax_footpaths(k);
@@ -198,10 +212,19 @@ class Search {
     mark(changed_[k], chg_stamp_, s);
     if (a < tau_[i]) {
       tau_[i] = a;
-      mark(improved_[k], imp_stamp_, s);
+      if (board_.empty()) mark(improved_[k], imp_stamp_, s);
+    }
+    if (!board_.empty()) {
+      // From an origin (round 0) straight on; after a vehicle, the change time first.
+      const int32_t b = k == 0 ? a : ix_.change[s] >= kInf ? kInf : a + ix_.change[s];
+      if (b < board_[i]) {
+        board_[i] = b;
+        mark(improved_[k], imp_stamp_, s);
+      }
     }
   }
 
+  // `tp`: the boarding times of round k - 1.
   void scan_route(uint32_t r, uint32_t from, const int32_t* tp, int k) {
     const uint32_t* stops = ix_.route_stops.data() + ix_.route_stop_begin[r];
     const uint32_t L = ix_.route_stop_begin[r + 1] - ix_.route_stop_begin[r];
@@ -228,6 +251,7 @@ class Search {
   void relax_footpaths(int k) {
     const std::size_t off = static_cast<std::size_t>(k) * n_;
     int32_t* tk = tau_.data() + off;
+    int32_t* bk = board_.empty() ? nullptr : board_.data() + off;
     const int32_t* rk = ride_.data() + off;
     for (uint32_t s : rode_[k]) {
       const int32_t a0 = rk[s];
@@ -236,6 +260,11 @@ class Search {
         const int32_t a = a0 + ix_.foot_s[i];
         if (a < tk[q]) {
           tk[q] = a;
+          if (!bk) mark(improved_[k], imp_stamp_, q);
+          mark(changed_[k], chg_stamp_, q);
+        }
+        if (bk && a < bk[q]) {  // on foot: no change time
+          bk[q] = a;
           mark(improved_[k], imp_stamp_, q);
           mark(changed_[k], chg_stamp_, q);
         }
@@ -247,7 +276,7 @@ class Search {
   const std::vector<std::pair<uint32_t, int32_t>>& origins_;
   int K_;
   std::size_t n_;
-  std::vector<int32_t> tau_, ride_;  // [round][stop]
+  std::vector<int32_t> tau_, ride_, board_;  // [round][stop]; board_ only with change times
   std::vector<std::vector<uint32_t>> improved_, rode_, changed_;
   std::vector<uint32_t> imp_stamp_, rode_stamp_, chg_stamp_;
   uint32_t stamp_ = 0;

@@ -23,14 +23,20 @@ struct Gtfs {
         departures;  // [trip][position], trips sorted by departure
   };
   std::vector<Route> routes;
-  // Walking transfers between stops within a distance (seconds), CSR by stop.
+  // Walking transfers between stops within a distance (seconds), CSR by stop; transfers.txt
+  // overrides them (minimum transfer times, forbidden transfers).
   std::vector<uint32_t> transfer_offsets, transfer_targets;
   std::vector<float> transfer_seconds;
+  // Minimum time between arriving on one vehicle and leaving on another at the same stop
+  // (transfers.txt); kNoChange: no change between vehicles there. Empty: 0 at every stop.
+  static constexpr int32_t kNoChange = -1;
+  std::vector<int32_t> min_change_s;
   std::vector<std::string> warnings;   // rows skipped: "stop_times.txt:123: broken time '25:61:00'"
   std::vector<std::string> route_ids;  // every route_id of routes.txt (for what-if line removal)
 };
 
-// Reads a GTFS folder (or .zip) for one service date (YYYYMMDD; calendar + calendar_dates);
+// Reads a GTFS folder (or .zip) for one service date (YYYYMMDD; calendar + calendar_dates),
+// frequency-based trips (frequencies.txt) expanded into timed trips and transfers.txt applied;
 // reprojects stops to `crs`. Throws casco::Error naming the missing required file.
 // `without_routes` leaves the trips of those route_ids out (what-if: a bus line is cut).
 Gtfs load_gtfs(const std::filesystem::path& feed, const std::string& date, const std::string& crs,

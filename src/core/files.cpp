@@ -1,12 +1,55 @@
 #include "core/files.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <regex>
 #include <system_error>
 
 #include "core/error.hpp"
 
 namespace casco {
+
+namespace {
+
+bool process_alive(long pid) {
+  return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  // stem.tmp-PID[.ext][-journal|-wal|-shm], or .name.tmp-PID (a folder being filled).
+  static const std::regex pattern(R"(^.+\.tmp-([0-9]+)(\.[A-Za-z0-9]+)?(-journal|-wal|-shm)?$)");
+  std::vector<fs::path> removed;
+  std::error_code ec;
+  fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec);
+  if (ec) return removed;
+  const auto now = fs::file_time_type::clock::now();
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const std::string name = it->path().filename().string();
+    std::smatch m;
+    if (!std::regex_match(name, m, pattern)) continue;
+    const long pid = std::stol(m[1].str());
+    if (pid == static_cast<long>(getpid())) continue;
+    std::error_code tec;
+    const auto age = now - fs::last_write_time(it->path(), tec);
+    if (tec) continue;
+    const bool stale =
+        (!process_alive(pid) && age > std::chrono::minutes(1)) || age > std::chrono::hours(24);
+    if (!stale) continue;
+    std::error_code rec;
+    fs::remove_all(it->path(), rec);
+    if (!rec) removed.push_back(it->path());
+  }
+  for (const auto& p : removed)
+    info("removed '{}', left behind by an earlier casco run that was stopped", p.string());
+  return removed;
+}
 
 AtomicOutput::AtomicOutput(std::filesystem::path target) : target_(std::move(target)) {
   auto dir = target_.parent_path();
@@ -18,6 +61,7 @@ AtomicOutput::AtomicOutput(std::filesystem::path target) : target_(std::move(tar
   // Keep the extension last: GDAL picks drivers by it.
   temp_ = target_.parent_path() / (target_.stem().string() + ".tmp-" + std::to_string(getpid()) +
                                    target_.extension().string());
+  remove_stale_temporaries(target_.parent_path());
   std::error_code ec;
   std::filesystem::remove(temp_, ec);
 }

@@ -1,6 +1,7 @@
 #include "core/toml_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -57,7 +58,12 @@ double TomlReader::number(const toml::table& t, const char* key, double fallback
                           const std::string& where) const {
   const toml::node* n = t.get(key);
   if (!n) return fallback;
-  if (auto v = n->value<double>()) return *v;
+  if (auto v = n->value<double>()) {
+    if (!std::isfinite(*v))
+      error_at(*n, fmt::format("'{}' in {} must be a finite number, not {}", key, where,
+                               std::isnan(*v) ? "nan" : "inf"));
+    return *v;
+  }
   error_at(*n, fmt::format("'{}' in {} must be a number", key, where));
 }
 

@@ -26,7 +26,8 @@ std::array<double, 4> read_bbox(const TomlReader& r, const toml::table& t, const
   std::array<double, 4> b{};
   for (std::size_t i = 0; i < 4; ++i) {
     auto v = (*a)[i].value<double>();
-    if (!v) r.error_at((*a)[i], fmt::format("'{}' in {} must hold numbers", key, where));
+    if (!v || !std::isfinite(*v))
+      r.error_at((*a)[i], fmt::format("'{}' in {} must hold finite numbers", key, where));
     b[i] = *v;
   }
   if (b[0] >= b[2] || b[1] >= b[3])

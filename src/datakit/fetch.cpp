@@ -409,7 +409,11 @@ std::string FetchReport::text() const {
 
 FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
   ensure_gdal_registered();
-  const Area area = o.bbox ? area_from_bbox(*o.bbox) : c.area(o.area);
+  if (!o.bbox && o.area.empty() && c.areas.empty())
+    fail("{} defines no areas: give --bbox minx,miny,maxx,maxy (RD New)", c.path);
+  const Area area = o.bbox           ? area_from_bbox(*o.bbox)
+                    : o.area.empty() ? c.areas.front()
+                                     : c.area(o.area);
   for (const auto& id : o.only)
     if (std::none_of(c.sources.begin(), c.sources.end(),
                      [&](const Source& s) { return s.id == id; }))

@@ -56,7 +56,7 @@ fs::path default_catalogue();  // data/catalogue.toml of this checkout
 
 struct FetchOptions {
   fs::path into;
-  std::string area = "drenthe";
+  std::string area;  // an area id of the catalogue; "" = the catalogue's first area
   std::optional<std::array<double, 4>> bbox;  // an ad-hoc area in RD New instead of `area`
   std::vector<std::string> only;              // source ids; empty = all published sources
   long connect_timeout_s = 30;

@@ -1,8 +1,10 @@
 #include "model/definition.hpp"
 
 #include <fmt/ranges.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -542,6 +544,38 @@ std::vector<const LayerDef*> ModelDef::build_order() const {
   return order;
 }
 
+namespace {
+
+// A model grid is square cells in metres: a geographic CRS (degrees) or one in feet is refused.
+void check_grid_crs(const Ctx& ctx, const toml::table& model, const std::string& crs) {
+  const toml::node* at = model.get("crs");
+  OGRSpatialReference srs;
+  if (srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) {
+    const std::string msg = fmt::format(
+        "crs '{}' is not a coordinate reference system GDAL knows (write e.g. \"EPSG:28992\")",
+        crs);
+    if (at) ctx.error_at(*at, msg);
+    fail("{}: {}", ctx.file(), msg);
+  }
+  std::string why;
+  if (srs.IsGeographic())
+    why = "is geographic (degrees)";
+  else if (!srs.IsProjected())
+    why = "is not a projected CRS";
+  else if (std::fabs(srs.GetLinearUnits() - 1.0) > 1e-9)
+    why = fmt::format("measures in {} rather than metres",
+                      srs.GetAttrValue("UNIT") ? srs.GetAttrValue("UNIT") : "other units");
+  if (why.empty()) return;
+  const std::string msg = fmt::format(
+      "crs '{}' {}: a model grid needs a projected CRS in metres, e.g. \"EPSG:28992\" (RD New) "
+      "in the Netherlands, or the UTM zone of the area",
+      crs, why);
+  if (at) ctx.error_at(*at, msg);
+  fail("{}: {}", ctx.file(), msg);
+}
+
+}  // namespace
+
 ModelDef parse_model_definition(const std::string& text, const std::filesystem::path& file) {
   Ctx ctx{file.string(), file.parent_path()};
   toml::table root = ctx.parse(text);
@@ -554,12 +588,14 @@ ModelDef parse_model_definition(const std::string& text, const std::filesystem::
                  {"name", "crs", "cell_size", "margin", "borders", "include", "credit"});
   m.name = ctx.text(*model, "name", false, "[model]", "model");
   m.crs = ctx.text(*model, "crs", false, "[model]", "EPSG:28992");
+  check_grid_crs(ctx, *model, m.crs);
   m.cell_size = ctx.number(*model, "cell_size", 25.0, "[model]");
-  if (!(m.cell_size > 0))
+  if (!(m.cell_size > 0) || !std::isfinite(m.cell_size))
     ctx.error_at(*model->get("cell_size"),
                  fmt::format("cell_size must be a positive number of metres, not {}", m.cell_size));
   m.margin = ctx.number(*model, "margin", 0.0, "[model]");
-  if (m.margin < 0) ctx.error_at(*model->get("margin"), "margin cannot be negative");
+  if (!(m.margin >= 0) || !std::isfinite(m.margin))
+    ctx.error_at(*model->get("margin"), "margin must be 0 or a positive number of metres");
   m.borders = ctx.text(*model, "borders", false, "[model]", "");
   m.credit = ctx.text(*model, "credit", false, "[model]", "");
 

@@ -1,11 +1,16 @@
 #include "model/stats.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/combinable.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "model/definition.hpp"
 
 namespace casco {
@@ -88,6 +93,42 @@ TableFormat parse_table_format(const std::string& s) {
   fail("unknown format '{}': use text, csv or json", s);
 }
 
+std::vector<std::vector<double>> zone_class_hectares(const Raster& classes, const Raster& zones,
+                                                     const std::vector<ZoneRecord>& records,
+                                                     int class_count, ClassOf class_of,
+                                                     const void* context) {
+  if (!classes.grid.same_raster(zones.grid)) fail("class and zone layers are on different grids");
+  int max_zone = 0;
+  for (const auto& r : records) max_zone = std::max(max_zone, r.zone);
+  const auto nz = static_cast<std::size_t>(max_zone) + 1,
+             nk = static_cast<std::size_t>(class_count);
+  tbb::combinable<std::vector<std::size_t>> partial(
+      [&] { return std::vector<std::size_t>(nz * nk, 0); });
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, classes.values.size(), 1 << 16),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        auto& counts = partial.local();
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const float v = classes.values[i];
+          if (std::isnan(v)) continue;
+          const int k = class_of ? class_of(v, context) : static_cast<int>(std::lround(v));
+          if (k < 0 || k >= class_count) continue;
+          const float zv = zones.values[i];
+          const std::size_t z =
+              zv >= 1 && zv <= static_cast<float>(max_zone) ? static_cast<std::size_t>(zv) : 0;
+          ++counts[z * nk + static_cast<std::size_t>(k)];
+        }
+      });
+  std::vector<std::vector<double>> ha(nz, std::vector<double>(nk, 0.0));
+  const double cell_ha = classes.grid.cell_area_ha();
+  partial.combine_each([&](const std::vector<std::size_t>& counts) {
+    for (std::size_t z = 0; z < nz; ++z)
+      for (std::size_t k = 0; k < nk; ++k)
+        ha[z][k] += static_cast<double>(counts[z * nk + k]) * cell_ha;
+  });
+  return ha;
+}
+
 std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
                                    const std::vector<ZoneRecord>& records) {
   if (!values.grid.same_raster(zones.grid)) fail("value and zone layers are on different grids");
@@ -161,7 +202,7 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
                      {"max", jnum(r.max)}});
     if (areal)
       for (std::size_t i = 0; i < rows.size(); ++i) arr[i]["covered_ha"] = rows[i].covered_ha;
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the statistics") + "\n";
   }
   if (format == TableFormat::Csv) {
     std::string out = std::string("zone,code,name,cells,cells_set,area_ha,sum,mean,min,max") +
@@ -229,7 +270,7 @@ std::string format_info(const Store& store, TableFormat format) {
                      {"sum", L.stats.sum},
                      {"cells_set", L.stats.cells_set},
                      {"area_ha", L.stats.area_ha}});
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the statistics") + "\n";
   }
   if (format == TableFormat::Csv) {
     std::string out = "id,title,group,unit,derivation,min,max,mean,sum,cells_set,area_ha\n";

@@ -23,6 +23,16 @@ struct ZoneStats {
 std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
                                    const std::vector<ZoneRecord>& records);
 
+// Hectares per zone and class: ha[z][k] for the zones 1..max of `records` (index = zone number;
+// index 0 collects cells in no zone) and the classes 0..class_count-1. `class_of` gives a cell's
+// class (or -1 to skip it); by default the value rounded to a whole number. The one place per-zone
+// areas are counted (suitability per verdict, allocation per kind, the report).
+using ClassOf = int (*)(float value, const void* context);
+std::vector<std::vector<double>> zone_class_hectares(const Raster& classes, const Raster& zones,
+                                                     const std::vector<ZoneRecord>& records,
+                                                     int class_count, ClassOf class_of = nullptr,
+                                                     const void* context = nullptr);
+
 enum class TableFormat { Text, Csv, Json };
 TableFormat parse_table_format(const std::string& s);  // "text", "csv", "json"
 

@@ -10,12 +10,15 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "model/rasterize.hpp"
+#include "model/stats.hpp"
 
 namespace casco::rules {
 namespace {
@@ -113,6 +116,39 @@ ReportFormat parse_report_format(const std::string& s) {
   fail("unknown format '{}': use text, json or markdown", s);
 }
 
+namespace {
+
+// GDAL reads a GeoJSON "crs" member it cannot resolve as WGS84, the GeoJSON default; a plan that
+// names a CRS must get that CRS or a clear error, so the member is checked here.
+void check_geojson_crs(const std::filesystem::path& file, GDALDataset& ds) {
+  if (!ds.GetDriver() || std::string(ds.GetDriver()->GetDescription()) != "GeoJSON") return;
+  std::ifstream in(file, std::ios::binary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (!doc.is_object() || !doc.contains("crs")) return;
+  const nlohmann::json& crs = doc["crs"];
+  const nlohmann::json* name = nullptr;
+  if (crs.is_object() && crs.contains("properties") && crs["properties"].is_object() &&
+      crs["properties"].contains("name") && crs["properties"]["name"].is_string())
+    name = &crs["properties"]["name"];
+  if (!name)
+    fail(
+        "'{}' has a \"crs\" member casco cannot read: write {{\"type\": \"name\", "
+        "\"properties\": {{\"name\": \"EPSG:28992\"}}}} or leave it out for WGS84",
+        file.string());
+  const std::string text = name->get<std::string>();
+  OGRSpatialReference declared;
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  const OGRErr err = declared.SetFromUserInput(text.c_str());
+  CPLPopErrorHandler();
+  if (err != OGRERR_NONE)
+    fail(
+        "'{}' declares the coordinate reference system '{}', which is unknown: save the plan in a "
+        "known CRS (e.g. EPSG:28992 or WGS84)",
+        file.string(), text);
+}
+
+}  // namespace
+
 std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& store,
                              const std::string& default_kind) {
   ensure_gdal_registered();
@@ -123,6 +159,7 @@ std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& sto
         "cannot read '{}' as a plan: use GeoJSON, GeoPackage or another vector format with "
         "polygons ({})",
         file.string(), CPLGetLastErrorMsg());
+  check_geojson_crs(file, *ds);
   OGRLayer* layer = ds->GetLayer(0);
   OGRSpatialReference target =
       make_srs(store.grid().crs_wkt.empty() ? store.grid().crs : store.grid().crs_wkt, "store CRS");
@@ -316,7 +353,7 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
           waiting.push_back({{"id", r.id}, {"title", r.title}, {"needs", r.needs}});
       plans.push_back(p);
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the assessment") + "\n";
   }
   const bool md = format == ReportFormat::Markdown;
   std::string out;
@@ -541,26 +578,16 @@ Suitability suitability(const Store& store, const CompiledRules& rules) {
 std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict,
                                    const std::vector<std::string>& zone_layers) {
   std::vector<ClassArea> rows;
-  const double cell_ha = store.grid().cell_area_ha();
   for (const auto& zl : zone_layers) {
     const auto& zones = store.zones(zl);
-    Raster z = store.read(zl);
-    int max_zone = 0;
-    for (const auto& r : zones) max_zone = std::max(max_zone, r.zone);
-    std::vector<std::array<double, 5>> counts(static_cast<std::size_t>(max_zone) + 1,
-                                              {0, 0, 0, 0, 0});
-    for (std::size_t i = 0; i < z.values.size(); ++i) {
-      float zv = z.values[i], v = verdict.values[i];
-      if (!(zv >= 1) || zv > max_zone || std::isnan(v)) continue;
-      counts[static_cast<std::size_t>(zv)][static_cast<std::size_t>(v)] += 1;
-    }
+    const auto ha = zone_class_hectares(verdict, store.read(zl), zones, 5);
     for (const auto& r : zones) {
       ClassArea c;
       c.zone_layer = zl;
       c.code = r.code;
       c.name = r.name;
       for (int k = 0; k < 5; ++k) {
-        c.ha[k] = counts[static_cast<std::size_t>(r.zone)][static_cast<std::size_t>(k)] * cell_ha;
+        c.ha[k] = ha[static_cast<std::size_t>(r.zone)][static_cast<std::size_t>(k)];
         c.total_ha += c.ha[k];
       }
       rows.push_back(c);
@@ -582,7 +609,7 @@ std::string format_class_areas(const std::vector<ClassArea>& rows, const std::st
       for (int k = 0; k < 5; ++k) z["ha"][names[k]] = r.ha[k];
       arr.push_back(z);
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2, "the assessment") + "\n";
   }
   std::string out;
   if (format == "csv") {

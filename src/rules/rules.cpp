@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -185,9 +186,10 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
       r.is_score = true;
       const toml::node* s = t->get("score");
       auto v = s ? s->value<double>() : std::nullopt;
-      if (!v)
-        ctx.error_at(s ? *s : static_cast<const toml::node&>(*t),
-                     where + ": verdict = \"score\" needs score = a number (e.g. 2 or -1.5)");
+      if (!v || !std::isfinite(*v))
+        ctx.error_at(
+            s ? *s : static_cast<const toml::node&>(*t),
+            where + ": verdict = \"score\" needs score = a finite number (e.g. 2 or -1.5)");
       r.score = *v;
     } else if (auto it = verdicts.find(verdict); it != verdicts.end()) {
       r.verdict = it->second;

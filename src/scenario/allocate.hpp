@@ -35,7 +35,7 @@
 namespace casco::scenario {
 
 struct Claim {
-  std::string id;   // e.g. "woningbouw_assen"
+  std::string id;   // e.g. "woningbouw_noord"
   int kind = 0;     // index into AllocationInput::suitability
   int region = -1;  // eligible cells: region_of[cell] == region; -1 = every cell
   std::int64_t min_cells = 0, max_cells = 0;

@@ -8,6 +8,7 @@
 
 #include "core/dutch.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "waterview/waterview.hpp"
 
 namespace casco::waterview {
@@ -188,7 +189,7 @@ void write_wells_geojson(const GroundwaterRun& g, const std::string& crs,
                           {"waarom_niet", r.why_not}}}});
   }
   AtomicOutput out(file);
-  std::ofstream(out.temp_path()) << fc.dump(1);
+  std::ofstream(out.temp_path()) << json_text(fc, 1, file.string());
   out.commit();
 }
 

@@ -465,6 +465,31 @@ TEST(Kernen, AnUnknownVariableIsNamedWithItsPosition) {
   }
 }
 
+// A negative radius or two classes with one id are mistakes in kernen.toml, named where they are.
+TEST(Kernen, ANegativeRadiusAndTwoClassesWithOneIdAreRefused) {
+  test::TempDir dir;
+  const std::string head =
+      "[kernen]\nplaces = \"p.csv\"\nname_field = \"name\"\npopulation_field = \"n\"\n"
+      "access = \"a.toml\"\n";
+  auto error_of = [&](const std::string& text) {
+    test::write_file(dir / "kernen.toml", text);
+    try {
+      load_kernen_config(dir / "kernen.toml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string one = "[[class]]\nid = \"dorp\"\nwhen = \"inwoners > 0\"\n";
+  EXPECT_EQ(error_of(head + one), "");
+  std::string e = error_of(head + "radius_m = -1\n" + one);
+  EXPECT_NE(e.find("kernen.toml:6:"), std::string::npos) << e;
+  EXPECT_NE(e.find("radius_m is a distance in metres above 0"), std::string::npos) << e;
+  e = error_of(head + one + one);
+  EXPECT_NE(e.find("kernen.toml:10:"), std::string::npos) << e;
+  EXPECT_NE(e.find("class 'dorp' is defined twice"), std::string::npos) << e;
+}
+
 namespace {
 
 // A town in the Groningen city centre (the OSM extract in data/drenthe/sources/osm): one zone

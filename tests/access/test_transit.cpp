@@ -11,99 +11,11 @@
 
 #include "access/transit.hpp"
 #include "core/error.hpp"
+#include "gtfs_feed.hpp"
 #include "test_util.hpp"
 
 namespace casco::access {
 namespace {
-
-using test::TempDir;
-using test::write_file;
-
-constexpr float kInf = std::numeric_limits<float>::infinity();
-constexpr const char* kMonday = "20240610";
-constexpr const char* kSunday = "20240609";
-constexpr const char* kTuesday = "20240611";
-
-std::string hms(int s) {
-  return fmt::format("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
-}
-
-// A feed as text; empty members are not written.
-struct Feed {
-  std::string stops = "stop_id,stop_name,stop_lat,stop_lon\n";
-  std::string routes = "route_id,route_short_name,route_type\n";
-  std::string trips = "route_id,service_id,trip_id\n";
-  std::string stop_times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
-  std::string calendar =
-      "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-      "WK,1,1,1,1,1,0,0,20240101,20241231\n";
-  std::string calendar_dates;
-
-  // Stops near Assen; (dx, dy) in metres east and north of (6.56 E, 52.99 N).
-  void stop(const std::string& id, double dx_m, double dy_m) {
-    double lat = 52.99 + dy_m / 111250.0;
-    double lon = 6.56 + dx_m / (111320.0 * std::cos(52.99 * 3.14159265358979 / 180));
-    stops += fmt::format("{},Halte {},{:.8f},{:.8f}\n", id, id, lat, lon);
-  }
-  // `count` trips of a line over `stop_ids`, the first leaving at `first`, every `headway` s,
-  // `segment` s between consecutive stops.
-  void line(const std::string& route, const std::vector<std::string>& stop_ids, int first,
-            int headway, int count, int segment, const std::string& service = "WK") {
-    routes += route + "," + route + ",3\n";
-    for (int i = 0; i < count; ++i) {
-      std::string trip = fmt::format("{}_{}", route, i);
-      trips += route + "," + service + "," + trip + "\n";
-      for (std::size_t p = 0; p < stop_ids.size(); ++p) {
-        int t = first + i * headway + static_cast<int>(p) * segment;
-        stop_times += fmt::format("{},{},{},{},{}\n", trip, hms(t), hms(t), stop_ids[p], p + 1);
-      }
-    }
-  }
-  void write(const std::filesystem::path& dir) const {
-    write_file(dir / "stops.txt", stops);
-    write_file(dir / "routes.txt", routes);
-    write_file(dir / "trips.txt", trips);
-    write_file(dir / "stop_times.txt", stop_times);
-    if (!calendar.empty()) write_file(dir / "calendar.txt", calendar);
-    if (!calendar_dates.empty()) write_file(dir / "calendar_dates.txt", calendar_dates);
-  }
-};
-
-constexpr int H7 = 7 * 3600;
-
-// A(0) -> B(2 km) -> C(4 km), trips every 10 minutes from 07:00 to 08:30, 5 minutes per segment.
-Feed one_line() {
-  Feed f;
-  f.stop("A", 0, 0);
-  f.stop("B", 0, 2000);
-  f.stop("C", 0, 4000);
-  f.line("L1", {"A", "B", "C"}, H7, 600, 10, 300);
-  return f;
-}
-
-Gtfs load(const Feed& f, const std::string& date = kMonday, double transfer_max_m = 400) {
-  TempDir dir;
-  f.write(dir.path());
-  return load_gtfs(dir.path(), date, "EPSG:28992", transfer_max_m);
-}
-
-std::size_t trip_count(const Gtfs& g) {
-  std::size_t n = 0;
-  for (const auto& r : g.routes) n += r.departures.size();
-  return n;
-}
-
-bool has_warning(const Gtfs& g, const std::string& text) {
-  for (const auto& w : g.warnings)
-    if (w.find(text) != std::string::npos) return true;
-  return false;
-}
-
-std::string all_warnings(const Gtfs& g) {
-  std::string s;
-  for (const auto& w : g.warnings) s += w + "\n";
-  return s;
-}
 
 // ------------------------------------------------------------------------------------ loading
 
@@ -466,7 +378,9 @@ TEST(TransitRaptor, RejectsBadArguments) {
 }
 
 // Earliest arrivals with at most `trips` trips leaving at t, by brute force: every round tries
-// every trip from every stop; one walk after the origins and after each trip.
+// every trip from every stop; one walk after the origins and after each trip. A vehicle can be
+// boarded at a stop reached on foot (or as an origin) at once, after another vehicle only after
+// the stop's change time (none where changing is forbidden).
 std::vector<float> brute_force(const Gtfs& g,
                                const std::vector<std::pair<uint32_t, float>>& origins, int t,
                                int trips) {
@@ -478,26 +392,29 @@ std::vector<float> brute_force(const Gtfs& g,
         label[g.transfer_targets[i]] =
             std::min(label[g.transfer_targets[i]], from[s] + std::ceil(g.transfer_seconds[i]));
   };
-  std::vector<double> label(n, inf);
-  for (auto [s, a] : origins) label[s] = std::min(label[s], t + std::round(static_cast<double>(a)));
-  walk(label, std::vector<double>(label));
+  auto change = [&](std::size_t s) {
+    if (g.min_change_s.empty()) return 0.0;
+    return g.min_change_s[s] == Gtfs::kNoChange ? inf : static_cast<double>(g.min_change_s[s]);
+  };
+  std::vector<double> foot(n, inf), ride(n, inf);  // best arrival on foot / on a vehicle
+  for (auto [s, a] : origins) foot[s] = std::min(foot[s], t + std::round(static_cast<double>(a)));
+  walk(foot, std::vector<double>(foot));
   for (int k = 1; k <= trips; ++k) {
-    std::vector<double> by_trip(n, inf);
+    std::vector<double> board(n), by_trip(n, inf);
+    for (std::size_t s = 0; s < n; ++s) board[s] = std::min(foot[s], ride[s] + change(s));
     for (const auto& r : g.routes)
       for (std::size_t trip = 0; trip < r.departures.size(); ++trip) {
         bool on = false;
         for (std::size_t p = 0; p < r.stops.size(); ++p) {
           if (on) by_trip[r.stops[p]] = std::min<double>(by_trip[r.stops[p]], r.arrivals[trip][p]);
-          on = on || label[r.stops[p]] <= r.departures[trip][p];
+          on = on || board[r.stops[p]] <= r.departures[trip][p];
         }
       }
-    std::vector<double> next = label;
-    for (std::size_t s = 0; s < n; ++s) next[s] = std::min(next[s], by_trip[s]);
-    walk(next, by_trip);
-    label = next;
+    for (std::size_t s = 0; s < n; ++s) ride[s] = std::min(ride[s], by_trip[s]);
+    walk(foot, by_trip);
   }
   std::vector<float> out(n);
-  for (std::size_t s = 0; s < n; ++s) out[s] = static_cast<float>(label[s] - t);
+  for (std::size_t s = 0; s < n; ++s) out[s] = static_cast<float>(std::min(foot[s], ride[s]) - t);
   return out;
 }
 
@@ -505,6 +422,10 @@ std::vector<float> brute_force(const Gtfs& g,
 // exactly what independent one-minute runs give; and no minute of the window can beat the best
 // single run.
 class TransitRaptorRandom : public ::testing::TestWithParam<unsigned> {};
+
+// Minute by minute against brute force and against the window, for each limit on transfers.
+void check_window(const Gtfs& g, const std::vector<std::pair<uint32_t, float>>& origins, int from,
+                  int minutes, std::initializer_list<int> transfers);
 
 TEST_P(TransitRaptorRandom, WindowAgreesWithBruteForceAndIndependentRuns) {
   std::mt19937 rng(GetParam());
@@ -574,7 +495,18 @@ TEST_P(TransitRaptorRandom, WindowAgreesWithBruteForceAndIndependentRuns) {
   }
   const std::vector<std::pair<uint32_t, float>> origins = {{3, 0.0f}, {45, 120.0f}, {77, 61.5f}};
   const int from = H7, minutes = 60;
-  for (int max_transfers : {0, 1, 3}) {
+  check_window(g, origins, from, minutes, {0, 1, 3});
+  // Minimum change times (transfers.txt): 0 to 4 minutes per stop, no change at every 7th.
+  g.min_change_s.resize(n);
+  for (std::size_t s = 0; s < n; ++s)
+    g.min_change_s[s] = s % 7 == 0 ? Gtfs::kNoChange : static_cast<int32_t>(rng() % 240);
+  check_window(g, origins, from, minutes, {1, 3});
+}
+
+void check_window(const Gtfs& g, const std::vector<std::pair<uint32_t, float>>& origins, int from,
+                  int minutes, std::initializer_list<int> transfers) {
+  const std::size_t n = g.stops.size();
+  for (int max_transfers : transfers) {
     std::vector<std::vector<float>> per_stop(n);
     for (int m = 0; m < minutes; ++m) {
       auto one = raptor_window(g, origins, from + 60 * m, from + 60 * (m + 1), 90, max_transfers);

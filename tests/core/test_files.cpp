@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/dutch.hpp"
@@ -60,4 +62,32 @@ TEST(DutchNumber, GroupsThousandsAndUsesADecimalComma) {
   EXPECT_EQ(dutch_number(2.50, 2, true), "2,5");
   EXPECT_EQ(dutch_number(2000.0, 2, true), "2.000");
   EXPECT_EQ(dutch_number(0.0, 3, true), "0");
+}
+
+// A killed run leaves its temporaries; the next output in the folder removes those whose process
+// is gone (after a minute) or that are a day old, and nothing else.
+TEST(AtomicOutput, TemporariesOfKilledRunsAreRemovedByTheNextRun) {
+  namespace fs = std::filesystem;
+  test::TempDir dir;
+  const auto now = fs::file_time_type::clock::now();
+  auto make = [&](const std::string& name, std::chrono::minutes age) {
+    test::write_file(dir / name, "x");
+    fs::last_write_time(dir / name, now - age);
+  };
+  const std::string gone = "2147483600";                           // no such process
+  const std::string alive = std::to_string(getppid());             // the test runner's parent
+  make("drenthe.tmp-" + gone + ".gpkg", std::chrono::minutes(5));  // removed
+  make("drenthe.tmp-" + gone + ".gpkg-journal", std::chrono::minutes(5));  // removed
+  make("kaart.tmp-" + gone + ".png", std::chrono::minutes(0));     // kept: may be starting now
+  make("model.tmp-" + alive + ".gpkg", std::chrono::minutes(30));  // kept: its run goes on
+  make("oud.tmp-" + alive + ".gpkg", std::chrono::minutes(3 * 24 * 60));  // removed: 3 days old
+  make("notities.tmp.txt", std::chrono::minutes(5000));                   // kept: not ours
+  fs::create_directory(dir / (".rapport.tmp-" + gone));
+  fs::last_write_time(dir / (".rapport.tmp-" + gone), now - std::chrono::minutes(5));  // removed
+  { AtomicOutput out(dir / "drenthe.gpkg"); }
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir.path())) left.push_back(e.path().filename());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"kaart.tmp-" + gone + ".png",
+                                            "model.tmp-" + alive + ".gpkg", "notities.tmp.txt"}));
 }

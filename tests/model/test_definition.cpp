@@ -70,6 +70,24 @@ TEST(Definition, CellSizeMustBePositive) {
   EXPECT_NE(error_of("[model]\ncell_size = -25\n[study_area]\npath = \"a\"\n"), "");
 }
 
+// A grid in degrees would make one cell of "25" degrees: such a model is refused with a hint.
+TEST(Definition, AModelGridNeedsAProjectedCrsInMetres) {
+  auto with = [](const std::string& model) {
+    return error_of("[model]\n" + model + "\n[study_area]\npath = \"a\"\n");
+  };
+  std::string e = with("crs = \"EPSG:4326\"");
+  EXPECT_NE(e.find(":2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("geographic (degrees)"), std::string::npos) << e;
+  EXPECT_NE(e.find("EPSG:28992"), std::string::npos) << e;
+  e = with("crs = \"EPSG:2229\"");  // California zone 5, in US feet
+  EXPECT_NE(e.find("rather than metres"), std::string::npos) << e;
+  e = with("crs = \"EPSG:999999\"");
+  EXPECT_NE(e.find("not a coordinate reference system"), std::string::npos) << e;
+  EXPECT_EQ(with("crs = \"EPSG:32631\""), "");  // UTM 31N, metres
+  EXPECT_NE(with("cell_size = inf"), "");
+  EXPECT_NE(with("margin = nan"), "");
+}
+
 TEST(Definition, UnknownKeysDerivationsAndGroupsAreNamed) {
   std::string base =
       std::string(kHeader) + "[[layer]]\nid = \"a\"\ntitle = \"A\"\nsource = \"s\"\n";

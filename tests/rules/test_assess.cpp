@@ -206,6 +206,18 @@ TEST_F(HandMade, BadPlansAreClearErrors) {
       error_of("nokind.geojson", rect(200100, 500100, 200200, 500200, "{}"), "").find("--kind"),
       std::string::npos);
   EXPECT_THROW(read_plans(*dir_ / "missing.geojson", s, "woningbouw"), Error);
+  // A plan that names a CRS nobody knows is not read as WGS84 (GDAL's fallback): it is refused.
+  std::string unknown = test::rd_collection(rect(200100, 500100, 200200, 500200, "{}"));
+  unknown.replace(unknown.find("EPSG::28992"), 11, "EPSG::999999");
+  test::write_file(*dir_ / "unknown_crs.geojson", unknown);
+  try {
+    read_plans(*dir_ / "unknown_crs.geojson", s, "woningbouw");
+    ADD_FAILURE() << "a plan in EPSG:999999 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'urn:ogc:def:crs:EPSG::999999', which is unknown"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(HandMade, SuitabilityClassesAndScores) {

@@ -297,6 +297,14 @@ TEST_F(ScenarioHandMade, BadScenariosAreClearErrors) {
             std::string::npos);
   EXPECT_NE(error_of(claim + "[[variant]]\nid = \"v\"\nlayer = \"x\"\n").find("must be [[layer]]"),
             std::string::npos);
+  // Numbers that are no amounts: NaN, infinity and the absurdly large are refused, not solved.
+  EXPECT_NE(error_of("[[claim]]\nkind = \"wonen\"\nhectares = nan\n").find("0 or more"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("[[claim]]\nkind = \"wonen\"\nhectares = [1, inf]\n").find("not a plausible amount"),
+      std::string::npos);
+  EXPECT_NE(error_of("[[claim]]\nkind = \"wonen\"\nhectares = 1e308\n").find("not a plausible"),
+            std::string::npos);
 }
 
 TEST(ScenarioDrenthe, TheWoondealScenariosAllocateTheirClaimsOffVerbodenLand) {
