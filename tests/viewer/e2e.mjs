@@ -3,7 +3,7 @@
 // download). It searches a place, switches on a suitability layer, reloads the link and gets the
 // same view, uploads a plan inside Dwingelderveld and reads its verdict with the policy citation,
 // saves the verdict, sees a failed upload clear the plans, asks travel time from a point and looks
-// at the phone layout. Screenshots and the saved verdict stay in --out for a human to look at.
+// at the phone layout. A plan is also drawn by clicking its corners on the map. Screenshots and the saved verdict stay in --out for a human to look at.
 // It prints two figures: the first screen after `casco serve` starts (warm legend cache) and the
 // search latency as the page sees it.
 //
@@ -222,6 +222,22 @@ expect(error.includes('buiten het studiegebied'), `error not in plain Dutch: "${
 expect((await page.locator('#verdict .plan-result').count()) === 0, 'the previous verdict stayed');
 await page.waitForFunction(() => !location.hash.includes('plannen='), null, { timeout: 5000 });
 step(`failed upload: "${error}"; previous plan cleared`);
+
+// A plan drawn on the map: click the corners, double-click the last one.
+await page.click('#draw');
+const m = await page.locator('#map').boundingBox();
+const cx = m.x + m.width / 2, cy = m.y + m.height / 2;
+await page.mouse.click(cx - 120, cy - 80);
+await page.waitForTimeout(250);
+await page.mouse.click(cx + 120, cy - 80);
+await page.waitForTimeout(250);
+await page.mouse.click(cx + 60, cy + 100);
+await page.waitForTimeout(250);
+await page.mouse.dblclick(cx - 100, cy + 90);
+await page.waitForSelector('#verdict .plan-result', { timeout: 20_000 });
+const drawn = await page.textContent('#verdict .plan-head strong');
+expect(drawn.startsWith('Getekend plan'), `the drawn plan is called "${drawn}"`);
+step(`plan drawn and judged: ${drawn}, ${(await page.textContent('#verdict .overall .badge')).trim()}`);
 
 // Travel time from a clicked point.
 await page.click('.tabs [data-tab=reistijd]');
