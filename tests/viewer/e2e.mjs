@@ -44,6 +44,9 @@ async function fail(msg) {
   process.exit(1);
 }
 const expect = (ok, msg) => ok || fail(msg);
+// A step that throws (a selector that never appears …) fails the test and still stops the server.
+process.on('unhandledRejection', (e) => fail(e && e.message ? e.message : String(e)));
+process.on('uncaughtException', (e) => fail(e && e.message ? e.message : String(e)));
 
 // A coarse store (250 m) with the suitability maps for housing: a few seconds to build.
 const store = path.join(out, 'e2e.gpkg');

@@ -105,15 +105,16 @@ function setupPanels() {
 
 function onMapClick(ev) {
   if (drawing()) return;
+  const lonLat = toLonLat(ev.coordinate);
+  // Under "Reistijd" every click asks travel time, also on a plan.
+  if (tab === 'reistijd') {
+    reachFrom(lonLat);
+    return;
+  }
   const plan = planAt(ev.pixel);
   if (plan >= 0) {
     showTab('plan');
     selectPlan(plan);
-    return;
-  }
-  const lonLat = toLonLat(ev.coordinate);
-  if (tab === 'reistijd') {
-    reachFrom(lonLat);
     return;
   }
   if (tab !== 'waarden') showTab('waarden');
