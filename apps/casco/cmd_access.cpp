@@ -26,6 +26,7 @@ struct AccessOptions {
 
 int run_access(const AccessOptions& o) {
   Store s = Store::open(o.store);
+  if (!o.no_store) check_writable_file(o.store, "the model store");
   access::AccessConfig cfg = access::load_access_config(o.access);
   s.layer(cfg.population);
   for (const auto& z : cfg.zones) s.zones(z);
@@ -104,6 +105,7 @@ int run_access(const AccessOptions& o) {
 template <typename Options>
 int run_kernen(const Options& k) {
   Store s = Store::open(k.store);
+  if (!k.no_store) check_writable_file(k.store, "the model store");
   access::KernenConfig cfg = access::load_kernen_config(k.kernen);
   access::KernenResult r = access::classify_places(cfg, s);
   std::cout << access::format_kernen(cfg, r, k.format);

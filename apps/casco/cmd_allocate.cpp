@@ -47,11 +47,13 @@ void add_allocate(CLI::App& app, Commands& commands) {
            if (std::find(def.active.begin(), def.active.end(), v) == def.active.end())
              def.active.push_back(v);
          }
+         const fs::path out = o->out.empty() ? fs::path("out") / ("scenario_" + def.id) : o->out;
+         check_writable_folder(out, "the output folder");  // before the work, not after
+         if (!o->no_store) check_writable_file(o->store, "the model store");
          scenario::ScenarioResult r = scenario::run_scenario(s, def);
          auto zones = scenario::kind_areas(s, r, split_list(o->by));
          std::cout << scenario::format_scenario(r, zones, o->format);
          for (const auto& w : r.warnings) warn("{}", w);
-         fs::path out = o->out.empty() ? fs::path("out") / ("scenario_" + r.id) : o->out;
          present::write_scenario(s, r, zones, out);
          info("allocated {} claim(s) in {:.1f} s ({:.1f} s allocating); wrote {}", r.claims.size(),
               r.seconds, r.allocate_seconds, out.string());

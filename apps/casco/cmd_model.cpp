@@ -50,6 +50,8 @@ void add_model_commands(CLI::App& app, Commands& commands) {
   commands.push_back({build, [o] {
                         ModelDef def = load_model_definition(o->model);
                         fs::path store = o->store.empty() ? default_store(o->model) : o->store;
+                        check_writable_folder(store.parent_path(), "the store's folder");
+                        check_writable_file(store, "the model store");
                         BuildReport r = build_model(def, BuildOptions{store, o->cell, o->force});
                         if (r.rebuilt() == 0) {
                           std::printf(

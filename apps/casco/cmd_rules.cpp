@@ -31,6 +31,7 @@ struct SuitabilityOptions {
 
 int run_suitability(const SuitabilityOptions& o) {
   Store s = Store::open(o.store);
+  if (!o.no_store) check_writable_file(o.store, "the model store");
   rules::RuleSet set = rules::load_rules(o.rules);
   rules::CompiledRules compiled(set, o.kind, layer_ids(s));
   for (const auto& n : compiled.notes()) warn("{}", n);

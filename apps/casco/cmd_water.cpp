@@ -5,11 +5,20 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "scenario/scenario.hpp"
 #include "waterview/jobs.hpp"
 
 namespace casco::cli {
 namespace fs = std::filesystem;
+
+namespace {
+// Before the work: the output folder, and the store unless --no-store.
+void check_outputs(const waterview::JobOptions& job) {
+  check_writable_folder(job.out, "the output folder");
+  if (!job.no_store) check_writable_file(job.store, "the model store");
+}
+}  // namespace
 
 void add_water(CLI::App& app, Commands& commands) {
   struct Options {
@@ -35,6 +44,7 @@ void add_water(CLI::App& app, Commands& commands) {
   gw->add_option("--wells", o->job.wells, "Well data (table, DINO CSV or a folder of them)");
   gw->add_option("--format", o->job.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
   commands.push_back({gw, [o] {
+                        check_outputs(o->job);
                         waterview::groundwater_job(o->job, std::cout);
                         return 0;
                       }});
@@ -44,6 +54,7 @@ void add_water(CLI::App& app, Commands& commands) {
   common(hy);
   hy->add_option("--dem", o->job.dem, "Elevation model (GeoTIFF; default: [dem] path)");
   commands.push_back({hy, [o] {
+                        check_outputs(o->job);
                         waterview::hydrology_job(o->job, std::cout);
                         return 0;
                       }});
@@ -57,6 +68,7 @@ void add_water(CLI::App& app, Commands& commands) {
   st->add_option("--wells", o->job.wells, "Well data (default: [groundwater] path)");
   commands.push_back(
       {st, [o] {
+         check_outputs(o->job);
          const scenario::ScenarioDef def = scenario::load_scenario(o->scenario);
          auto v = std::find_if(def.variants.begin(), def.variants.end(),
                                [&](const scenario::Variant& x) { return x.id == o->variant; });

@@ -51,6 +51,40 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
   return removed;
 }
 
+void check_writable_folder(const std::filesystem::path& folder, const std::string& what) {
+  namespace fs = std::filesystem;
+  // Nothing is created here (an error later must leave nothing behind): the folder, or the
+  // nearest existing folder above it, must be a folder casco may write into.
+  fs::path dir = folder.empty() ? fs::path(".") : fs::absolute(folder);
+  std::error_code ec;
+  while (!fs::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir)
+    dir = dir.parent_path();
+  if (!fs::is_directory(dir, ec))
+    fail("cannot make {} '{}': '{}' is a file, not a folder; choose another folder with -o", what,
+         folder.string(), dir.string());
+  if (access(dir.c_str(), W_OK | X_OK) != 0)
+    fail(
+        "cannot write {} '{}': '{}' is not writable ({}); choose another folder with -o, or "
+        "change its permissions",
+        what, folder.string(), dir.string(),
+        std::error_code(errno, std::generic_category()).message());
+}
+
+void check_writable_file(const std::filesystem::path& file, const std::string& what) {
+  namespace fs = std::filesystem;
+  const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  std::error_code ec;
+  if (fs::exists(file, ec) && access(file.c_str(), W_OK) != 0)
+    fail("cannot write {} '{}': {}; change its permissions or write elsewhere", what, file.string(),
+         std::error_code(errno, std::generic_category()).message());
+  if (fs::exists(dir, ec) && access(dir.c_str(), W_OK | X_OK) != 0)
+    fail(
+        "cannot write {} '{}': its folder '{}' is not writable ({}); change its permissions or "
+        "write elsewhere",
+        what, file.string(), dir.string(),
+        std::error_code(errno, std::generic_category()).message());
+}
+
 AtomicOutput::AtomicOutput(std::filesystem::path target) : target_(std::move(target)) {
   auto dir = target_.parent_path();
   if (!dir.empty() && !std::filesystem::exists(dir)) {

@@ -2,6 +2,7 @@
 // Output files appear whole or not at all: write to a temporary sibling, then rename over the
 // target. If the writer throws or is interrupted, the temporary is removed and the old file stays.
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace casco {
@@ -11,6 +12,12 @@ namespace casco {
 // is gone and that are older than a minute, or that are older than a day whatever their process;
 // returns what was removed. Every AtomicOutput calls it for its folder.
 std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& dir);
+
+// Fails with a clear message, before any work starts, when casco could not write into `folder`
+// (or create it: nothing is created here) or could not replace `file` (the file and its folder must be
+// writable). `what` names the output in the message ("the output folder", "the model store").
+void check_writable_folder(const std::filesystem::path& folder, const std::string& what);
+void check_writable_file(const std::filesystem::path& file, const std::string& what);
 
 class AtomicOutput {
  public:

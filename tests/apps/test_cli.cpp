@@ -218,4 +218,11 @@ TEST(Cli, AllocateWritesTheOpgavenkaartAndCompareTheDifference) {
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.out.find("nope.toml"), std::string::npos) << missing.out;
   EXPECT_FALSE(fs::exists(dir / "c"));
+  // An output folder that cannot be made is refused before the work, not after it.
+  casco::test::write_file(dir / "a-file", "x");
+  Result blocked = run("allocate --no-store " + (dir / "d.gpkg").string() + " " + sc +
+                       "woondeals_2030.toml -o " + (dir / "a-file" / "kaarten").string());
+  EXPECT_EQ(blocked.code, 1) << blocked.out;
+  EXPECT_NE(blocked.out.find("is a file, not a folder"), std::string::npos) << blocked.out;
+  EXPECT_EQ(blocked.out.find("allocated"), std::string::npos) << blocked.out;
 }
