@@ -14,7 +14,7 @@
 #include "model/store.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
-#include "viewer/request.hpp"
+#include "viewer/plans.hpp"
 
 namespace {
 
@@ -131,7 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   json j;
   try {
     j = json::parse(body);
-    viewer::check_plan_geojson(j, kMaxPlans, kMaxVertices);
+    viewer::check_plan_geojson(j, viewer::PlanLimits{kMaxPlans, kMaxVertices});
   } catch (const json::exception&) {
     return 0;  // 400: not JSON
   } catch (const viewer::HttpError& e) {

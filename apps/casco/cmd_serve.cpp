@@ -18,7 +18,7 @@ namespace casco::cli {
 namespace {
 
 struct ServeArgs {
-  std::filesystem::path store, rules, web = CASCO_WEB_DIR;
+  std::filesystem::path store, rules, viewer, web = CASCO_WEB_DIR;
   std::string host = "127.0.0.1";
   int port = 8765;
 };
@@ -35,6 +35,13 @@ int run_serve(const ServeArgs& a) {
     o.rules = "data/drenthe/rules.toml";
   if (o.rules.empty())
     warn("no rule file (--rules): the viewer shows the layers but cannot judge plans");
+  // The viewer file beside the rule file (the Drenthe one when run from the repository).
+  o.viewer = a.viewer;
+  if (o.viewer.empty() && !o.rules.empty() &&
+      std::filesystem::exists(o.rules.parent_path() / "viewer.toml"))
+    o.viewer = o.rules.parent_path() / "viewer.toml";
+  if (o.viewer.empty())
+    warn("no viewer file (--viewer): the base map shows the study area and borders only");
   if (!std::filesystem::exists(o.web_dir / "index.html"))
     warn("no viewer bundle in {}: run scripts/build-web.sh (the API works meanwhile)",
          o.web_dir.string());
@@ -66,6 +73,10 @@ void add_serve(CLI::App& app, Commands& commands) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--rules", args->rules,
                   "Rule file for plan assessment (default: data/drenthe/rules.toml if present)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--viewer", args->viewer,
+                  "Viewer file: base map, search, travel time (default: viewer.toml beside the "
+                  "rule file)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--host", args->host,
                   "Address to listen on (default 127.0.0.1: this machine only)");

@@ -1,8 +1,9 @@
 #pragma once
 // `casco serve`: a local web map viewer over a model store. An HTTP server (cpp-httplib) with a
-// JSON API — the model and its legends, XYZ raster tiles, the values at a point, zone borders and
-// plan assessment by the afwegingskader — and the static viewer bundle (web/dist). docs/api.md
-// describes the endpoints.
+// JSON API — the model and its legends, XYZ raster tiles, the values at a point, zone borders, an
+// offline base map, search, travel time from a point, scenario comparison and plan assessment by
+// the afwegingskader — and the static viewer bundle (web/dist). docs/api.md describes the
+// endpoints.
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@ namespace casco::viewer {
 struct ServerOptions {
   std::filesystem::path store;    // model store (.gpkg)
   std::filesystem::path rules;    // rule file; "" = no plan assessment (503)
+  std::filesystem::path viewer;   // viewer file (base map, search, travel time); "" = defaults
   std::filesystem::path web_dir;  // the viewer bundle; missing = a page saying how to build it
   std::string host = "127.0.0.1";
   int port = 8765;                        // 0 = any free port

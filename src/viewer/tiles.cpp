@@ -45,6 +45,19 @@ Box grid_box_mercator(const Grid& g, OGRCoordinateTransformation& ct) {
 }
 
 std::vector<std::uint32_t> render_tile(const Raster& raster, const legend::Legend& colours,
+                                       OGRCoordinateTransformation& ct, int z, int x, int y,
+                                       const std::vector<std::uint8_t>* inside) {
+  const bool clip = inside && inside->size() == raster.values.size();
+  return render_tile(
+      raster.grid,
+      [&](std::size_t i) -> std::uint32_t {
+        if (clip && !(*inside)[i]) return 0;
+        return colours.argb(raster.values[i]);
+      },
+      ct, z, x, y);
+}
+
+std::vector<std::uint32_t> render_tile(const Grid& g, const CellColour& colour,
                                        OGRCoordinateTransformation& ct, int z, int x, int y) {
   const Box box = tile_box(z, x, y);
   const double px = (box.x1 - box.x0) / kTileSize;
@@ -59,7 +72,6 @@ std::vector<std::uint32_t> render_tile(const Raster& raster, const legend::Legen
     }
   ct.Transform(n * n, lx.data(), ly.data(), nullptr, ok.data());
   std::vector<std::uint32_t> out(static_cast<std::size_t>(kTileSize) * kTileSize, 0);
-  const Grid& g = raster.grid;
   for (int j = 0; j < kTileSize; ++j) {
     const int lj = std::min(j / kLattice, n - 2);
     const double fy = static_cast<double>(j - lj * kLattice) / kLattice;
@@ -74,7 +86,7 @@ std::vector<std::uint32_t> render_tile(const Raster& raster, const legend::Legen
       const double col = std::floor(g.px(lerp(lx))), row = std::floor(g.py(lerp(ly)));
       if (col < 0 || row < 0 || col >= g.cols || row >= g.rows) continue;
       out[static_cast<std::size_t>(j) * kTileSize + i] =
-          colours.argb(raster.at(static_cast<int>(row), static_cast<int>(col)));
+          colour(static_cast<std::size_t>(row) * g.cols + static_cast<std::size_t>(col));
     }
   }
   return out;

@@ -1,0 +1,142 @@
+#include "viewer/layers.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "casco/version.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+
+namespace casco::viewer {
+namespace {
+
+using json = nlohmann::json;
+
+// Raise when the legend module's output changes, so old legend caches are not used.
+constexpr int kLegendCacheSchema = 2;
+
+// Changes when the layer is rebuilt (definition, source or build time).
+std::string etag_of(const LayerRecord& L) {
+  return fmt::format("\"{}-{:x}\"", L.definition_sha256.substr(0, 16),
+                     std::hash<std::string>{}(L.built_at + L.source_sha256));
+}
+
+}  // namespace
+
+LayerSet::LayerSet(const Store& store, std::size_t cache_bytes)
+    : store_(store), cache_limit_(cache_bytes) {
+  prepare();
+}
+
+std::filesystem::path LayerSet::legend_cache_path() const {
+  return std::filesystem::path(store_.path().string() + ".legends.json");
+}
+
+// Legends need each layer's values once (zone neighbours, percentiles). They are kept in a cache
+// file beside the store (<store>.legends.json), valid while a layer's ETag is the same, so only
+// the first start (and layers rebuilt since) reads whole layers: the next starts are quick and
+// read nothing until a tile asks for it. Layers read stay in the layer cache while it has room.
+// Layers are read in parallel (one GDAL dataset each).
+void LayerSet::prepare() {
+  const auto& layers = store_.manifest().layers;
+  study_ = store_.study_mask();
+  json cached_legends = json::object();
+  if (std::ifstream in(legend_cache_path()); in) {
+    json j = json::parse(in, nullptr, false);
+    if (!j.is_discarded() && j.is_object() && j.value("casco", "") == kVersion &&
+        j.value("schema", 0) == kLegendCacheSchema && j.contains("layers") &&
+        j["layers"].is_object())
+      cached_legends = j["layers"];  // else unreadable or from another casco: start afresh
+  }
+  std::mutex done;
+  std::atomic<std::size_t> computed{0};
+  tbb::parallel_for(std::size_t{0}, layers.size(), [&](std::size_t i) {
+    const LayerRecord& L = layers[i];
+    std::string etag = etag_of(L);
+    std::optional<legend::Legend> c;
+    if (auto it = cached_legends.find(L.id);
+        it != cached_legends.end() && it->value("etag", "") == etag) {
+      try {
+        c = legend::legend_from_json((*it)["legend"].get<std::string>());
+      } catch (const std::exception&) {
+        c.reset();  // a damaged entry is computed again
+      }
+    }
+    std::shared_ptr<const Raster> raster;
+    if (!c) {
+      raster = std::make_shared<const Raster>(store_.read(L.id));
+      c = legend::legend_for(store_, L, *raster, study_);
+      ++computed;
+    }
+    {
+      std::lock_guard lock(done);
+      legends_.emplace(L.id, std::move(*c));
+      etags_.emplace(L.id, std::move(etag));
+    }
+    if (raster) remember(L.id, std::move(raster));
+  });
+  if (computed > 0) write_legend_cache();
+}
+
+void LayerSet::write_legend_cache() const {
+  json layers = json::object();
+  for (const auto& [id, c] : legends_)
+    layers[id] = {{"etag", etags_.at(id)}, {"legend", legend::to_json(c)}};
+  try {
+    AtomicOutput out(legend_cache_path());
+    {
+      std::ofstream f(out.temp_path());
+      f << json{{"casco", kVersion}, {"schema", kLegendCacheSchema}, {"layers", layers}}.dump()
+        << "\n";
+      if (!f) fail("cannot write '{}'", out.temp_path().string());
+    }
+    out.commit();
+  } catch (const std::exception& e) {
+    warn("the legend cache cannot be saved ({}); the next start reads every layer again", e.what());
+  }
+}
+
+void LayerSet::remember(const std::string& id, std::shared_ptr<const Raster> raster) {
+  std::lock_guard lock(cache_mutex_);
+  const std::size_t bytes = raster->values.size() * sizeof(float);
+  if (bytes > cache_limit_) return;
+  while (cache_bytes_ + bytes > cache_limit_ && !cache_.empty()) {
+    auto oldest = std::min_element(cache_.begin(), cache_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_used < b.second.last_used;
+    });
+    cache_bytes_ -= oldest->second.raster->values.size() * sizeof(float);
+    cache_.erase(oldest);
+  }
+  if (cache_.count(id)) return;
+  cache_[id] = {std::move(raster), ++clock_};
+  cache_bytes_ += bytes;
+}
+
+std::shared_ptr<const Raster> LayerSet::cached(const std::string& id) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(id);
+  if (it == cache_.end()) return nullptr;
+  it->second.last_used = ++clock_;
+  return it->second.raster;
+}
+
+std::shared_ptr<const Raster> LayerSet::raster(const std::string& id) {
+  if (auto r = cached(id)) return r;
+  std::lock_guard lock(store_mutex_);
+  if (auto r = cached(id)) return r;  // another request loaded it meanwhile
+  auto r = std::make_shared<const Raster>(store_.read(id));
+  remember(id, r);
+  return r;
+}
+
+double LayerSet::value_at(const std::string& id, int col, int row) {
+  if (auto r = cached(id)) return r->at(row, col);
+  std::lock_guard lock(store_mutex_);
+  return store_.read_window(id, col, row, 1, 1).values[0];
+}
+
+}  // namespace casco::viewer

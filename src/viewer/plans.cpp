@@ -1,0 +1,234 @@
+#include "viewer/plans.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <ogr_api.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "core/error.hpp"
+#include "rules/assess.hpp"
+#include "viewer/http.hpp"
+
+namespace casco::viewer {
+namespace {
+
+// Counts the positions in a GeoJSON coordinates array (any nesting).
+std::size_t count_positions(const json& coords) {
+  if (!coords.is_array()) return 0;
+  if (!coords.empty() && coords.front().is_number()) return 1;
+  std::size_t n = 0;
+  for (const auto& c : coords) n += count_positions(c);
+  return n;
+}
+
+// Deletes a scratch file when the request is done, whatever happens.
+struct ScratchFile {
+  std::filesystem::path path;
+  ~ScratchFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+// The plans back in WGS 84, for drawing them over the map.
+json plans_geojson(const std::vector<rules::Plan>& plans, OGRCoordinateTransformation& ct) {
+  json fc = {{"type", "FeatureCollection"}, {"features", json::array()}};
+  char** opts = CSLSetNameValue(nullptr, "COORDINATE_PRECISION", "6");
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const auto& p = plans[i];
+    std::unique_ptr<OGRGeometry> g(p.geometry->clone());
+    if (g->transform(&ct) != OGRERR_NONE) continue;
+    char* text = OGR_G_ExportToJsonEx(OGRGeometry::ToHandle(g.get()), opts);
+    fc["features"].push_back({{"type", "Feature"},
+                              {"properties", {{"name", p.name}, {"kind", p.kind}, {"index", i}}},
+                              {"geometry", json::parse(text)}});
+    CPLFree(text);
+  }
+  CSLDestroy(opts);
+  return fc;
+}
+
+}  // namespace
+
+void check_plan_geojson(const json& j, const PlanLimits& limits) {
+  auto bad = [](const std::string& en, const std::string& nl) {
+    reject(400, "malformed GeoJSON: " + en, "Het bestand is geen bruikbare GeoJSON: " + nl);
+  };
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string())
+    bad("expected an object with a \"type\" (Feature or FeatureCollection)",
+        "verwacht een object met een \"type\" (Feature of FeatureCollection).");
+  std::vector<const json*> geometries;
+  const std::string type = j["type"];
+  if (type == "FeatureCollection") {
+    if (!j.contains("features") || !j["features"].is_array())
+      bad("a FeatureCollection needs a \"features\" array",
+          "een FeatureCollection heeft een lijst \"features\" nodig.");
+    if (j["features"].empty()) bad("no features", "er staat geen plan in.");
+    if (j["features"].size() > limits.max_plans)
+      reject(413,
+             fmt::format("too many plans: {} (at most {})", j["features"].size(), limits.max_plans),
+             fmt::format("Te veel plannen: {} (maximaal {} tegelijk).", j["features"].size(),
+                         limits.max_plans));
+    for (const auto& f : j["features"]) {
+      if (!f.is_object() || f.value("type", "") != "Feature" || !f.contains("geometry"))
+        bad("every feature needs \"type\": \"Feature\" and a geometry",
+            "elk plan moet \"type\": \"Feature\" en een geometrie hebben.");
+      geometries.push_back(&f["geometry"]);
+    }
+  } else if (type == "Feature") {
+    if (!j.contains("geometry")) bad("the feature has no geometry", "het plan heeft geen vorm.");
+    geometries.push_back(&j["geometry"]);
+  } else {
+    bad("type \"" + type + "\": send a Feature or FeatureCollection with polygons",
+        "type \"" + type + "\"; een plan is een vlak (Polygon of MultiPolygon).");
+  }
+  std::size_t vertices = 0;
+  for (const json* g : geometries) {
+    const std::string gt = g->is_object() ? g->value("type", "") : "";
+    if (gt != "Polygon" && gt != "MultiPolygon")
+      bad("a plan must be a Polygon or MultiPolygon" + (gt.empty() ? "" : ", not " + gt),
+          "een plan is een vlak (Polygon of MultiPolygon)" +
+              (gt.empty() ? std::string(".") : ", geen " + gt + "."));
+    if (!g->contains("coordinates") || !(*g)["coordinates"].is_array())
+      bad("the polygon has no coordinates", "het vlak heeft geen coördinaten.");
+    vertices += count_positions((*g)["coordinates"]);
+  }
+  if (vertices > limits.max_vertices)
+    reject(413,
+           fmt::format("the plans have {} vertices (at most {})", vertices, limits.max_vertices),
+           fmt::format("De plannen hebben samen {} hoekpunten (maximaal {}): vereenvoudig de vorm.",
+                       vertices, limits.max_vertices));
+}
+
+std::string dutch_plan_error(const std::string& message, const std::string& area) {
+  static const std::regex named(R"(plan '([^']*)' \(feature)");
+  std::smatch m;
+  const std::string plan =
+      std::regex_search(message, m, named) ? "Het plan '" + m[1].str() + "'" : "Het plan";
+  if (message.find("outside the study area") != std::string::npos)
+    return plan + " ligt buiten het studiegebied (" + area +
+           "). Teken het plan binnen het gebied, of controleer bij een bestand of de coördinaten "
+           "kloppen (graden in WGS 84, of RD met een crs-vermelding).";
+  if (message.find("has no area") != std::string::npos)
+    return plan + " heeft geen oppervlakte: teken een vlak met ten minste drie hoekpunten.";
+  if (message.find("cannot be repaired") != std::string::npos)
+    return plan + " heeft een omtrek die zichzelf zo kruist dat hij niet te herstellen is.";
+  if (message.find("has no geometry") != std::string::npos) return plan + " heeft geen vorm.";
+  if (message.find("not a polygon") != std::string::npos)
+    return plan + " is geen vlak: een plan is een gebied, teken de omtrek.";
+  if (message.find("cannot be reprojected") != std::string::npos)
+    return plan + " kan niet op de kaart worden gelegd: controleer de coördinaten.";
+  return "Het plan kan niet worden getoetst; controleer het bestand.";
+}
+
+PlanJudge::PlanJudge(const Store& store, const rules::RuleSet& rules, PlanLimits limits)
+    : store_(store), rules_(rules), limits_(limits) {
+  for (const auto& L : store.manifest().layers) layer_ids_.push_back(L.id);
+}
+
+json PlanJudge::kinds_json() const {
+  json j = {{"available", true}, {"kinds", json::array()}};
+  j["ruleset"] = {{"name", rules_.name}, {"version", rules_.version}};
+  for (const auto& k : rules_.kinds)
+    j["kinds"].push_back({{"id", k.id}, {"title", k.title}, {"description", k.description}});
+  return j;
+}
+
+const rules::CompiledRules& PlanJudge::compiled_for(const std::string& kind) {
+  std::lock_guard lock(compiled_mutex_);
+  auto it = compiled_.find(kind);
+  if (it == compiled_.end())
+    it = compiled_.emplace(kind, rules::CompiledRules(rules_, kind, layer_ids_)).first;
+  return it->second;
+}
+
+json PlanJudge::assess(const std::string& body_text, const std::string& kind,
+                       std::mutex& store_mutex, OGRCoordinateTransformation& to_wgs84) {
+  bool known_kind = false;
+  for (const auto& k : rules_.kinds) known_kind = known_kind || k.id == kind;
+  if (!kind.empty() && !known_kind)
+    reject(400, "unknown kind '" + kind + "': see /api/kinds",
+           "Onbekende soort ontwikkeling '" + kind + "'.");
+  json body;
+  try {
+    body = json::parse(body_text);
+  } catch (const json::exception& e) {
+    reject(400, std::string("malformed GeoJSON: not JSON (") + e.what() + ")",
+           "Het bestand is geen GeoJSON (geen geldige JSON).");
+  }
+  check_plan_geojson(body, limits_);
+  // read_plans reads files (any OGR format); the body goes through a scratch file.
+  ScratchFile scratch{std::filesystem::temp_directory_path() /
+                      fmt::format("casco-plan-{}-{}.geojson", ::getpid(), ++scratch_counter_)};
+  {
+    std::ofstream out(scratch.path, std::ios::binary);
+    out << body_text;
+    if (!out) fail("cannot write the scratch file {}", scratch.path.string());
+  }
+  std::vector<rules::Assessment> results;
+  std::vector<rules::Plan> plans;
+  try {
+    std::lock_guard lock(store_mutex);
+    plans = rules::read_plans(scratch.path, store_, kind);
+    for (auto& p : plans) {
+      bool ok = false;
+      for (const auto& k : rules_.kinds) ok = ok || k.id == p.kind;
+      if (!ok)
+        reject(400, "unknown kind '" + p.kind + "' in plan '" + p.name + "': see /api/kinds",
+               "Plan '" + p.name + "' heeft een onbekende soort ontwikkeling '" + p.kind +
+                   "'; kies een soort in de lijst.");
+      results.push_back(rules::assess(store_, compiled_for(p.kind), p));
+    }
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    // The scratch file's name means nothing to the caller.
+    for (std::size_t at; (at = msg.find(scratch.path.string())) != std::string::npos;)
+      msg.replace(at, scratch.path.string().size(), "request");
+    reject(400, "cannot assess the plan: " + msg,
+           dutch_plan_error(msg, store_.manifest().model_name));
+  }
+  json out = json::parse(rules::format_assessments(results, rules_, rules::ReportFormat::Json));
+  out.erase("ruleset");  // its file path is the server's business
+  out["ruleset"] = {{"name", rules_.name}, {"version", rules_.version}};
+  for (auto& p : out["plans"]) {
+    // GeoJSON arrives in WGS 84 by definition: saying it was reprojected tells people nothing.
+    json kept = json::array();
+    for (const auto& n : p["notes"])
+      if (n.get<std::string>().rfind("omgerekend van ", 0) != 0) kept.push_back(n);
+    p["notes"] = kept;
+    for (const auto& k : rules_.kinds)
+      if (k.id == p.value("kind", "")) p["kind_title"] = k.title;
+    // The data a waiting rule needs, in words, and whether the catalogue can fetch it.
+    for (auto& w : p["not_checked"]) {
+      json said = json::array();
+      for (const auto& id : w["needs"]) {
+        const auto& known = needs();
+        auto it = known.find(id.get<std::string>());
+        said.push_back({{"id", id},
+                        {"title", it == known.end() ? "" : it->second},
+                        {"in_catalogue", it != known.end()}});
+      }
+      w["needs_described"] = said;
+    }
+    // Each rule's verdict in the same words as the plan's overall verdict.
+    for (auto& r : p["rules"])
+      for (int v = 0; v <= static_cast<int>(rules::Verdict::Verboden); ++v)
+        if (r.value("verdict", "") == rules::to_string(static_cast<rules::Verdict>(v)))
+          r["verdict_label"] = rules::dutch_label(static_cast<rules::Verdict>(v));
+  }
+  out["geojson"] = plans_geojson(plans, to_wgs84);
+  return out;
+}
+
+const std::map<std::string, std::string>& PlanJudge::needs() {
+  std::call_once(needs_once_, [&] {
+    if (load_needs_) needs_ = load_needs_();
+  });
+  return needs_;
+}
+
+}  // namespace casco::viewer
