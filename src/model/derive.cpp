@@ -341,7 +341,8 @@ Raster derive_point_areas(const LayerDef& L, const VectorData& v, const DeriveCo
     values = fill_point_values(values, zone_of_points(polys, xs, ys), counts, explained,
                                L.default_value);
     fill = fmt::format("{} zonder aantal delen wat hun gebied ({}) overlaat, minstens {}", unknown,
-                       zones->source_name, dutch_number(L.default_value, 0));
+                       std::filesystem::path(L.fill_source.path).filename().string(),
+                       dutch_number(L.default_value, 0));
   } else {
     for (double& x : values)
       if (std::isnan(x)) x = L.default_value;
