@@ -53,7 +53,8 @@ struct Node {
   std::string text;  // layer name, text literal or function name
   int slot = -1;
   Fn fn = Fn::Min;
-  int depth = 1;  // levels of the tree below and including this node
+  int depth = 1;               // levels of the tree below and including this node
+  bool parenthesized = false;  // written in brackets: not merged into a chain around it
   std::vector<std::unique_ptr<Node>> args;
 };
 
@@ -180,6 +181,18 @@ class Parser {
     return n;
   }
 
+  // `a or b or c`, `a and b and c`, `a + b + c`, `a * b * c`: one node with every term, so a long
+  // list of alternatives or terms stays one level deep (evaluated left to right, as written).
+  std::unique_ptr<Node> chain(Op op, Pos pos, std::unique_ptr<Node> left,
+                              std::unique_ptr<Node> right) const {
+    if (left->op != op || left->parenthesized)
+      return make(op, pos, std::move(left), std::move(right));
+    left->depth = std::max(left->depth, right->depth + 1);
+    left->args.push_back(std::move(right));
+    if (left->depth > kMaxDepth) error(left->pos, too_deep());
+    return left;
+  }
+
   // A tree deeper than kMaxDepth (a long chain of operators) is refused before anything recurses
   // over it.
   void check_depth(Node& n) const {
@@ -208,7 +221,7 @@ class Parser {
     while (true) {
       Pos p = tok_.pos;
       if (!accept_word("or")) return left;
-      left = make(Op::Or, p, std::move(left), parse_and());
+      left = chain(Op::Or, p, std::move(left), parse_and());
     }
   }
   std::unique_ptr<Node> parse_and() {
@@ -216,7 +229,7 @@ class Parser {
     while (true) {
       Pos p = tok_.pos;
       if (!accept_word("and")) return left;
-      left = make(Op::And, p, std::move(left), parse_not());
+      left = chain(Op::And, p, std::move(left), parse_not());
     }
   }
   std::unique_ptr<Node> parse_not() {
@@ -243,7 +256,7 @@ class Parser {
     while (true) {
       Pos p = tok_.pos;
       if (accept_symbol("+"))
-        left = make(Op::Add, p, std::move(left), parse_mul());
+        left = chain(Op::Add, p, std::move(left), parse_mul());
       else if (accept_symbol("-"))
         left = make(Op::Sub, p, std::move(left), parse_mul());
       else
@@ -255,7 +268,7 @@ class Parser {
     while (true) {
       Pos p = tok_.pos;
       if (accept_symbol("*"))
-        left = make(Op::Mul, p, std::move(left), parse_unary());
+        left = chain(Op::Mul, p, std::move(left), parse_unary());
       else if (accept_symbol("/"))
         left = make(Op::Div, p, std::move(left), parse_unary());
       else
@@ -297,6 +310,7 @@ class Parser {
       Nesting nest(*this, t.pos);
       auto n = parse_or();
       if (!accept_symbol(")")) error(tok_.pos, "expected ')' but found '" + tok_.text + "'");
+      n->parenthesized = true;
       return n;
     }
     error(t.pos, "expected a layer name, number, text or '(' but found '" + t.text + "'");
@@ -369,6 +383,8 @@ inline float truth(float v) {
   return (v != 0.0f && !std::isnan(v)) ? 1.0f : 0.0f;
 }
 
+void apply(Op op, float* out, const float* b, std::size_t len);
+
 void eval(const Node& n, const float* const* layers, std::size_t off, std::size_t len, float* out) {
   switch (n.op) {
     case Op::Number:
@@ -422,12 +438,17 @@ void eval(const Node& n, const float* const* layers, std::size_t off, std::size_
     default:
       break;
   }
-  // Binary operators.
+  // Binary operators; and, or, + and * may have more terms (a chain), applied left to right.
   std::array<float, kBlock> rhs;
   eval(*n.args[0], layers, off, len, out);
-  eval(*n.args[1], layers, off, len, rhs.data());
-  const float* b = rhs.data();
-  switch (n.op) {
+  for (std::size_t k = 1; k < n.args.size(); ++k) {
+    eval(*n.args[k], layers, off, len, rhs.data());
+    apply(n.op, out, rhs.data(), len);
+  }
+}
+
+void apply(Op op, float* out, const float* b, std::size_t len) {
+  switch (op) {
     case Op::Add:
       for (std::size_t i = 0; i < len; ++i) out[i] += b[i];
       break;

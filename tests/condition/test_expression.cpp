@@ -129,15 +129,23 @@ TEST(Expression, DeepNestingIsAClearErrorNotAStackOverflow) {
     return out;
   };
   const std::vector<std::string> deep = {
-      nest("", 0, "a", " + a", 3000), nest("(", 5000, "a", ")", 5000),
+      nest("", 0, "a", " - a", 3000), nest("(", 5000, "a", ")", 5000),
       nest("not ", 5000, "a", "", 0), nest("-", 5000, "a", "", 0), nest("abs(", 5000, "a", "", 0)};
   for (const auto& text : deep) {
     std::string e = error_of(text);
     EXPECT_NE(e.find("rules.toml:12:"), std::string::npos) << e.substr(0, 200);
     EXPECT_NE(e.find("nests more than 100 levels"), std::string::npos) << e.substr(0, 200);
   }
-  // Up to the limit a condition is fine, and evaluates as written: 1 + 99 times 1 = 100.
   std::vector<std::vector<float>> cols = {{1, 2}};
+  // A long list of terms or alternatives is one level (a chain), however long: 3,000 `+ 1` terms,
+  // 3,000 `or` alternatives, a product of 3,000 ones.
+  EXPECT_EQ(run(nest("", 0, "a", " + 1", 3000), {"a"}, cols), (std::vector<float>{3001, 3002}));
+  EXPECT_EQ(run(nest("", 0, "a == 7", " or a == 7", 2999) + " or a == 2", {"a"}, cols),
+            (std::vector<float>{0, 1}));
+  EXPECT_EQ(run(nest("", 0, "a > 0", " and a > 0", 2999) + " and a > 1", {"a"}, cols),
+            (std::vector<float>{0, 1}));
+  EXPECT_EQ(run(nest("", 0, "a", " * 1", 3000), {"a"}, cols), (std::vector<float>{1, 2}));
+  // Up to the limit a condition is fine, and evaluates as written: 1 + 99 times 1 = 100.
   EXPECT_EQ(run(nest("", 0, "a", " + 1", 99), {"a"}, cols), (std::vector<float>{100, 101}));
   EXPECT_EQ(run(nest("(", 99, "a", ")", 99), {"a"}, cols), (std::vector<float>{1, 2}));
   EXPECT_EQ(run(nest("- ", 98, "a", "", 0), {"a"}, cols), (std::vector<float>{1, 2}));
