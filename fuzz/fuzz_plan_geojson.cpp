@@ -14,6 +14,7 @@
 #include "model/store.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
+#include "viewer/http.hpp"
 #include "viewer/plans.hpp"
 
 namespace {
