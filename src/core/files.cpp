@@ -3,9 +3,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <regex>
+#include <string>
 #include <system_error>
 
 #include "core/error.hpp"
@@ -13,6 +14,28 @@
 namespace casco {
 
 namespace {
+
+// The process id in a temporary's name — stem.tmp-PID[.ext][-journal|-wal|-shm], or .name.tmp-PID
+// (a folder being filled) — or -1 when the name is not one of casco's temporaries.
+long temporary_pid(const std::string& name) {
+  const std::size_t at = name.rfind(".tmp-");
+  if (at == std::string::npos || at == 0) return -1;
+  std::size_t i = at + 5, digits = 0;
+  long pid = 0;
+  while (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])) && digits < 10) {
+    pid = pid * 10 + (name[i] - '0');
+    ++i, ++digits;
+  }
+  if (digits == 0 || (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i]))))
+    return -1;
+  if (i < name.size() && name[i] == '.') {  // the extension: letters and digits
+    const std::size_t start = ++i;
+    while (i < name.size() && std::isalnum(static_cast<unsigned char>(name[i]))) ++i;
+    if (i == start) return -1;
+  }
+  const std::string rest = name.substr(i);
+  return rest.empty() || rest == "-journal" || rest == "-wal" || rest == "-shm" ? pid : -1;
+}
 
 bool process_alive(long pid) {
   return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
@@ -22,8 +45,6 @@ bool process_alive(long pid) {
 
 std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  // stem.tmp-PID[.ext][-journal|-wal|-shm], or .name.tmp-PID (a folder being filled).
-  static const std::regex pattern(R"(^.+\.tmp-([0-9]+)(\.[A-Za-z0-9]+)?(-journal|-wal|-shm)?$)");
   std::vector<fs::path> removed;
   std::error_code ec;
   fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec);
@@ -32,9 +53,8 @@ std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesyste
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) break;
     const std::string name = it->path().filename().string();
-    std::smatch m;
-    if (!std::regex_match(name, m, pattern)) continue;
-    const long pid = std::stol(m[1].str());
+    const long pid = temporary_pid(name);
+    if (pid < 0) continue;
     if (pid == static_cast<long>(getpid())) continue;
     std::error_code tec;
     const auto age = now - fs::last_write_time(it->path(), tec);
