@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "core/error.hpp"
 #include "rules/assess.hpp"
@@ -105,10 +104,17 @@ void check_plan_geojson(const json& j, const PlanLimits& limits) {
 }
 
 std::string dutch_plan_error(const std::string& message, const std::string& area) {
-  static const std::regex named(R"(plan '([^']*)' \(feature)");
-  std::smatch m;
-  const std::string plan =
-      std::regex_search(message, m, named) ? "Het plan '" + m[1].str() + "'" : "Het plan";
+  // The plan's name as read_plans writes it: "plan 'NAME' (feature N)".
+  std::string plan = "Het plan";
+  for (std::size_t at = message.find("plan '"); at != std::string::npos;
+       at = message.find("plan '", at + 1)) {
+    const std::size_t end = message.find("' (feature", at + 6);
+    if (end == std::string::npos) break;
+    const std::string name = message.substr(at + 6, end - at - 6);
+    if (name.find('\'') != std::string::npos) continue;
+    plan = "Het plan '" + name + "'";
+    break;
+  }
   if (message.find("outside the study area") != std::string::npos)
     return plan + " ligt buiten het studiegebied (" + area +
            "). Teken het plan binnen het gebied, of controleer bij een bestand of de coördinaten "
