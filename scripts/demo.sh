@@ -86,4 +86,8 @@ echo "Water: $OUT/water/*.png, putten.csv, putten.geojson; nu tegenover natter: 
 echo
 echo "=== Rapport in gewone taal: de provincie en elke gemeente (HTML, en PDF met Chromium) ==="
 $CASCO report "$OUT/drenthe.gpkg" --rules data/drenthe/rules.toml --out "$OUT/rapport"
+echo
+echo "=== The store checked against its checksums, and opened as a QGIS project ==="
+$CASCO check "$OUT/drenthe.gpkg"
+$CASCO export "$OUT/drenthe.gpkg" --qgis
 echo "Rapport: $OUT/rapport/index.html"
