@@ -6,12 +6,13 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/toml_text.hpp"
 
 namespace casco {
 
 toml::table TomlReader::parse(const std::string& text) const {
   try {
-    return toml::parse(text, file_);
+    return toml::parse(toml_text_for_parser(text, file_), file_);
   } catch (const toml::parse_error& e) {
     const auto& s = e.source().begin;
     fail("{}:{}:{}: malformed TOML: {}", file_, s.line, s.column, e.description());
