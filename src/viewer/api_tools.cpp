@@ -111,6 +111,7 @@ void Server::Impl::travel_time(Req req, Res res) {
     reject(503, "no access settings: give the viewer file a [reach] access = \"access.toml\"",
            "geen instellingen voor reistijden: de viewer heeft geen access.toml");
   const double lon = degrees_param(req, "lon", 180), lat = degrees_param(req, "lat", 90);
+  ComputeSlot slot(*this);
   const std::string mode = req.has_param("mode") ? req.get_param_value("mode") : "bike";
   bool known = false;
   for (const auto* m : reach->modes()) known = known || m->id == mode;
@@ -155,6 +156,7 @@ std::shared_ptr<const Comparison> Server::Impl::comparison(const std::string& a,
 
 void Server::Impl::compare(Req req, Res res) {
   const std::string a = req.get_param_value("a"), b = req.get_param_value("b");
+  ComputeSlot slot(*this);
   auto c = comparison(a, b);
   auto title = [&](const std::string& id) {
     const LayerRecord& L = known_layer(id);
@@ -188,12 +190,42 @@ void Server::Impl::difference_tile(Req req, Res res) {
   res.set_content(encode_png(pixels, kTileSize, kTileSize), "image/png");
 }
 
-void Server::Impl::assess(Req req, Res res) {
+// The body is read here, not by cpp-httplib, so that its limits hold for every way of sending
+// it: declared length, chunked, or until the connection ends.
+void Server::Impl::assess(Req req, Res res, const httplib::ContentReader& reader) {
   if (!judge)
     reject(503, "no rule file: start casco serve with --rules rules.toml",
            "geen regelbestand: start casco serve met --rules rules.toml");
+  const auto too_large = [&] {
+    reject(413, fmt::format("request body too large (at most {} bytes)", opt.max_body_bytes),
+           fmt::format("Het verzoek is te groot (hoogstens {} MB).", opt.max_body_bytes >> 20));
+  };
+  // A declared length up to a few times the limit is read and dropped (cpp-httplib does so, and
+  // the client then reads its 413); beyond that the answer comes at once and the connection ends.
+  if (req.has_header("Content-Length")) {
+    const auto declared = parse_double(req.get_header_value("Content-Length"));
+    if (declared && *declared > 8.0 * static_cast<double>(opt.max_body_bytes)) too_large();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = std::chrono::duration<double>(opt.body_seconds);
+  std::string body;
+  enum class Stop { No, Size, Time } stop = Stop::No;
+  const bool read = reader([&](const char* data, std::size_t length) {
+    if (body.size() + length > opt.max_body_bytes) stop = Stop::Size;
+    if (std::chrono::steady_clock::now() - start > deadline) stop = Stop::Time;
+    if (stop != Stop::No) return false;
+    body.append(data, length);
+    return true;
+  });
+  if (stop == Stop::Size || (!read && res.status == 413)) too_large();
+  if (stop == Stop::Time)
+    reject(408, fmt::format("the request body took longer than {} s", opt.body_seconds),
+           "Het verzoek kwam te langzaam binnen; probeer het opnieuw.");
+  if (!read)
+    reject(400, "the request body could not be read", "Het verzoek kwam niet volledig binnen.");
+  ComputeSlot slot(*this);
   Borrowed ct(crs->store_to_wgs84);
-  send_json(res, judge->assess(req.body, req.get_param_value("kind"), layers->store_mutex(), *ct));
+  send_json(res, judge->assess(body, req.get_param_value("kind"), layers->store_mutex(), *ct));
 }
 
 }  // namespace casco::viewer

@@ -3,8 +3,10 @@
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <ogr_api.h>
+#include <ogr_geometry.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -180,6 +182,7 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
   try {
     std::lock_guard lock(store_mutex);
     plans = rules::read_plans(scratch.path, store_, kind);
+    check_work(plans);
     for (auto& p : plans) {
       bool ok = false;
       for (const auto& k : rules_.kinds) ok = ok || k.id == p.kind;
@@ -228,6 +231,33 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
   }
   out["geojson"] = plans_geojson(plans, to_wgs84);
   return out;
+}
+
+// The work of an assessment grows with the cells of each plan's extent and the rules of its kind:
+// fifty plans the size of the province would keep the server busy for a minute.
+void PlanJudge::check_work(const std::vector<rules::Plan>& plans) {
+  const Grid& g = store_.grid();
+  const double x1 = g.x1(), y0 = g.y1();
+  double checks = 0, km2 = 0;
+  for (const auto& p : plans) {
+    OGREnvelope e;
+    p.geometry->getEnvelope(&e);
+    const double w = std::max(0.0, std::min(e.MaxX, x1) - std::max(e.MinX, g.x0));
+    const double h = std::max(0.0, std::min(e.MaxY, g.y0) - std::max(e.MinY, y0));
+    const double cells = std::ceil(w / g.cell + 1) * std::ceil(h / g.cell + 1);
+    checks +=
+        cells * static_cast<double>(std::max<std::size_t>(1, compiled_for(p.kind).rules().size()));
+    km2 += w * h / 1e6;
+  }
+  if (checks <= limits_.max_cell_checks) return;
+  reject(
+      413,
+      fmt::format("the plans cover {:.0f} km2 and would take {:.3g} cell checks (at most {:.3g}); "
+                  "send smaller or fewer plans, or use casco assess",
+                  km2, checks, limits_.max_cell_checks),
+      fmt::format("De plannen beslaan samen {:.0f} km²: te groot om hier te toetsen. Teken "
+                  "kleinere plannen of minder tegelijk, of gebruik casco assess.",
+                  km2));
 }
 
 const std::map<std::string, std::string>& PlanJudge::needs() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/store.hpp"
+#include "rules/assess.hpp"
 #include "rules/rules.hpp"
 
 class OGRCoordinateTransformation;
@@ -21,6 +22,7 @@ namespace casco::viewer {
 struct PlanLimits {
   std::size_t max_plans = 50;
   std::size_t max_vertices = 10000;
+  double max_cell_checks = 2e8;  // plan cells (extent on the grid) × rules of the kind
 };
 
 // Checks the shape of the GeoJSON (polygons only) and the limits; throws HttpError (400, 413).
@@ -44,6 +46,7 @@ class PlanJudge {
 
  private:
   const rules::CompiledRules& compiled_for(const std::string& kind);
+  void check_work(const std::vector<rules::Plan>& plans);  // 413 above max_cell_checks
   const Store& store_;
   const rules::RuleSet& rules_;
   PlanLimits limits_;

@@ -69,8 +69,8 @@ Server::Impl::Impl(ServerOptions o) : opt(std::move(o)), store(Store::open(opt.s
   }
   if (!opt.rules.empty()) {
     rules = rules::load_rules(opt.rules);
-    judge = std::make_unique<PlanJudge>(store, *rules,
-                                        PlanLimits{opt.max_plans, opt.max_plan_vertices});
+    judge = std::make_unique<PlanJudge>(
+        store, *rules, PlanLimits{opt.max_plans, opt.max_plan_vertices, opt.max_cell_checks});
     judge->describe_needs(catalogue_layers);
   }
   if (!config.access.empty())
@@ -158,14 +158,47 @@ std::optional<std::pair<int, int>> Server::Impl::cell_of(double lon, double lat,
   return std::pair{static_cast<int>(col), static_cast<int>(row)};
 }
 
+Server::Impl::ComputeSlot::ComputeSlot(Impl& server) : server_(server) {
+  const std::size_t slots = server.opt.compute_slots
+                                ? server.opt.compute_slots
+                                : std::max(2u, std::thread::hardware_concurrency());
+  if (++server_.computing > slots) {
+    --server_.computing;
+    reject(429, fmt::format("busy: {} requests are computing; try again in a moment", slots),
+           "De server rekent al aan andere verzoeken; probeer het zo opnieuw.");
+  }
+}
+
 void Server::Impl::routes() {
   http.set_payload_max_length(opt.max_body_bytes);
+  // Connections go through the guard (guard.hpp): limits on connections and request heads.
+  http.new_task_queue = [this] {
+    GuardLimits g;
+    g.workers = opt.workers;
+    g.max_connections = opt.max_connections;
+    g.head_deadline = std::chrono::milliseconds(static_cast<long>(opt.head_seconds * 1000));
+    g.head_bytes = opt.max_body_bytes + (64u << 10);
+    return new ConnectionGuard(g, port, guard_counts);
+  };
+  http.set_logger([](Req, const httplib::Response&) { ConnectionGuard::request_finished(); });
   // Small answers at once: without it, a keep-alive connection waits for the browser's delayed
   // acknowledgement (Nagle), about 40 ms per search or value request.
   http.set_tcp_nodelay(true);
   http.set_pre_routing_handler([](Req req, Res res) {
-    if (!suspicious_target(req)) return httplib::Server::HandlerResponse::Unhandled;
-    send_error(res, 400, "bad path", "ongeldig pad");
+    ConnectionGuard::request_started();
+    if (suspicious_target(req)) {
+      send_error(res, 400, "bad path", "ongeldig pad");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // Only the assessment takes a body, and reads it itself within its limits: for any other
+    // POST (or PUT, …) cpp-httplib would read a chunked body of any size into memory.
+    const bool read_only = req.method == "GET" || req.method == "HEAD";
+    if (read_only || (req.method == "POST" && req.path == "/api/assess"))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("Allow", "GET, HEAD, POST /api/assess");
+    send_error(
+        res, 405, "method not allowed: only GET, and POST to /api/assess",
+        "Dit adres kan alleen gelezen worden (GET); plannen gaan met POST naar /api/assess.");
     return httplib::Server::HandlerResponse::Handled;
   });
   http.set_exception_handler([](Req req, Res res, std::exception_ptr ep) {
@@ -212,7 +245,9 @@ void Server::Impl::routes() {
   get("/api/reach", &Impl::travel_time);
   get("/api/compare", &Impl::compare);
   get("/api/difference/(.*)", &Impl::difference_tile);
-  http.Post("/api/assess", [this](Req req, Res res) { guarded(res, [&] { assess(req, res); }); });
+  http.Post("/api/assess", [this](Req req, Res res, const httplib::ContentReader& reader) {
+    guarded(res, [&] { assess(req, res, reader); });
+  });
   http.Get("/.*", [this](Req req, Res res) {
     guarded(res, [&] {
       if (req.path.rfind("/api/", 0) == 0)
@@ -267,6 +302,11 @@ void Server::run() {
 
 void Server::stop() {
   impl_->http.stop();
+}
+
+Server::Counts Server::counts() const {
+  const GuardCounts& g = *impl_->guard_counts;
+  return {g.served.load(), g.refused.load(), g.cut.load()};
 }
 
 std::string Server::url() const {

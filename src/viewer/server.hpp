@@ -22,6 +22,19 @@ struct ServerOptions {
   std::size_t max_body_bytes = 2u << 20;  // POST bodies (413 above)
   std::size_t max_plan_vertices = 10000;  // per request
   std::size_t max_plans = 50;             // per request
+  // Plan assessment work per request: plan cells (the plans' extent on the grid) times the rules
+  // of their kind; above it 413 (casco assess has no limit).
+  double max_cell_checks = 2e8;
+  // Connections (guard.hpp): served at once, open at most (503 beyond), and how long a connection
+  // may take to send a request head (closed after that). A POST body must arrive within
+  // body_seconds of its head (408).
+  std::size_t workers = 16;
+  std::size_t max_connections = 128;
+  double head_seconds = 10;
+  double body_seconds = 30;
+  // Requests that compute (assessment, travel time, comparison) at once; 0 = one per processor
+  // core. Beyond: 429 with Retry-After.
+  std::size_t compute_slots = 0;
 };
 
 class Server {
@@ -39,6 +52,11 @@ class Server {
   void run();
   void stop();
   std::string url() const;
+  // Connections served, refused (503) and cut (no request head in time) so far.
+  struct Counts {
+    std::size_t served = 0, refused = 0, cut = 0;
+  };
+  Counts counts() const;
 
  private:
   struct Impl;

@@ -16,6 +16,7 @@
 #include "viewer/basemap.hpp"
 #include "viewer/compare.hpp"
 #include "viewer/config.hpp"
+#include "viewer/guard.hpp"
 #include "viewer/http.hpp"
 #include "viewer/layers.hpp"
 #include "viewer/places.hpp"
@@ -72,6 +73,20 @@ struct Server::Impl {
 
   httplib::Server http;
   int port = 0;
+  std::shared_ptr<GuardCounts> guard_counts = std::make_shared<GuardCounts>();
+  std::atomic<std::size_t> computing{0};  // requests in compute_slots
+
+  // Holds one of the compute slots while a request computes; refuses (429) when none is free.
+  class ComputeSlot {
+   public:
+    explicit ComputeSlot(Impl& server);
+    ~ComputeSlot() { --server_.computing; }
+    ComputeSlot(const ComputeSlot&) = delete;
+    ComputeSlot& operator=(const ComputeSlot&) = delete;
+
+   private:
+    Impl& server_;
+  };
   std::thread warmup;  // prepares the base map and the search while the first screen loads
 
   explicit Impl(ServerOptions o);
@@ -100,7 +115,7 @@ struct Server::Impl {
   void travel_time(Req req, Res res);
   void compare(Req req, Res res);
   void difference_tile(Req req, Res res);
-  void assess(Req req, Res res);
+  void assess(Req req, Res res, const httplib::ContentReader& reader);
   const SearchData& searchable();
   std::shared_ptr<const Comparison> comparison(const std::string& a, const std::string& b);
   json reach_json() const;
