@@ -75,9 +75,9 @@ void ConnectionGuard::enqueue(std::function<void()> fn) {
   if (fresh.size() == 1) {
     if (open_.size() >= limits_.max_connections) {
       // `fn` is dropped: it only holds the socket, which the guard answers and closes itself.
+      ++counts_->refused;  // counted first: the client may ask for the counts once answered
       answer_and_end(fresh[0].fd, busy_answer());
       refused_.push_back({fresh[0].fd, fresh[0].inode, Clock::now()});
-      ++counts_->refused;
       return;
     }
     c = std::make_shared<Connection>();
@@ -152,9 +152,9 @@ void ConnectionGuard::cut_overdue(std::chrono::steady_clock::time_point now) {
       if (auto got = bytes_received(c->socket.fd))
         over = *got > c->bytes_before && *got - c->bytes_before > limits_.head_bytes;
     if (!over) continue;
-    if (is_socket(c->socket.fd, inode)) ::shutdown(c->socket.fd, SHUT_RDWR);
     c->cut = true;
     ++counts_->cut;
+    if (is_socket(c->socket.fd, inode)) ::shutdown(c->socket.fd, SHUT_RDWR);
   }
 }
 
