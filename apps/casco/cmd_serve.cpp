@@ -21,6 +21,7 @@ struct ServeArgs {
   std::filesystem::path store, rules, viewer, web = CASCO_WEB_DIR;
   std::string host = "127.0.0.1";
   int port = 8765;
+  std::size_t cache_mb = 512, max_connections = 128;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -30,6 +31,8 @@ int run_serve(const ServeArgs& a) {
   o.port = a.port;
   o.web_dir = a.web;
   o.rules = a.rules;
+  o.cache_bytes = a.cache_mb << 20;
+  o.max_connections = a.max_connections;
   // Without --rules, the Drenthe afwegingskader when run from the repository.
   if (o.rules.empty() && std::filesystem::exists("data/drenthe/rules.toml"))
     o.rules = "data/drenthe/rules.toml";
@@ -82,6 +85,13 @@ void add_serve(CLI::App& app, Commands& commands) {
                   "Address to listen on (default 127.0.0.1: this machine only)");
   cmd->add_option("--port", args->port, "Port (default 8765; 0 = any free port)")
       ->check(CLI::Range(0, 65535));
+  cmd->add_option("--cache-mb", args->cache_mb,
+                  "Layer values kept in memory, in MB (default 512; the server needs about 0.5 "
+                  "GB more, docs/api.md)")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+  cmd->add_option("--max-connections", args->max_connections,
+                  "Open connections at most; more are answered 503 (default 128)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   cmd->add_option("--web", args->web,
                   "Viewer bundle folder (default: web/dist of the source tree)");
   commands.push_back({cmd, [args] { return run_serve(*args); }});

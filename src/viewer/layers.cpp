@@ -1,6 +1,8 @@
 #include "viewer/layers.hpp"
 
+#include <malloc.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <fstream>
@@ -54,30 +56,34 @@ void LayerSet::prepare() {
   }
   std::mutex done;
   std::atomic<std::size_t> computed{0};
-  tbb::parallel_for(std::size_t{0}, layers.size(), [&](std::size_t i) {
-    const LayerRecord& L = layers[i];
-    std::string etag = etag_of(L);
-    std::optional<legend::Legend> c;
-    if (auto it = cached_legends.find(L.id);
-        it != cached_legends.end() && it->value("etag", "") == etag) {
-      try {
-        c = legend::legend_from_json((*it)["legend"].get<std::string>());
-      } catch (const std::exception&) {
-        c.reset();  // a damaged entry is computed again
+  // At most four layers are read at once: each whole layer is in memory until its legend is made.
+  tbb::task_arena arena(std::min(4, tbb::this_task_arena::max_concurrency()));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, layers.size(), [&](std::size_t i) {
+      const LayerRecord& L = layers[i];
+      std::string etag = etag_of(L);
+      std::optional<legend::Legend> c;
+      if (auto it = cached_legends.find(L.id);
+          it != cached_legends.end() && it->value("etag", "") == etag) {
+        try {
+          c = legend::legend_from_json((*it)["legend"].get<std::string>());
+        } catch (const std::exception&) {
+          c.reset();  // a damaged entry is computed again
+        }
       }
-    }
-    std::shared_ptr<const Raster> raster;
-    if (!c) {
-      raster = std::make_shared<const Raster>(store_.read(L.id));
-      c = legend::legend_for(store_, L, *raster, study_);
-      ++computed;
-    }
-    {
-      std::lock_guard lock(done);
-      legends_.emplace(L.id, std::move(*c));
-      etags_.emplace(L.id, std::move(etag));
-    }
-    if (raster) remember(L.id, std::move(raster));
+      std::shared_ptr<const Raster> raster;
+      if (!c) {
+        raster = std::make_shared<const Raster>(store_.read(L.id));
+        c = legend::legend_for(store_, L, *raster, study_);
+        ++computed;
+      }
+      {
+        std::lock_guard lock(done);
+        legends_.emplace(L.id, std::move(*c));
+        etags_.emplace(L.id, std::move(etag));
+      }
+      if (raster) remember(L.id, std::move(raster));
+    });
   });
   if (computed > 0) write_legend_cache();
 }
@@ -104,13 +110,18 @@ void LayerSet::remember(const std::string& id, std::shared_ptr<const Raster> ras
   std::lock_guard lock(cache_mutex_);
   const std::size_t bytes = raster->values.size() * sizeof(float);
   if (bytes > cache_limit_) return;
+  bool evicted = false;
   while (cache_bytes_ + bytes > cache_limit_ && !cache_.empty()) {
+    evicted = true;
     auto oldest = std::min_element(cache_.begin(), cache_.end(), [](const auto& a, const auto& b) {
       return a.second.last_used < b.second.last_used;
     });
     cache_bytes_ -= oldest->second.raster->values.size() * sizeof(float);
     cache_.erase(oldest);
   }
+  // An evicted layer's memory goes back to the system (glibc keeps freed blocks of the threads'
+  // arenas otherwise: measured 2 GB resident for a 1 GB cache on the 25 m Drenthe model).
+  if (evicted) ::malloc_trim(0);
   if (cache_.count(id)) return;
   cache_[id] = {std::move(raster), ++clock_};
   cache_bytes_ += bytes;

@@ -13,7 +13,7 @@
 namespace casco::viewer {
 namespace {
 
-constexpr GIntBig kGdalCacheBytes = 128 << 20;
+constexpr GIntBig kGdalCacheBytes = 32 << 20;
 
 const char* kNoBundlePage = R"(<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>casco viewer</title>

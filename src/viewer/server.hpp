@@ -18,7 +18,7 @@ struct ServerOptions {
   std::filesystem::path web_dir;  // the viewer bundle; missing = a page saying how to build it
   std::string host = "127.0.0.1";
   int port = 8765;                        // 0 = any free port
-  std::size_t cache_bytes = 1024u << 20;  // layers kept in memory (tiles, values)
+  std::size_t cache_bytes = 512u << 20;   // layers kept in memory (tiles, values)
   std::size_t max_body_bytes = 2u << 20;  // POST bodies (413 above)
   std::size_t max_plan_vertices = 10000;  // per request
   std::size_t max_plans = 50;             // per request
