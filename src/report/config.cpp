@@ -60,9 +60,11 @@ void read_layers(const TomlReader& r, const toml::table& t, ReportConfig& c) {
     const std::string id(key.str());
     const std::string where = "[layers." + id + "]";
     const toml::table* lt = node.as_table();
-    if (!lt) r.error_at(node, where + " is a table: { term = \"…\", explain = \"…\" }");
-    r.check_keys(*lt, where, {"term", "explain"});
-    c.layers[id] = {r.text(*lt, "term", false, where), r.text(*lt, "explain", false, where)};
+    if (!lt)
+      r.error_at(node, where + " is a table: { term = \"…\", explain = \"…\", data = \"…\" }");
+    r.check_keys(*lt, where, {"term", "explain", "data"});
+    c.layers[id] = {r.text(*lt, "term", false, where), r.text(*lt, "explain", false, where),
+                    r.text(*lt, "data", false, where)};
   }
 }
 

@@ -13,7 +13,9 @@ namespace casco::report {
 // How a layer is named inside a sentence ("een station"), and a one-clause explanation for
 // residents ("natuur die in heel Europa beschermd is").
 struct LayerWords {
-  std::string term, explain;
+  // term: the layer in a sentence; explain: what a resident may need explained; data: the data
+  // the layer holds, named in the list of rules that wait for it ("de kaart van de beekdalen").
+  std::string term, explain, data;
 };
 
 // Data that water layers wait for (the water section lists what is missing and the rules that

@@ -25,6 +25,15 @@ std::vector<const DecidingRule*> deciding(const KindFigures& kf, std::size_t k, 
   return out;
 }
 
+// A rule's title as the subject of "… pas na afstemming met X (subject)": a title that already
+// says what to do after its colon ("Radioastronomie (LOFAR): afstemming met ASTRON") would say it
+// twice, so only the part before the colon is kept.
+std::string subject_of(const std::string& title, rules::Verdict v) {
+  if (v != rules::Verdict::Afstemming) return title;
+  const std::size_t colon = title.find(": ");
+  return colon == std::string::npos || colon == 0 ? title : title.substr(0, colon);
+}
+
 void verdict_sentence(Page& p, Dict& d, const KindFigures& kf, int v, double total) {
   const double ha = kf.verdict_ha[p.k][std::size_t(v)];
   if (v == 0) {
@@ -39,7 +48,7 @@ void verdict_sentence(Page& p, Dict& d, const KindFigures& kf, int v, double tot
   const auto rules = deciding(kf, p.k, static_cast<rules::Verdict>(v));
   std::vector<std::string> titles, parties;
   for (const DecidingRule* r : rules) {
-    titles.push_back(r->title);
+    titles.push_back(subject_of(r->title, static_cast<rules::Verdict>(v)));
     if (!r->party.empty() && std::find(parties.begin(), parties.end(), r->party) == parties.end())
       parties.push_back(r->party);
   }
@@ -60,7 +69,12 @@ void waiting(const Page& p, Dict& d, const KindFigures& kf, double free_ha) {
     if (!list) continue;
     Dict* rd = list->AddSectionDictionary("RULE");
     set(*rd, "TITLE", r.title);
-    add_list(*rd, "NEEDS", r.missing.empty() ? r.needs : r.missing);
+    std::vector<std::string> data;
+    for (const std::string& id : r.missing.empty() ? r.needs : r.missing) {
+      const LayerWords* w = p.in.config->words(id);
+      data.push_back(w && !w->data.empty() ? w->data : "de kaartlaag " + id);
+    }
+    add_list(*rd, "NEEDS", data);
     show(*rd, r.missing.empty() ? "PRESENT" : "MISSING");  // PRESENT: it awaits review
   }
   // Only then can the free share shrink; never say so when nothing is free.

@@ -174,6 +174,18 @@ conditions = ["Aantonen dat het beekdal open blijft."]
 policy = { document = "Proefbeleid", quote = "Open." }
 enabled = false
 needs = ["beekdal"]
+
+[[rule]]
+id = "wacht_ook"
+title = "Stilte"
+kinds = ["proef"]
+when = "stiltegebieden > 0"
+verdict = "voorwaarde"
+reason = "Stil."
+conditions = ["Geen lawaai."]
+policy = { document = "Proefbeleid", quote = "Stil." }
+enabled = false
+needs = ["stiltegebieden"]
 )");
   report::ReportOptions o;
   o.store = dir_ / "d.gpkg";
@@ -189,11 +201,11 @@ needs = ["beekdal"]
   ASSERT_NE(at, std::string::npos);
   const std::string part = page.substr(at, page.find("<figure", at) - at);
   EXPECT_NE(part.find("Nergens in Assen kan proefbouw zonder meer"), std::string::npos) << part;
-  EXPECT_NE(part.find("Op 100\u00a0% kan het pas na afstemming met de Gasunie (Leidingstrook: "
-                      "afstemming met de Gasunie)"),
+  // The rule's title without what the sentence says already ("Leidingstrook: afstemming met …").
+  EXPECT_NE(part.find("Op 100\u00a0% kan het pas na afstemming met de Gasunie (Leidingstrook)."),
             std::string::npos)
       << part;
-  EXPECT_NE(part.find("1 regel wacht nog op kaartgegevens"), std::string::npos) << part;
+  EXPECT_NE(part.find("2 regels wachten nog op kaartgegevens"), std::string::npos) << part;
   // Nothing is free, so nothing can become less free; no rule of another province's data.
   EXPECT_EQ(part.find(" 0\u00a0%"), std::string::npos) << part;
   EXPECT_EQ(part.find("minder plekken"), std::string::npos) << part;
@@ -202,6 +214,8 @@ needs = ["beekdal"]
   // The province page lists the waiting rule with what it needs.
   const std::string index = test::read_file(o.out / "index.html");
   EXPECT_NE(index.find("Beekdal: nee, tenzij: wacht op de kaartlaag beekdal."), std::string::npos);
+  // A layer report.toml describes is named in words, not by its id.
+  EXPECT_NE(index.find("Stilte: wacht op de kaart van de stiltegebieden."), std::string::npos);
 }
 
 // The systems sentence about places, through the Drenthe template, for 0, 1 and many.

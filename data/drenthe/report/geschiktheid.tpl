@@ -24,7 +24,7 @@
 </p>
 {{#WAITING}}<p>{{#N_ONE}}1 regel wacht nog op kaartgegevens en telt hier nog niet mee.{{/N_ONE}}{{#N_MANY}}{{N}} regels wachten nog op kaartgegevens en tellen hier nog niet mee.{{/N_MANY}}{{#STRICTER}} Met die gegevens kan er op minder plekken ‘vrij’ staan.{{/STRICTER}}{{#ZONE_PAGE}} Welke regels dat zijn, staat in het <a href="index.html#geschiktheid">rapport van {{PROVINCE}}</a>.{{/ZONE_PAGE}}</p>
 {{#LIST}}<ul class="facts">
-{{#RULE}}<li>{{TITLE}}: {{#MISSING}}wacht op de kaartlaag {{#NEEDS}}{{#COMMA}}, {{/COMMA}}{{#AND}} en {{/AND}}{{VALUE}}{{/NEEDS}}{{/MISSING}}{{#PRESENT}}de kaartlaag {{#NEEDS}}{{#COMMA}}, {{/COMMA}}{{#AND}} en {{/AND}}{{VALUE}}{{/NEEDS}} is er; de regel wacht op een besluit om haar aan te zetten{{/PRESENT}}.</li>
+{{#RULE}}<li>{{TITLE}}: {{#MISSING}}wacht op {{#NEEDS}}{{#COMMA}}, {{/COMMA}}{{#AND}} en {{/AND}}{{VALUE}}{{/NEEDS}}{{/MISSING}}{{#PRESENT}}{{#NEEDS}}{{#COMMA}}, {{/COMMA}}{{#AND}} en {{/AND}}{{VALUE}}{{/NEEDS}} is er; de regel wacht op een besluit om haar aan te zetten{{/PRESENT}}.</li>
 {{/RULE}}</ul>{{/LIST}}{{/WAITING}}
 {{#MAP}}<figure>
 <img src="{{SRC}}" alt="Kaart van {{AREA}}: waar past {{KIND}}">
