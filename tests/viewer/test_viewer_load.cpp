@@ -215,6 +215,49 @@ TEST_F(ViewerLoad, AChunkedBodyBeyondTheLimitIsNotRead) {
   EXPECT_EQ(kinds->status, 200);
 }
 
+TEST_F(ViewerLoad, OrdinaryRequestsAreAnsweredDuringAnAttack) {
+  // | workers | head deadline | body limit | at once                                        |
+  // | 4       | 1 s           | 1 MB       | 3 slow clients, 2 chunked bodies of 256 MB    |
+  // Meanwhile 40 ordinary requests are all answered (their times are printed, not judged).
+  viewer::ServerOptions o;
+  o.rules = fs::path(CASCO_DATA_DIR) / "rules.toml";
+  o.workers = 4;
+  o.head_seconds = 1;
+  o.max_body_bytes = 1u << 20;
+  OwnServer s(o, *dir_ / "d.gpkg");
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> attackers;
+  for (int i = 0; i < 3; ++i)
+    attackers.emplace_back([&] {
+      while (!stop) {  // a new slow client each time the server cuts one
+        RawClient c(s.port());
+        const std::string head = "GET /api/model HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+        for (std::size_t at = 0;
+             !stop && c.send(std::string(1, head[std::min(at, head.size() - 1)])); ++at)
+          std::this_thread::sleep_for(100ms);
+      }
+    });
+  for (int i = 0; i < 2; ++i)
+    attackers.emplace_back([&] {
+      while (!stop) chunked_post(s.port(), "/api/assess?kind=woningbouw", 256u << 20);
+    });
+  std::this_thread::sleep_for(300ms);  // the attack is under way
+  int answered = 0;
+  double slowest = 0;
+  for (int i = 0; i < 40; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = s.get(i % 2 ? "/api/kinds" : "/api/model");
+    slowest = std::max(
+        slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    answered += r && r->status == 200;
+  }
+  stop = true;
+  for (auto& t : attackers) t.join();
+  EXPECT_EQ(answered, 40);
+  std::printf("40 ordinary requests during the attack: slowest %.3f s; connections cut %zu\n",
+              slowest, s.server().counts().cut);
+}
+
 TEST_F(ViewerLoad, AssessmentWorkHasALimit) {
   // | plan                         | cell checks (250 m grid, woningbouw rules) | answer |
   // | 1 km square near Assen       | about 16 per rule                         | 200    |
