@@ -192,6 +192,9 @@ Legend build(const Store* store, const LayerRecord& L, const Raster& r,
     if (l.robust) l.notes.emplace_back("bovengrens: 99e percentiel");
   }
   if (l.points) l.notes.emplace_back("punten vergroot weergegeven");
+  // What the colours mean, in the words of the code that made the layer ("rood: minder geschikt").
+  if (auto it = d.params.find("legend_note"); it != d.params.end() && !it->second.empty())
+    l.notes.push_back(it->second);
   if (!L.estimate.empty()) l.notes.emplace_back("schatting");
   return l;
 }
@@ -297,6 +300,11 @@ int Legend::class_index(double v) const {
 std::string Legend::format(double v, bool with_unit) const {
   if (std::isnan(v)) return "geen gegevens";
   std::string s = dutch_number(v * factor, decimals, true);
+  // A diverging ramp (below and above 0) writes both signs as in print: "+5", "−5".
+  if (kind == Kind::Ramp && lo < 0 && hi > 0 && s != "0") {
+    if (v > 0) s = "+" + s;
+    if (v < 0 && s.starts_with('-')) s = "\u2212" + s.substr(1);
+  }
   if (!with_unit || unit.empty()) return s;
   return s + (unit == "%" ? " %" : " " + unit);
 }

@@ -245,7 +245,12 @@ double draw_panel(cairo_t* cr, const Page& p, double x, double y) {
       for (double v = std::ceil(lg.lo * f / step) * step; v < lg.hi * f; v += step) {
         double t = (v / f - lg.lo) / (lg.hi - lg.lo);
         if (t * bar_h < 18 || (1 - t) * bar_h < 18) continue;
-        label_at(v / f, nl_auto(std::fabs(v) < step * 1e-9 ? 0.0 : v));
+        const double shown = std::fabs(v) < step * 1e-9 ? 0.0 : v;
+        // On a diverging ramp both signs as the ends write them: "+2", "−2".
+        const bool diverging = lg.lo < 0 && lg.hi > 0;
+        std::string text(diverging && shown > 0 ? 1 : 0, '+');
+        text += diverging && shown < 0 ? "\u2212" + nl_auto(-shown) : nl_auto(shown);
+        label_at(v / f, text);
       }
     }
     y = top + bar_h + 6;

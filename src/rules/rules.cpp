@@ -76,11 +76,12 @@ LayerRecord score_record(const RuleSet& set, const std::string& kind) {
   rec.id += "_score";
   rec.title = fmt::format("Geschiktheid voor {}: som van de scoreregels",
                           lower_first_ascii(set.kind(kind).title));
-  rec.unit = "score";
+  rec.unit = "punten";
   LayerDescription& d = rec.describe;
   d.role = role::kScore;
   d.style = {};
   d.style.ramp = "roodgroen";  // symmetric around 0: below 0 red, above green
+  d.params["legend_note"] = "rood: minder geschikt, groen: beter geschikt";
   d.decimals = 1;
   return rec;
 }

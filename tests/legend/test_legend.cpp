@@ -147,6 +147,28 @@ TEST(Legend, DivergingRampsAreSymmetricAroundZero) {
   EXPECT_EQ(l.argb(0), 0xfff7f7f7u);  // white in the middle
 }
 
+// A suitability score as a resident reads its legend: | low end | high end   | note              |
+//                                                     | "−5"    | "+5 punten" | what the colours
+//                                                     say |
+TEST(Legend, ScoreEndsCarryTheirSignAndTheColoursAreExplained) {
+  Grid g = grid(2, 1);
+  LayerRecord L;
+  L.unit = "punten";
+  L.describe.style.ramp = "roodgroen";
+  L.describe.params["legend_note"] = "rood: minder geschikt, groen: beter geschikt";
+  legend::Legend l = legend::legend_for(L, raster(g, {-5, 3}));
+  EXPECT_EQ(l.low_label(), "\u22125");
+  EXPECT_EQ(l.high_label(), "+5 punten");
+  EXPECT_EQ(l.format(0), "0 punten");
+  ASSERT_FALSE(l.notes.empty());
+  EXPECT_EQ(l.notes.back(), "rood: minder geschikt, groen: beter geschikt");
+  // A ramp that does not cross 0 has no signs.
+  LayerRecord D;
+  D.unit = "km";
+  legend::Legend d = legend::legend_for(D, raster(g, {1, 4}));
+  EXPECT_EQ(d.high_label(), "4 km");
+}
+
 TEST(Legend, RoundTripsThroughJsonAndRefusesDamage) {
   Grid g = grid(2, 1);
   LayerRecord L;
