@@ -195,18 +195,46 @@ class Scanner {
     ++i_, ++col_;
   }
 
-  // '''…''': passed on as it is (toml++ reads it without asking about whitespace).
+  // '''…''': as it is when all ASCII, otherwise the same text as """…""" with escapes. (Passing
+  // it on as it is would not do: after an error such as `x = 1~'''é'''` toml++ reads on through
+  // the quotes as one bare value, asking about every character.)
   void multi_line_literal() {
-    copy_bytes(3, 3);
-    while (i_ < t_.size()) {
-      if (t_[i_] == '\'') {
-        const std::size_t run = quotes_at(i_, '\'');
-        const std::size_t closing = run >= 3 ? std::min<std::size_t>(run, 5) : run;
-        copy_bytes(closing, static_cast<unsigned>(closing));
-        if (run >= 3) return;
-      } else {
-        copy_code_point();
+    std::size_t end = i_ + 3, closing = 0;
+    bool plain = true;
+    while (end < t_.size()) {
+      if (t_[end] == '\'') {
+        const std::size_t run = quotes_at(end, '\'');
+        if (run >= 3) {
+          closing = std::min<std::size_t>(run, 5);
+          break;
+        }
+        end += run;
+        continue;
       }
+      plain = plain && static_cast<unsigned char>(t_[end]) < 0x80;
+      ++end;
+    }
+    if (plain) {
+      copy_bytes(3, 3);
+      while (i_ < end) copy_ascii();
+      return copy_bytes(closing, static_cast<unsigned>(closing));
+    }
+    out_ += "\"\"\"";
+    i_ += 3, col_ += 3;
+    // Quotes beyond the closing three belong to the text ('''a''''' is "a''").
+    const std::size_t stop = closing ? end + closing - 3 : end;
+    while (i_ < stop) {
+      const char c = t_[i_];
+      if (c == '\\' || c == '"') {
+        out_ += '\\';
+        copy_bytes(1, 1);
+      } else {
+        copy_escaped();
+      }
+    }
+    if (closing) {
+      out_ += "\"\"\"";
+      i_ += 3, col_ += 3;
     }
   }
 };

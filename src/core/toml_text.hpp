@@ -7,8 +7,8 @@
 //  - refuses bytes that are not UTF-8, and characters beyond ASCII outside quotes and comments
 //    (TOML allows neither there), naming file:line:column;
 //  - writes every character beyond ASCII inside "…" and """…""" as a \uXXXX or \UXXXXXXXX escape,
-//    and a '…' text holding one as "…" with escapes: the same TOML value.
-// A comment or a '''…''' text is passed on as it is (toml++ never asks there).
+//    and a '…' or '''…''' text holding one as "…" or """…""" with escapes: the same TOML value.
+// So toml++ sees characters beyond ASCII only in comments, where it never asks.
 // Columns in later messages about the same line may count an escape as its six or ten letters.
 #include <string>
 #include <string_view>

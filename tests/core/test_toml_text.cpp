@@ -34,6 +34,7 @@ TEST(TomlText, TextBeyondAsciiReadsAsWritten) {
   EXPECT_EQ(value_of("s = 'Eén \\ \"kern\"'\n"), "Eén \\ \"kern\"");  // literal: no escapes
   EXPECT_EQ(value_of("s = \"\"\"§ a\n  ß\"\"\"\n"), "§ a\n  ß");
   EXPECT_EQ(value_of("s = '''§ \\n'''\n"), "§ \\n");
+  EXPECT_EQ(value_of("s = '''\né \"q\" \\\n'''''\n"), "é \"q\" \\\n''");  // first newline trimmed
   EXPECT_EQ(value_of("s = \"\"\"\\\n    §\"\"\"\n"), "§");  // after a line-ending backslash
   EXPECT_EQ(value_of("s = \"\"\"é\"\"\"\"\"\n"), "é\"\"");  // ends in quotes
   EXPECT_EQ(value_of("s = \"𝄞 \\u00e9\"\n"), "𝄞 é");        // beyond U+FFFF, and an escape
@@ -58,6 +59,9 @@ TEST(TomlText, WhatTomlRefusesIsRefusedWithItsPlace) {
       {"s = \"a\xff\"\n", "regels.toml:1:7: malformed TOML: byte 0xFF is not UTF-8"},
       {"s = 'é\n", "regels.toml:1:5: malformed TOML: a text opened with ' is not closed"},
       {"s = \"\\é\"\n", "malformed TOML: '\\é' is no escape"},
+      // A bare value running into quotes: toml++ reads on through them (fuzzing found this).
+      {std::string("ccells= 1~'''\0e0s\0\0\0\xcc\xaa", 22), "regels.toml:1:"},
+      {"x = 1~'''é'''\n", "regels.toml:1:"},
       {"# \xc0\xaf\n", "regels.toml:1:3: malformed TOML: byte 0xC0 is not UTF-8"},  // overlong
       {"s = \"\xed\xa0\x80\"\n", "byte 0xED is not UTF-8"},                         // surrogate
   };
