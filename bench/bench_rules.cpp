@@ -364,7 +364,7 @@ void setup() {
               g_inside_cells / 1e6);
   for (const char* cn : {"drenthe", "30rules", "cmp8"}) {
     RuleCase& c = rule_case(cn);
-    Suitability s = evaluate_suitability(*c.compiled, c.layers);
+    Suitability s = evaluate_suitability(*c.compiled, c.layers, g_store->grid());
     double cls[5] = {0, 0, 0, 0, 0};
     std::size_t inside = 0;
     for (std::size_t i = 0; i < s.verdict.values.size(); ++i) {
@@ -383,7 +383,7 @@ void setup() {
   const std::string cmd = gdal_calc_command();
   if (std::system(cmd.c_str()) != 0) fail("gdal_calc.py failed: {}", cmd);
   RuleCase& cmp = rule_case("cmp8");
-  Suitability s = evaluate_suitability(*cmp.compiled, cmp.layers);
+  Suitability s = evaluate_suitability(*cmp.compiled, cmp.layers, g_store->grid());
   Raster gv = read_tif(kDir / "gdal_calc_out.tif", 1), gs = read_tif(kDir / "gdal_calc_out.tif", 2);
   std::size_t same_v = 0, same_s = 0, same_inside = 0;
   for (std::size_t i = 0; i < gv.values.size(); ++i) {
@@ -462,12 +462,14 @@ void bm_store_open(benchmark::State& st) {
 }
 
 void bm_eval(benchmark::State& st, const RuleCase* c) {
-  for (auto _ : st) benchmark::DoNotOptimize(evaluate_suitability(*c->compiled, c->layers));
+  for (auto _ : st)
+    benchmark::DoNotOptimize(evaluate_suitability(*c->compiled, c->layers, g_store->grid()));
 }
 
 void bm_eval_1thread(benchmark::State& st, const RuleCase* c) {
   tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
-  for (auto _ : st) benchmark::DoNotOptimize(evaluate_suitability(*c->compiled, c->layers));
+  for (auto _ : st)
+    benchmark::DoNotOptimize(evaluate_suitability(*c->compiled, c->layers, g_store->grid()));
 }
 
 // suitability() reading every layer from the GeoPackage (GDAL's block cache emptied first).
@@ -491,7 +493,7 @@ void bm_casco_files(benchmark::State& st, const RuleCase* c) {
     for (const auto& id : c->compiled->layers()) layers.push_back(read_tif(tif_of(id)));
     std::vector<const Raster*> ptrs;
     for (const auto& r : layers) ptrs.push_back(&r);
-    Suitability s = evaluate_suitability(*c->compiled, ptrs);
+    Suitability s = evaluate_suitability(*c->compiled, ptrs, g_store->grid());
     write_tif(s.verdict, out, 2, &s.score);
   }
 }

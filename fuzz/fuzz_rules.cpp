@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& name : compiled.layers())
         layers.push_back(&rasters[std::find(model_layers.begin(), model_layers.end(), name) -
                                   model_layers.begin()]);
-      rules::Suitability s = rules::evaluate_suitability(compiled, layers);
+      rules::Suitability s = rules::evaluate_suitability(compiled, layers, g);
       for (float v : s.verdict.values)
         if (!(v >= 0 && v <= 4) && !std::isnan(v))
           fuzz::finding("a verdict class outside 0..4: " + std::to_string(v));

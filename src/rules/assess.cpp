@@ -524,11 +524,12 @@ void write_parts(const std::vector<Assessment>& all, const Store& store,
 // ---------------------------------------------------------------- suitability
 
 Suitability evaluate_suitability(const CompiledRules& rules,
-                                 const std::vector<const Raster*>& layers) {
+                                 const std::vector<const Raster*>& layers, const Grid& g) {
   if (layers.size() != rules.layers().size())
     fail("evaluate_suitability: {} layers for {} slots", layers.size(), rules.layers().size());
-  if (layers.empty()) fail("no layers");
-  const Grid& g = layers[0]->grid;
+  for (const Raster* r : layers)
+    if (r->values.size() != g.size())
+      fail("evaluate_suitability: a layer of {} cells on a grid of {}", r->values.size(), g.size());
   Suitability s;
   s.verdict = Raster(g, Raster::Uninitialized{});
   s.score = Raster(g, Raster::Uninitialized{});
@@ -572,7 +573,7 @@ Suitability suitability(const Store& store, const CompiledRules& rules) {
     fail("the rules for '{}' read no model layer; there is nothing to map", rules.kind());
   std::vector<const Raster*> ptrs;
   for (const auto& r : layers) ptrs.push_back(&r);
-  return evaluate_suitability(rules, ptrs);
+  return evaluate_suitability(rules, ptrs, store.grid());
 }
 
 std::vector<ClassArea> class_areas(const Store& store, const Raster& verdict,

@@ -63,9 +63,10 @@ struct Suitability {
   std::size_t contradictory_cells = 0;  // verboden yet encouraged by a positive score
 };
 
-// Evaluates the rules over whole layers (layers[i] holds rules.layers()[i], all on one grid).
+// Evaluates the rules over whole layers (layers[i] holds rules.layers()[i], all on `grid`). Rules
+// that read no layer (a constant condition) hold everywhere or nowhere on the grid.
 Suitability evaluate_suitability(const CompiledRules& rules,
-                                 const std::vector<const Raster*>& layers);
+                                 const std::vector<const Raster*>& layers, const Grid& grid);
 Suitability suitability(const Store& store, const CompiledRules& rules);
 
 struct ClassArea {

@@ -271,13 +271,8 @@ Judged judge_kind(const ScenarioDef& def, const Compiled& cs, std::size_t k, con
   const std::string& kind = def.kinds[k];
   std::vector<const Raster*> in;
   for (const auto& name : cs.kinds[k].layers()) in.push_back(L.by_id.at(name));
-  rules::Suitability s;
-  if (in.empty()) {
-    s.verdict = Raster(g, 0.0f);
-    s.score = Raster(g, 0.0f);
-  } else {
-    s = rules::evaluate_suitability(cs.kinds[k], in);
-  }
+  // (Rules that read no layer still count: a constant condition holds everywhere.)
+  const rules::Suitability s = rules::evaluate_suitability(cs.kinds[k], in, g);
   const bool nee_ok = std::find(def.allow_nee_tenzij.begin(), def.allow_nee_tenzij.end(), kind) !=
                       def.allow_nee_tenzij.end();
   std::vector<const Raster*> conversion_blocks;  // conversions that do not lead to this kind

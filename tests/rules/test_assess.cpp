@@ -329,3 +329,34 @@ TEST_F(DrentheRules, SuitabilityHectaresPerGemeenteAddUpToItsArea) {
         << rows[i].name;  // ASTRON everywhere, N2000 somewhere
   }
 }
+
+// A kind whose only rule reads no layer (found by fuzzing: "no layers", without a file or a
+// reason). | rule                    | layers read | verdict on every cell of a 3x2 grid |
+//          | when = "1 > 0", verboden | none        | verboden (4)                         |
+TEST(ConstantRules, HoldEverywhereOnTheGrid) {
+  const RuleSet set = parse_rules(R"(
+[ruleset]
+name = "Constant"
+version = "1"
+
+[kinds.overal]
+title = "Overal"
+
+[[rule]]
+id = "nergens"
+title = "Nergens"
+kinds = ["overal"]
+when = "1 > 0"
+verdict = "verboden"
+reason = "Overal verboden."
+policy = { document = "Proef", quote = "Nee." }
+)",
+                                  "constant.toml");
+  const CompiledRules compiled(set, "overal", {"natura2000"});
+  ASSERT_TRUE(compiled.layers().empty());
+  Grid g;
+  g.cols = 3, g.rows = 2;
+  const Suitability s = evaluate_suitability(compiled, {}, g);
+  ASSERT_EQ(s.verdict.values.size(), 6u);
+  for (float v : s.verdict.values) EXPECT_EQ(v, 4.0f);
+}
