@@ -28,9 +28,10 @@ double positive(const TomlReader& r, const toml::table& t, const char* key, doub
 int whole(const TomlReader& r, const toml::table& t, const char* key, int fallback,
           const std::string& where, int min) {
   const double v = r.number(t, key, fallback, where);
-  if (v != std::floor(v) || v < min)
-    r.error_at(*t.get(key),
-               fmt::format("'{}' in {} must be a whole number of at least {}", key, where, min));
+  constexpr double kMax = 1e6;  // no count or band in a water file comes near; an int holds it
+  if (v != std::floor(v) || v < min || v > kMax)
+    r.error_at(*t.get(key), fmt::format("'{}' in {} must be a whole number from {} to {:.0f}", key,
+                                        where, min, kMax));
   return static_cast<int>(v);
 }
 

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "test_util.hpp"
 #include "water/groundwater.hpp"
+#include "water/water.hpp"
 #include "water_test_util.hpp"
 
 using namespace casco;
@@ -257,4 +258,23 @@ TEST(Wells, BundledHondsrugWells) {
   for (const Reading& r : outlier->readings) EXPECT_GT(r.head, -20);
   EXPECT_GT(above->skipped.above_tube, 0u);
   EXPECT_TRUE(above->unreliable);
+}
+
+// Whole numbers in water.toml fit what they count (fuzzing found min_wells = 222222222222223
+// converted to an int: undefined behaviour). | min_wells        | result                       |
+//                                            | 3                | read                         |
+//                                            | 222222222222223  | error at water.toml:2:13     |
+TEST(WaterConfig, WholeNumbersBeyondAMillionAreRefused) {
+  casco::test::TempDir tmp;
+  casco::test::write_file(tmp / "water.toml", "[groundwater.map]\nmin_wells = 3\n");
+  EXPECT_EQ(casco::water::load_water_config(tmp / "water.toml").map.min_wells, 3);
+  casco::test::write_file(tmp / "water.toml", "[groundwater.map]\nmin_wells = 222222222222223\n");
+  try {
+    casco::water::load_water_config(tmp / "water.toml");
+    ADD_FAILURE() << "no error";
+  } catch (const casco::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("water.toml:2:"), std::string::npos) << m;
+    EXPECT_NE(m.find("must be a whole number from 1 to 1000000"), std::string::npos) << m;
+  }
 }
