@@ -239,8 +239,11 @@ void parse_look(const Ctx& ctx, const toml::table& t, const std::string& where,
       d.style.classes.push_back(c);
     }
   }
-  if (t.get("decimals")) d.decimals = static_cast<int>(ctx.number(t, "decimals", 0, where));
-  if (d.decimals < 0 || d.decimals > 6) ctx.error_at(t, where + ": decimals is 0 to 6");
+  if (t.get("decimals")) {
+    const double v = ctx.number(t, "decimals", 0, where);  // checked before it becomes an int
+    if (!(v >= 0 && v <= 6) || v != std::floor(v)) ctx.error_at(t, where + ": decimals is 0 to 6");
+    d.decimals = static_cast<int>(v);
+  }
   if (t.get("display_unit")) d.display_unit = ctx.text(t, "display_unit", true, where);
   if (t.get("display_factor")) {
     d.display_factor = ctx.number(t, "display_factor", 1, where);
@@ -349,8 +352,12 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
         ctx.error_at(*t.get("resampling"),
                      "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
-      L.band = static_cast<int>(ctx.number(t, "band", 1, where));
-      if (L.band < 1) ctx.error_at(*t.get("band"), "'band' counts from 1");
+      {
+        const double band = ctx.number(t, "band", 1, where);
+        if (!(band >= 1 && band <= 65535) || band != std::floor(band))
+          ctx.error_at(*t.get("band"), "'band' is a whole number counting from 1");
+        L.band = static_cast<int>(band);
+      }
       break;
     }
     case Derivation::Zones:

@@ -1,5 +1,7 @@
 #include "report/config.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "core/toml_reader.hpp"
 
@@ -23,7 +25,7 @@ const toml::table* table_at(const TomlReader& r, const toml::table& t, const cha
 int whole(const TomlReader& r, const toml::table& t, const char* key, int fallback, int lo,
           int hi) {
   const double v = r.number(t, key, fallback, "[report]");
-  if (v != static_cast<int>(v) || v < lo || v > hi)
+  if (!(v >= lo && v <= hi) || v != std::floor(v))  // range first: a huge v is no int
     r.error_at(*t.get(key), fmt::format("'{}' is a whole number from {} to {}", key, lo, hi));
   return static_cast<int>(v);
 }

@@ -133,3 +133,35 @@ TEST(Definition, DuplicateIdsAndBadIdsAreRejected) {
 TEST(Definition, MissingFileIsAnError) {
   EXPECT_THROW(load_model_definition("/nonexistent/model.toml"), Error);
 }
+
+// Whole numbers are checked before they become ints: a huge value is an error, never undefined
+// behaviour. | key              | message                    |
+//            | decimals = 1e300 | decimals is 0 to 6         |
+//            | band = 1e300     | 'band' is a whole number   |
+TEST(Definition, HugeWholeNumbersAreErrorsWithTheirPlace) {
+  const std::string layer = R"(
+[[layer]]
+id = "a"
+title = "A"
+group = "natuur"
+unit = "aandeel"
+derivation = "coverage"
+source = "n.geojson"
+decimals = 1e300
+)";
+  EXPECT_NE(error_of(std::string(kHeader) + layer).find("decimals is 0 to 6"), std::string::npos)
+      << error_of(std::string(kHeader) + layer);
+  const std::string raster = R"(
+[[layer]]
+id = "h"
+title = "H"
+group = "water"
+unit = "m"
+derivation = "resample"
+source = "h.tif"
+band = 1e300
+)";
+  const std::string e = error_of(std::string(kHeader) + raster);
+  EXPECT_NE(e.find("'band' is a whole number counting from 1"), std::string::npos) << e;
+  EXPECT_NE(e.find("model.toml:"), std::string::npos) << e;
+}
