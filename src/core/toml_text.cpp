@@ -126,6 +126,19 @@ class Scanner {
     i_ += cp.bytes, ++col_;
   }
 
+  // The content of a literal text up to `stop`, written as the content of a basic one: \ and "
+  // escaped, characters beyond ASCII as escapes.
+  void copy_literal_as_basic(std::size_t stop) {
+    while (i_ < stop) {
+      if (t_[i_] == '\\' || t_[i_] == '"') {
+        out_ += '\\';
+        copy_bytes(1, 1);
+      } else {
+        copy_escaped();
+      }
+    }
+  }
+
   std::size_t quotes_at(std::size_t i, char quote) const {
     std::size_t n = 0;
     while (i + n < t_.size() && t_[i + n] == quote) ++n;
@@ -182,15 +195,7 @@ class Scanner {
       error("a text opened with ' is not closed on its line");
     out_ += '"';
     ++i_, ++col_;
-    while (i_ < end) {
-      const char c = t_[i_];
-      if (c == '\\' || c == '"') {
-        out_ += '\\';
-        copy_bytes(1, 1);
-      } else {
-        copy_escaped();
-      }
-    }
+    copy_literal_as_basic(end);
     out_ += '"';
     ++i_, ++col_;
   }
@@ -223,15 +228,7 @@ class Scanner {
     i_ += 3, col_ += 3;
     // Quotes beyond the closing three belong to the text ('''a''''' is "a''").
     const std::size_t stop = closing ? end + closing - 3 : end;
-    while (i_ < stop) {
-      const char c = t_[i_];
-      if (c == '\\' || c == '"') {
-        out_ += '\\';
-        copy_bytes(1, 1);
-      } else {
-        copy_escaped();
-      }
-    }
+    copy_literal_as_basic(stop);
     if (closing) {
       out_ += "\"\"\"";
       i_ += 3, col_ += 3;
