@@ -309,7 +309,7 @@ void transit_window(Job& job, const Gtfs& feed, const ModeSettings& pt, const Fa
       auto at = [&](float stop_s, double d) {
         return static_cast<float>((stop_s + d / walk) / 60.0 + pt.extra_minutes);
       };
-      int sc = static_cast<int>(std::floor(g.px(sx))), sr = static_cast<int>(std::floor(g.py(sy)));
+      int sc = g.col_of(sx), sr = g.row_of(sy);
       for (int r = std::max(0, sr - reach); r <= std::min(g.rows - 1, sr + reach); ++r)
         for (int c = std::max(0, sc - reach); c <= std::min(g.cols - 1, sc + reach); ++c) {
           double d = std::hypot(g.cx(c) - sx, g.cy(r) - sy);

@@ -125,7 +125,7 @@ std::vector<int> facility_places(const KernenConfig& cfg, const std::vector<Plac
     auto dist = [&](std::size_t p) { return std::hypot(places[p].x - f.x, places[p].y - f.y); };
     double best = std::numeric_limits<double>::infinity();
     if (out[k] >= 0) continue;
-    int c = static_cast<int>(std::floor(g.px(f.x))), r = static_cast<int>(std::floor(g.py(f.y)));
+    int c = g.col_of(f.x), r = g.row_of(f.y);
     if (c >= 0 && r >= 0 && c < g.cols && r < g.rows) {
       int32_t l = areas.label[static_cast<std::size_t>(r) * g.cols + c];
       if (l >= 0) {
@@ -346,8 +346,7 @@ std::vector<condition::Expression> class_conditions(const KernenConfig& cfg, con
         Raster r = store.read(name);
         std::vector<float> col;
         for (std::size_t k : listed)
-          col.push_back(r.at(static_cast<int>(std::floor(g.py(res.places[k].y))),
-                             static_cast<int>(std::floor(g.px(res.places[k].x)))));
+          col.push_back(r.at(g.row_of(res.places[k].y), g.col_of(res.places[k].x)));
         v.names.push_back(name);
         v.columns.push_back(std::move(col));
       }

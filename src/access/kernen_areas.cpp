@@ -16,7 +16,7 @@ namespace {
 int64_t nearest_cell(const Grid& g, const std::vector<uint8_t>& mask, double x, double y,
                      double radius) {
   const int reach = static_cast<int>(std::ceil(radius / g.cell)) + 1;
-  const int pc = static_cast<int>(std::floor(g.px(x))), pr = static_cast<int>(std::floor(g.py(y)));
+  const int pc = g.col_of(x), pr = g.row_of(y);
   int64_t best = -1;
   double best_d = radius * radius;
   for (int r = std::max(0, pr - reach); r <= std::min(g.rows - 1, pr + reach); ++r)
@@ -109,8 +109,7 @@ KernAreas delineate_kernen(const Grid& g, const std::vector<uint8_t>& mask,
     if (start[p] != -1) continue;
     out.hamlet[p] = 1;
     const int reach = static_cast<int>(std::ceil(hamlet_radius_m / g.cell));
-    const int pc = static_cast<int>(std::floor(g.px(x[p]))),
-              pr = static_cast<int>(std::floor(g.py(y[p])));
+    const int pc = g.col_of(x[p]), pr = g.row_of(y[p]);
     for (int r = std::max(0, pr - reach); r <= std::min(g.rows - 1, pr + reach); ++r)
       for (int c = std::max(0, pc - reach); c <= std::min(g.cols - 1, pc + reach); ++c) {
         std::size_t i = static_cast<std::size_t>(r) * g.cols + c;

@@ -1,6 +1,7 @@
 #pragma once
 // The model grid and its layers. Every layer of a model shares one Grid, so layer algebra is plain
 // array work. Values are float32 (4 bytes per cell); NaN marks "no data".
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -35,6 +36,13 @@ struct Grid {
   // World to fractional pixel coordinates (column, row grow east and south).
   double px(double x) const { return (x - x0) / cell; }
   double py(double y) const { return (y0 - y) / cell; }
+  // The column and row holding a point. A point beyond the grid gives -1 or cols (rows), however
+  // far away it lies (a floor() of a huge value cast to int would be undefined); NaN gives -1.
+  int col_of(double x) const { return clamp_cell(std::floor(px(x)), cols); }
+  int row_of(double y) const { return clamp_cell(std::floor(py(y)), rows); }
+  static int clamp_cell(double v, int n) {
+    return std::isnan(v) ? -1 : static_cast<int>(std::clamp(v, -1.0, static_cast<double>(n)));
+  }
   std::array<double, 6> geotransform() const { return {x0, cell, 0, y0, 0, -cell}; }
   bool same_raster(const Grid& o) const {
     return x0 == o.x0 && y0 == o.y0 && cell == o.cell && cols == o.cols && rows == o.rows;

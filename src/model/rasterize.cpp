@@ -17,6 +17,45 @@ namespace {
 constexpr int kBandRows = 32;
 constexpr double kInf = 1e20;  // "no feature" in the distance transform
 
+// floor(v) / ceil(v) as an index clamped to [lo, hi]: shapes may reach far beyond the grid, where
+// casting the double to int would be undefined.
+int floor_in(double v, int lo, int hi) {
+  return static_cast<int>(
+      std::clamp(std::floor(v), static_cast<double>(lo), static_cast<double>(hi)));
+}
+int ceil_in(double v, int lo, int hi) {
+  return static_cast<int>(
+      std::clamp(std::ceil(v), static_cast<double>(lo), static_cast<double>(hi)));
+}
+bool in_grid(Pt p, int cols, int rows) {
+  return p.x >= 0 && p.y >= 0 && p.x < cols && p.y < rows;
+}
+
+// Cuts the segment a-b to the box [x_lo, x_hi] x [y_lo, y_hi] (Liang-Barsky); false if it misses
+// the box.
+bool clip_segment(Pt& a, Pt& b, double x_lo, double x_hi, double y_lo, double y_hi) {
+  double t0 = 0, t1 = 1;
+  const double dx = b.x - a.x, dy = b.y - a.y;
+  const double p[4] = {-dx, dx, -dy, dy};
+  const double q[4] = {a.x - x_lo, x_hi - a.x, a.y - y_lo, y_hi - a.y};
+  for (int i = 0; i < 4; ++i) {
+    if (p[i] == 0) {
+      if (q[i] < 0) return false;
+      continue;
+    }
+    const double t = q[i] / p[i];
+    if (p[i] < 0)
+      t0 = std::max(t0, t);
+    else
+      t1 = std::min(t1, t);
+    if (t0 > t1) return false;
+  }
+  const Pt from = a;  // endpoints inside the box stay exactly as they were
+  if (t0 > 0) a = {from.x + t0 * dx, from.y + t0 * dy};
+  if (t1 < 1) b = {from.x + t1 * dx, from.y + t1 * dy};
+  return true;
+}
+
 double signed_area(const std::vector<Pt>& ring) {
   double a = 0;
   for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
@@ -88,6 +127,8 @@ void collect(const OGRGeometry& geom, const Grid& g, int dim, Shape& s) {
 // Every cell a segment passes through (Amanatides & Woo voxel traversal).
 template <typename F>
 void walk_segment(Pt a, Pt b, int cols, int rows, F&& visit) {
+  // Only the part within a cell of the grid is walked: a segment from far away costs no steps.
+  if (!clip_segment(a, b, -1, cols + 1, -1, rows + 1)) return;
   int cx = static_cast<int>(std::floor(a.x)), cy = static_cast<int>(std::floor(a.y));
   int ex = static_cast<int>(std::floor(b.x)), ey = static_cast<int>(std::floor(b.y));
   double dx = b.x - a.x, dy = b.y - a.y;
@@ -228,8 +269,8 @@ std::vector<std::vector<EdgeRef>> bucket_edges(const std::vector<Shape>& shapes,
         if (a.y == c.y) continue;  // horizontal edges neither cross centre lines nor add area
         double ylo = std::min(a.y, c.y), yhi = std::max(a.y, c.y);
         if (yhi <= 0 || ylo >= rows) continue;
-        int b0 = std::max(0, static_cast<int>(std::floor(ylo)) / kBandRows);
-        int b1 = std::min(nbands - 1, (static_cast<int>(std::ceil(yhi)) - 1) / kBandRows);
+        int b0 = floor_in(ylo, 0, rows) / kBandRows;
+        int b1 = std::min(nbands - 1, (ceil_in(yhi, 1, rows) - 1) / kBandRows);
         for (int band = b0; band <= b1; ++band)
           bands[static_cast<std::size_t>(band)].push_back({a, c, static_cast<uint32_t>(f)});
       }
@@ -249,8 +290,8 @@ void scan_band(const std::vector<EdgeRef>& edges, int r0, int r1, int cols, Span
       const EdgeRef& e = edges[i];
       double ylo = std::min(e.a.y, e.b.y), yhi = std::max(e.a.y, e.b.y);
       // rows whose centre (r + 0.5) lies in [ylo, yhi)
-      int er0 = std::max(r0, static_cast<int>(std::ceil(ylo - 0.5)));
-      int er1 = std::min(r1, static_cast<int>(std::ceil(yhi - 0.5)));
+      int er0 = ceil_in(ylo - 0.5, r0, r1);
+      int er1 = ceil_in(yhi - 0.5, r0, r1);
       if (er0 >= er1) continue;
       lo = std::min(lo, er0);
       hi = std::max(hi, er1);
@@ -262,8 +303,8 @@ void scan_band(const std::vector<EdgeRef>& edges, int r0, int r1, int cols, Span
       auto& v = xs[static_cast<std::size_t>(r - r0)];
       std::sort(v.begin(), v.end());
       for (std::size_t k = 0; k + 1 < v.size(); k += 2) {
-        int c0 = std::max(0, static_cast<int>(std::ceil(v[k] - 0.5)));
-        int c1 = std::min(cols, static_cast<int>(std::ceil(v[k + 1] - 0.5)));
+        int c0 = ceil_in(v[k] - 0.5, 0, cols);
+        int c1 = ceil_in(v[k + 1] - 0.5, 0, cols);
         if (c0 < c1) span(r, c0, c1, shape);
       }
       v.clear();
@@ -300,8 +341,8 @@ void burn(const Grid& grid, const std::vector<Shape>& shapes, Init&& init, Set&&
       }
     } else if (s.type == Shape::Type::Point) {
       for (const auto& p : s.parts) {
-        int c = static_cast<int>(std::floor(p[0].x)), r = static_cast<int>(std::floor(p[0].y));
-        if (c >= 0 && r >= 0 && c < cols && r < rows) cell(r, c);
+        if (in_grid(p[0], cols, rows))
+          cell(static_cast<int>(std::floor(p[0].y)), static_cast<int>(std::floor(p[0].x)));
       }
     }
   }
@@ -309,9 +350,10 @@ void burn(const Grid& grid, const std::vector<Shape>& shapes, Init&& init, Set&&
   for (std::size_t f = 0; f < shapes.size(); ++f) {
     if (has_cell[f].load(std::memory_order_relaxed) || shapes[f].type != Shape::Type::Polygon)
       continue;
-    int c = static_cast<int>(std::floor(shapes[f].anchor.x)),
-        r = static_cast<int>(std::floor(shapes[f].anchor.y));
-    if (c >= 0 && r >= 0 && c < cols && r < rows) set(r, c, c + 1, static_cast<uint32_t>(f));
+    const Pt a = shapes[f].anchor;
+    if (!in_grid(a, cols, rows)) continue;
+    const int c = static_cast<int>(std::floor(a.x)), r = static_cast<int>(std::floor(a.y));
+    set(r, c, c + 1, static_cast<uint32_t>(f));
   }
 }
 

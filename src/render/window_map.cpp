@@ -110,8 +110,7 @@ WindowMapper::WindowMapper(const Store& store, const std::string& zones_layer, i
     OGRGeometryH inside =
         OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(geom)));
     if (inside && !OGR_G_IsEmpty(inside)) {
-      int col = static_cast<int>(std::floor(g.px(OGR_G_GetX(inside, 0))));
-      int row = static_cast<int>(std::floor(g.py(OGR_G_GetY(inside, 0))));
+      const int col = g.col_of(OGR_G_GetX(inside, 0)), row = g.row_of(OGR_G_GetY(inside, 0));
       if (col >= 0 && row >= 0 && col < g.cols && row < g.rows) {
         float z = zones_.at(row, col);
         if (!std::isnan(z)) o.zone = static_cast<int>(std::lround(z));

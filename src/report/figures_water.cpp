@@ -62,8 +62,7 @@ std::optional<WellsFigures> wells_figures(const Context& c) {
     }
     const float t = trend_class(s.trend.verdict);
     (t == 1 ? f.falling : t == 2 ? f.rising : t == 3 ? f.no_trend : f.too_short)++;
-    const int col = static_cast<int>(std::floor(g.px(well.x))),
-              row = static_cast<int>(std::floor(g.py(well.y)));
+    const int col = g.col_of(well.x), row = g.row_of(well.y);
     if (!trend.values.empty() && col >= 0 && row >= 0 && col < g.cols && row < g.rows) {
       float& cell = trend.at(row, col);  // of several wells in a cell, the most telling trend
       cell = cell == 0 ? t : std::min(cell, t);

@@ -243,10 +243,10 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
 
   OGREnvelope e;
   plan.geometry->getEnvelope(&e);
-  int c0 = std::max(0, static_cast<int>(std::floor(g.px(e.MinX))));
-  int c1 = std::min(g.cols, static_cast<int>(std::ceil(g.px(e.MaxX))));
-  int r0 = std::max(0, static_cast<int>(std::floor(g.py(e.MaxY))));
-  int r1 = std::min(g.rows, static_cast<int>(std::ceil(g.py(e.MinY))));
+  // The window of cells the plan touches (an outline may reach far beyond the grid).
+  const int c0 = std::max(0, g.col_of(e.MinX)), r0 = std::max(0, g.row_of(e.MaxY));
+  const int c1 = std::min(g.cols, Grid::clamp_cell(std::ceil(g.px(e.MaxX)), g.cols));
+  const int r1 = std::min(g.rows, Grid::clamp_cell(std::ceil(g.py(e.MinY)), g.rows));
   a.results.resize(rules.rules().size());
   for (std::size_t i = 0; i < rules.rules().size(); ++i) a.results[i].rule = rules.rules()[i];
   if (c0 >= c1 || r0 >= r1) return a;

@@ -63,7 +63,7 @@ namespace {
 double sample(const Raster* r, double x, double y) {
   if (!r) return WellResult::kNaN;
   const Grid& g = r->grid;
-  const int c = static_cast<int>(std::floor(g.px(x))), row = static_cast<int>(std::floor(g.py(y)));
+  const int c = g.col_of(x), row = g.row_of(y);
   if (c < 0 || row < 0 || c >= g.cols || row >= g.rows) return WellResult::kNaN;
   return r->at(row, c);
 }

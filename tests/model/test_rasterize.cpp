@@ -106,6 +106,32 @@ TEST(Coverage, PolygonReachingBeyondTheGridIsCutAtItsEdges) {
     }
 }
 
+// Shapes reaching a trillion metres away (a typo in a plan, a broken source) cover exactly what
+// lies on the grid: the same band as above, and a line and points far beyond the grid.
+TEST(Coverage, ShapesFromFarAwayCoverOnlyTheirPartOnTheGrid) {
+  Grid g = grid(2, 2, 25, 0, 50);
+  Shape band = from_wkt("POLYGON ((-1e12 10, 1e12 10, 1e12 40, -1e12 40, -1e12 10))", g);
+  Raster r = coverage(g, {band});
+  for (float v : r.values) EXPECT_NEAR(v, 0.6, 1e-6);
+  // A sliver from far south-west to far north-east passes through the grid's diagonal.
+  Shape tall = from_wkt("POLYGON ((-1e12 -1e12, 1e12 1e12, 1e12 1e12, -1e12 -1e12))", g);
+  Raster empty = coverage(g, {tall});
+  for (float v : empty.values) EXPECT_EQ(v, 0.0f);
+  Shape wide = from_wkt("POLYGON ((0 -1e12, 50 -1e12, 50 1e12, 0 1e12, 0 -1e12))", g);
+  Raster full = presence(g, {wide});
+  for (float v : full.values) EXPECT_EQ(v, 1.0f);
+  // A line from 1e12 m west to the middle of the grid marks the two cells it crosses in row 0.
+  Shape line = from_wkt("LINESTRING (-1e12 37, 30 37)", g);
+  Raster rl = presence(g, {line});
+  EXPECT_EQ(rl.at(0, 0), 1.0f);
+  EXPECT_EQ(rl.at(0, 1), 1.0f);
+  EXPECT_EQ(rl.at(1, 0) + rl.at(1, 1), 0.0f);
+  // Points far away, or not a number, land nowhere.
+  auto labels =
+      label_cells(g, {from_wkt("POINT (1e300 -1e300)", g), from_wkt("POINT (-1e12 10)", g)});
+  for (int32_t l : labels) EXPECT_EQ(l, -1);
+}
+
 // Random star-shaped polygons: coverage must equal the GEOS intersection area of every cell.
 TEST(Coverage, MatchesGeosCellIntersectionsOnRandomPolygons) {
   std::mt19937 rng(42);

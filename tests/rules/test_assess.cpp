@@ -220,6 +220,23 @@ TEST_F(HandMade, BadPlansAreClearErrors) {
   }
 }
 
+// An outline reaching a trillion metres east (a typo in a coordinate) is judged on the part that
+// lies on the grid: the study area's east half, 50 ha beyond the Natura 2000 square.
+TEST_F(HandMade, PlanReachingFarBeyondTheGridIsJudgedOnItsPartInside) {
+  Store s = Store::open(*dir_ / "store.gpkg");
+  RuleSet set = load_rules(*dir_ / "rules.toml");
+  CompiledRules rules(set, "woningbouw", layer_ids(s));
+  test::write_file(*dir_ / "typo.geojson",
+                   test::rd_collection(rect(200500, 500000, 1e12, 501000, R"({"naam":"typo"})")));
+  auto plans = read_plans(*dir_ / "typo.geojson", s, "woningbouw");
+  ASSERT_EQ(plans.size(), 1u);
+  ASSERT_FALSE(plans[0].notes.empty());
+  EXPECT_NE(plans[0].notes.back().find("buiten het studiegebied"), std::string::npos);
+  Assessment a = assess(s, rules, plans[0], false);
+  EXPECT_EQ(result(a, "n2000").area_ha, 0.0);
+  EXPECT_NEAR(result(a, "buffer").area_ha, 10.0, 1e-4);  // x 200500..200600 over 1 km
+}
+
 TEST_F(HandMade, SuitabilityClassesAndScores) {
   Store s = Store::open(*dir_ / "store.gpkg");
   RuleSet set = load_rules(*dir_ / "rules.toml");
