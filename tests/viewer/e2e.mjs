@@ -10,7 +10,7 @@
 //   node tests/viewer/e2e.mjs --casco build/apps/casco/casco --chromium /usr/bin/chromium \
 //     --data data/drenthe --web web --out build/tests/viewer_e2e
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -205,7 +205,10 @@ await page.click('#save-verdict');
 const saved = path.join(out, 'toets.html');
 await (await download).saveAs(saved);
 const html = readFileSync(saved, 'utf8');
-expect(html.includes('<img class="map" src="data:image/png'), 'the saved verdict has no map');
+const pictures = [...html.matchAll(/<img class="map" src="data:image\/png;base64,([^"]+)"/g)];
+expect(pictures.length === 2, `the saved verdict has ${pictures.length} maps, not the plan and its surroundings`);
+pictures.forEach((p, i) => writeFileSync(path.join(out, `toets-kaart-${i + 1}.png`), Buffer.from(p[1], 'base64')));
+expect(html.includes('De omgeving van het plan'), 'the surroundings map has no caption');
 expect(html.includes(citation.split(',')[0]), 'the saved verdict lacks the policy citation');
 step(`verdict saved: ${saved}`);
 

@@ -81,7 +81,7 @@ const bordersLayer = new VectorLayer({
 
 // Larger places from lower zooms; the resolution at zoom z is 156543 / 2^z m per pixel.
 const zoomOf = (resolution) => Math.log2(156543.03 / resolution);
-const PLACE_FROM_ZOOM = { 1: 7.5, 2: 9.8, 3: 11, 4: 12.3 };
+export const PLACE_FROM_ZOOM = { 1: 7.5, 2: 9.8, 3: 11, 4: 12.3 };
 const halo = new Stroke({ color: 'rgba(255,255,255,0.92)', width: 3.5 });
 const styleCache = new Map();
 function cached(key, make) {

@@ -6,7 +6,7 @@ import VectorLayer from 'ol/layer/Vector.js';
 import VectorSource from 'ol/source/Vector.js';
 import Draw from 'ol/interaction/Draw.js';
 import { Fill, Stroke, Style, Text, Circle as CircleStyle } from 'ol/style.js';
-import { map, Z, geojson, readFeatures, mapImage } from './map.js';
+import { map, Z, geojson, readFeatures, mapImage, PLACE_FROM_ZOOM } from './map.js';
 import { $, esc, ha, pct, signed, getJson, emit } from './util.js';
 
 export const planSource = new VectorSource();
@@ -125,15 +125,20 @@ function verdictHtml(result) {
 
 // ------------------------------------------------------------------ selection, zoom
 
-export function zoomToPlans(index = -1) {
+// The extent of one plan (index) or all, in map units; null without plans.
+function plansExtent(index = -1) {
   const features = planSource.getFeatures().filter((f) => index < 0 || f.get('index') === index);
-  if (!features.length) return;
-  const extent = features.reduce((e, f) => {
+  if (!features.length) return null;
+  return features.reduce((e, f) => {
     const x = f.getGeometry().getExtent();
     return [Math.min(e[0], x[0]), Math.min(e[1], x[1]), Math.max(e[2], x[2]), Math.max(e[3], x[3])];
   }, [Infinity, Infinity, -Infinity, -Infinity]);
+}
+
+export function zoomToPlans(index = -1) {
+  const extent = plansExtent(index);
   // The plan fills the map with room around it: a 12 ha plan is a plan, not a dot.
-  map.getView().fit(extent, { padding: [60, 60, 60, 60], maxZoom: 17, duration: 250 });
+  if (extent) map.getView().fit(extent, { padding: [60, 60, 60, 60], maxZoom: 17, duration: 250 });
 }
 
 export function selectPlan(i, scroll = true) {
@@ -269,12 +274,12 @@ export function clearPlans() {
 
 // ------------------------------------------------------------------ print and save
 
-function verdictDocument(image) {
+function verdictDocument(pictures) {
   const when = new Date().toLocaleDateString('nl-NL', { day: 'numeric', month: 'long', year: 'numeric' });
   const names = lastResult.plans.map((p) => p.plan).join(', ');
   const css = `body{font:13px/1.45 system-ui,"DejaVu Sans",sans-serif;color:#222;max-width:52em;margin:1.5em auto;padding:0 1em}
     h1{font-size:20px;margin:0 0 4px}h4{margin:12px 0 4px}.muted{color:#666}.small{font-size:12px}
-    img.map{width:100%;border:1px solid #ccc;margin:8px 0}
+    figure{margin:8px 0;page-break-inside:avoid}img.map{width:100%;max-height:120mm;object-fit:contain;border:1px solid #ccc}
     .badge{display:inline-block;padding:1px 7px;border-radius:10px;background:#eee;font-size:12px}
     .badge.big{font-size:15px;font-weight:700;padding:3px 10px}
     .badge.v-vrij{background:#1a9641;color:#fff}.badge.v-voorwaarde{background:#a6d96a}.badge.v-afstemming{background:#fdd835}
@@ -289,18 +294,21 @@ function verdictDocument(image) {
     .policy{margin:6px 0 0;padding:6px 10px;background:#f5f5f0;border-radius:4px}.policy blockquote{margin:0;font-style:italic}
     .policy figcaption{color:#555;font-size:12px;margin-top:3px}.plan-list{padding-left:1.2em}
     details>summary{font-weight:600}.buttons{display:none}footer{margin-top:20px;color:#666;font-size:11px}`;
+  const what = lastResult.plans.length === 1 ? 'het plan' : 'de plannen';
+  const figure = (src, caption) => `<figure><img class="map" src="${src}" alt="${esc(caption)}"><figcaption class="muted small">${esc(caption[0].toUpperCase() + caption.slice(1))}</figcaption></figure>`;
   const body = $('verdict').cloneNode(true);
   body.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
   body.querySelectorAll('.buttons').forEach((b) => b.remove());
   return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Toets: ${esc(names)}</title><style>${css}</style></head>
     <body><h1>Toets van ${lastResult.plans.length === 1 ? 'het plan' : 'de plannen'}: ${esc(names)}</h1>
     <p class="muted">${esc(when)} · casco</p>
-    ${image ? `<img class="map" src="${image}" alt="Kaart met ${lastResult.plans.length === 1 ? 'het plan' : 'de plannen'}">` : '<p class="muted">(De kaart kon niet worden meegenomen: een online achtergrondkaart staat dat niet toe.)</p>'}
+    ${pictures.plan ? figure(pictures.plan, what) : '<p class="muted">(De kaart kon niet worden meegenomen: een online achtergrondkaart staat dat niet toe.)</p>'}
+    ${pictures.surroundings ? figure(pictures.surroundings, `De omgeving van ${what}, met plaatsnamen`) : ''}
     ${body.innerHTML}
     <footer>${esc(document.getElementById('credits')?.textContent || '')}</footer></body></html>`;
 }
 
-async function mapPicture() {
+async function renderedImage() {
   await new Promise((resolve) => {
     map.once('rendercomplete', resolve);
     map.render();
@@ -308,9 +316,30 @@ async function mapPicture() {
   return mapImage();
 }
 
+// The surroundings are drawn where the names of villages show, or wider.
+const SURROUNDINGS_ZOOM = PLACE_FROM_ZOOM[4];
+const SURROUNDINGS_SPAN = 12000; // at least this many map units across (about 7 km in Drenthe)
+
+// The map as on screen, and — when that shows no more than the plan — its surroundings, with the
+// place names a reader knows, drawn for a moment and the view put back.
+async function mapPictures() {
+  const view = map.getView();
+  const plan = await renderedImage();
+  const extent = plansExtent();
+  if (!plan || !extent || view.getZoom() <= SURROUNDINGS_ZOOM) return { plan };
+  const before = { center: view.getCenter(), resolution: view.getResolution() };
+  const [cx, cy] = [(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2];
+  const half = Math.max(SURROUNDINGS_SPAN, 3 * (extent[2] - extent[0]), 3 * (extent[3] - extent[1])) / 2;
+  view.fit([cx - half, cy - half, cx + half, cy + half], { maxZoom: SURROUNDINGS_ZOOM });
+  const surroundings = await renderedImage();
+  view.setCenter(before.center);
+  view.setResolution(before.resolution);
+  return { plan, surroundings };
+}
+
 export async function saveVerdict() {
   if (!lastResult) return;
-  const html = verdictDocument(await mapPicture());
+  const html = verdictDocument(await mapPictures());
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
   const slug = lastResult.plans.map((p) => p.plan).join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'plan';
@@ -323,7 +352,7 @@ export async function saveVerdict() {
 
 export async function printVerdict() {
   if (!lastResult) return;
-  const html = verdictDocument(await mapPicture());
+  const html = verdictDocument(await mapPictures());
   const frame = document.createElement('iframe');
   frame.className = 'print-frame';
   frame.srcdoc = html;
