@@ -506,6 +506,17 @@ std::unique_ptr<OGRGeometry> Store::study_area() const {
   return out;
 }
 
+std::optional<OGREnvelope> Store::study_extent() const {
+  auto ds = open_vectors();
+  OGRLayer* l = ds->GetLayerByName("v_studiegebied");
+  if (!l)
+    fail("'{}' has no study area table (v_studiegebied): rebuild it with casco build",
+         path_.string());
+  OGREnvelope e;
+  if (l->GetExtent(&e, TRUE) != OGRERR_NONE || !e.IsInit()) return std::nullopt;
+  return e;
+}
+
 std::vector<uint8_t> Store::study_mask() const {
   std::vector<uint8_t> mask(grid().size(), 1);
   if (!find(kStudyAreaLayer)) return mask;

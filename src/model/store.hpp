@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,8 @@ class Store {
   GDALDatasetUniquePtr open_vectors() const;
   // The study area as one (multi)polygon in the store's CRS (table v_studiegebied).
   std::unique_ptr<OGRGeometry> study_area() const;
+  // Its bounding box (from the table's extent, without reading the outline); nullopt when empty.
+  std::optional<OGREnvelope> study_extent() const;
   // 1 for cells (partly) inside the study area, else 0; all 1 for stores written before the
   // study-area layer existed.
   std::vector<uint8_t> study_mask() const;

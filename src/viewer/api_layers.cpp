@@ -46,11 +46,8 @@ json Server::Impl::make_model_json() {
   };
   j["bounds_wgs84"] = wgs84_box(g.x0, g.y0, g.x1(), g.y1());
   j["study_bounds_wgs84"] = j["bounds_wgs84"];
-  if (auto study = store.study_area(); study && !study->IsEmpty()) {
-    OGREnvelope e;
-    study->getEnvelope(&e);
-    j["study_bounds_wgs84"] = wgs84_box(e.MinX, e.MinY, e.MaxX, e.MaxY);
-  }
+  if (auto e = store.study_extent())
+    j["study_bounds_wgs84"] = wgs84_box(e->MinX, e->MinY, e->MaxX, e->MaxY);
   // The groups as the model orders them (model.toml [[group]]); empty groups are left out.
   auto& jg = j["groups"] = json::array();
   auto& scenarios = j["scenarios"] = json::array();

@@ -45,7 +45,6 @@ std::filesystem::path LayerSet::legend_cache_path() const {
 // Layers are read in parallel (one GDAL dataset each).
 void LayerSet::prepare() {
   const auto& layers = store_.manifest().layers;
-  study_ = store_.study_mask();
   json cached_legends = json::object();
   if (std::ifstream in(legend_cache_path()); in) {
     json j = json::parse(in, nullptr, false);
@@ -54,6 +53,13 @@ void LayerSet::prepare() {
         j["layers"].is_object())
       cached_legends = j["layers"];  // else unreadable or from another casco: start afresh
   }
+  // Legends are computed over the study area: it is read before the layers are read in parallel,
+  // so that no two threads read one layer.
+  const bool all_cached = std::all_of(layers.begin(), layers.end(), [&](const LayerRecord& L) {
+    auto it = cached_legends.find(L.id);
+    return it != cached_legends.end() && it->value("etag", "") == etag_of(L);
+  });
+  if (!all_cached) study();
   std::mutex done;
   std::atomic<std::size_t> computed{0};
   // At most four layers are read at once: each whole layer is in memory until its legend is made.
@@ -74,7 +80,7 @@ void LayerSet::prepare() {
       std::shared_ptr<const Raster> raster;
       if (!c) {
         raster = std::make_shared<const Raster>(store_.read(L.id));
-        c = legend::legend_for(store_, L, *raster, study_);
+        c = legend::legend_for(store_, L, *raster, study());
         ++computed;
       }
       {
@@ -86,6 +92,14 @@ void LayerSet::prepare() {
     });
   });
   if (computed > 0) write_legend_cache();
+}
+
+const std::vector<std::uint8_t>& LayerSet::study() const {
+  std::call_once(study_once_, [&] {
+    std::lock_guard lock(store_mutex_);  // a layer's GDAL dataset serves one thread at a time
+    study_ = store_.study_mask();
+  });
+  return study_;
 }
 
 void LayerSet::write_legend_cache() const {

@@ -23,8 +23,9 @@ class LayerSet {
 
   const legend::Legend& legend(const std::string& id) const { return legends_.at(id); }
   const std::string& etag(const std::string& id) const { return etags_.at(id); }
-  // 1 for cells in the study area (Store::study_mask()).
-  const std::vector<std::uint8_t>& study() const { return study_; }
+  // 1 for cells in the study area (Store::study_mask()), read when first asked for: a start with
+  // every legend in the cache reads no layer at all.
+  const std::vector<std::uint8_t>& study() const;
 
   // The whole layer (read once, then from memory while it fits).
   std::shared_ptr<const Raster> raster(const std::string& id);
@@ -49,8 +50,10 @@ class LayerSet {
   std::size_t cache_limit_;
   std::map<std::string, legend::Legend> legends_;  // fixed after start
   std::map<std::string, std::string> etags_;
-  std::vector<std::uint8_t> study_;
-  std::mutex store_mutex_, cache_mutex_;
+  mutable std::vector<std::uint8_t> study_;  // guarded by study_once_ and store_mutex_
+  mutable std::once_flag study_once_;
+  mutable std::mutex store_mutex_;
+  std::mutex cache_mutex_;
   std::map<std::string, Cached> cache_;
   std::size_t cache_bytes_ = 0;
   std::uint64_t clock_ = 0;

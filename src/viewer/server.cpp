@@ -2,8 +2,10 @@
 
 #include <gdal_priv.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
@@ -87,18 +89,23 @@ Server::Impl::~Impl() {
   if (warmup.joinable()) warmup.join();
 }
 
-// The base map and the search index read tables and whole zones layers (about 2 s for the 25 m
-// Drenthe model): done in the background as soon as the server listens, so that neither the
-// first screen nor the first search waits for them. A request that comes first does the work
-// itself (Lazy), and the other waits for it.
+// The borders, the base map and the search index read tables and whole zones layers (about 2 s
+// for the 25 m Drenthe model): done in the background as soon as the server listens, so that
+// neither the first screen nor the first search waits for them. A request that comes first does the
+// work itself (Lazy), and the other waits for it.
 void Server::Impl::warm_up() {
   try {
+    // What the first screen asks for first: the borders of the model's zones and the base map.
+    if (const LayerRecord* L = store.find(store.manifest().borders);
+        L && L->describe.style.kind == LayerStyle::Kind::Zones && !L->vector_table.empty())
+      borders_geojson(*L);
     basemap.get([&] {
       Borrowed ct(crs->store_to_wgs84);
       return basemap_geojson(store, config, *ct, layers->store_mutex());
     });
     search_index.get([&] { return SearchIndex(searchable().entries); });
     if (judge) judge->prepare_needs();
+    layers->study();  // for the first tile
   } catch (const std::exception& e) {
     warn("viewer: the base map or the search could not be prepared: {}", e.what());
   }
@@ -296,12 +303,23 @@ int Server::bind() {
 }
 
 void Server::run() {
-  if (!impl_->warmup.joinable()) impl_->warmup = std::thread([this] { impl_->warm_up(); });
-  impl_->http.listen_after_bind();
+  auto& i = *impl_;
+  i.run_entered = true;
+  if (!i.stopping) {
+    if (!i.warmup.joinable()) i.warmup = std::thread([&i] { i.warm_up(); });
+    i.http.listen_after_bind();
+  }
+  i.run_done = true;
 }
 
 void Server::stop() {
-  impl_->http.stop();
+  auto& i = *impl_;
+  i.stopping = true;
+  // A run() under way is stopped once httplib listens; one not yet begun returns at once.
+  if (i.run_entered)
+    while (!i.http.is_running() && !i.run_done)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  i.http.stop();
 }
 
 Server::Counts Server::counts() const {

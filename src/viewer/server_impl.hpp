@@ -4,6 +4,7 @@
 // search, travel time, scenario comparison, plan assessment).
 #include <httplib.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -87,6 +88,9 @@ struct Server::Impl {
    private:
     Impl& server_;
   };
+  // run() and stop() in either order, from different threads (stop() before httplib listens
+  // would be lost otherwise, and run() would wait for connections for ever).
+  std::atomic<bool> run_entered{false}, run_done{false}, stopping{false};
   std::thread warmup;  // prepares the base map and the search while the first screen loads
 
   explicit Impl(ServerOptions o);

@@ -293,5 +293,29 @@ TEST_F(Viewer, LegendCacheGivesTheSameModelAndSurvivesDamage) {
   EXPECT_FALSE(json::parse(test::read_file(cache), nullptr, false).is_discarded());
 }
 
+
+// A server stopped at any moment stops: before run(), while run() starts, or once it listens
+// (a stop() that came before httplib listened used to be lost, and run() waited for ever).
+TEST_F(Viewer, StopsWhateverTheMomentItIsStopped) {
+  viewer::ServerOptions o;
+  o.store = *dir_ / "d.gpkg";
+  o.port = 0;
+  {
+    viewer::Server s(o);
+    s.bind();
+    s.stop();
+    s.run();  // returns at once
+  }
+  for (int round = 0; round < 20; ++round) {
+    viewer::Server s(o);
+    s.bind();
+    std::thread t([&] { s.run(); });
+    if (round % 2) std::this_thread::sleep_for(std::chrono::milliseconds(round));
+    s.stop();
+    t.join();
+  }
+  SUCCEED() << "every server stopped";
+}
+
 }  // namespace
 }  // namespace casco
