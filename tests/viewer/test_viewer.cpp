@@ -293,7 +293,6 @@ TEST_F(Viewer, LegendCacheGivesTheSameModelAndSurvivesDamage) {
   EXPECT_FALSE(json::parse(test::read_file(cache), nullptr, false).is_discarded());
 }
 
-
 // A server stopped at any moment stops: before run(), while run() starts, or once it listens
 // (a stop() that came before httplib listened used to be lost, and run() waited for ever).
 TEST_F(Viewer, StopsWhateverTheMomentItIsStopped) {
