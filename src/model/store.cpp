@@ -487,12 +487,22 @@ LayerGroup StoreManifest::group(const std::string& id) const {
   return {id, id, ""};
 }
 
-std::unique_ptr<OGRGeometry> Store::study_area() const {
-  auto ds = open_vectors();
-  OGRLayer* l = ds->GetLayerByName("v_studiegebied");
+namespace {
+
+// The study area's table in the store's vectors, or an error naming the store.
+OGRLayer& study_table(GDALDataset& ds, const std::filesystem::path& store) {
+  OGRLayer* l = ds.GetLayerByName("v_studiegebied");
   if (!l)
     fail("'{}' has no study area table (v_studiegebied): rebuild it with casco build",
-         path_.string());
+         store.string());
+  return *l;
+}
+
+}  // namespace
+
+std::unique_ptr<OGRGeometry> Store::study_area() const {
+  auto ds = open_vectors();
+  OGRLayer* l = &study_table(*ds, path_);
   auto out = std::make_unique<OGRMultiPolygon>();
   for (auto& f : *l) {
     const OGRGeometry* g = f->GetGeometryRef();
@@ -508,12 +518,9 @@ std::unique_ptr<OGRGeometry> Store::study_area() const {
 
 std::optional<OGREnvelope> Store::study_extent() const {
   auto ds = open_vectors();
-  OGRLayer* l = ds->GetLayerByName("v_studiegebied");
-  if (!l)
-    fail("'{}' has no study area table (v_studiegebied): rebuild it with casco build",
-         path_.string());
   OGREnvelope e;
-  if (l->GetExtent(&e, TRUE) != OGRERR_NONE || !e.IsInit()) return std::nullopt;
+  if (study_table(*ds, path_).GetExtent(&e, TRUE) != OGRERR_NONE || !e.IsInit())
+    return std::nullopt;
   return e;
 }
 
