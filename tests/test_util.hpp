@@ -6,7 +6,9 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
+#include "core/error.hpp"
 #include "model/build.hpp"
 #include "model/definition.hpp"
 
@@ -77,5 +79,39 @@ inline std::string rd_point(double x, double y, const std::string& props) {
          R"(,"geometry":{"type":"Point","coordinates":[)" + std::to_string(x) + "," +
          std::to_string(y) + "]}}";
 }
+
+// The warnings (and, if asked, the informational messages) given while it lives. The previous
+// sinks are put back when it goes, also when the code under test throws: a sink left behind
+// would capture a vector that no longer exists.
+class CapturedMessages {
+ public:
+  explicit CapturedMessages(bool with_info = false)
+      : old_warn_(set_warning_sink([this](std::string_view m) { warnings.emplace_back(m); })),
+        with_info_(with_info) {
+    if (with_info_)
+      old_info_ = set_info_sink([this](std::string_view m) { infos.emplace_back(m); });
+  }
+  ~CapturedMessages() {
+    set_warning_sink(old_warn_);
+    if (with_info_) set_info_sink(old_info_);
+  }
+  CapturedMessages(const CapturedMessages&) = delete;
+  CapturedMessages& operator=(const CapturedMessages&) = delete;
+
+  // Whether a warning (or an info) holds the text.
+  bool warned(const std::string& text) const { return holds(warnings, text); }
+  bool informed(const std::string& text) const { return holds(infos, text); }
+
+  std::vector<std::string> warnings, infos;
+
+ private:
+  static bool holds(const std::vector<std::string>& list, const std::string& text) {
+    for (const auto& m : list)
+      if (m.find(text) != std::string::npos) return true;
+    return false;
+  }
+  WarningSink old_warn_, old_info_;
+  bool with_info_;
+};
 
 }  // namespace casco::test

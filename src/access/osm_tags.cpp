@@ -64,6 +64,24 @@ struct Decision {
   bool generic = false;
 };
 
+// The meaning of an access value for the mode. A list ("agricultural;forestry",
+// "destination;delivery") names every group that may use the way, so the most permissive value
+// the profile knows decides (allow before destination before dismount before forbid); values it
+// does not know are ignored, and a list of only unknown values is not understood.
+std::optional<Access> access_value(std::string_view v, const ModeProfile& mode) {
+  std::optional<Access> best;
+  while (true) {
+    std::size_t semi = v.find(';');
+    std::string_view item = v.substr(0, semi);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    auto it = mode.access_values.find(std::string(item));
+    if (it != mode.access_values.end() && (!best || it->second < *best)) best = it->second;
+    if (semi == std::string_view::npos) return best;
+    v.remove_prefix(semi + 1);
+  }
+}
+
 Decision decide_access(const osmium::TagList& tags, const ModeProfile& mode, int dir) {
   const char* suffix = dir > 0 ? ":forward" : ":backward";
   for (std::size_t i = 0; i < mode.access_keys.size(); ++i) {
@@ -72,9 +90,9 @@ Decision decide_access(const osmium::TagList& tags, const ModeProfile& mode, int
       std::string k = pass == 0 ? key + suffix : key;
       const char* v = tags[k.c_str()];
       if (!v) continue;
-      auto it = mode.access_values.find(v);
-      if (it == mode.access_values.end()) continue;
-      return {it->second, i + 1 == mode.access_keys.size() && mode.access_keys.size() > 1};
+      std::optional<Access> a = access_value(v, mode);
+      if (!a) continue;
+      return {a, i + 1 == mode.access_keys.size() && mode.access_keys.size() > 1};
     }
   }
   return {};

@@ -47,7 +47,8 @@ ModeProfile walk_defaults() {
       {"yes", "permissive", "designated", "official", "discouraged", "destination", "customers",
        "dismount"});
   set(m.access_values, Access::Forbid,
-      {"no", "private", "agricultural", "forestry", "delivery", "use_sidepath"});
+      {"no", "private", "permit", "agricultural", "forestry", "delivery", "use_sidepath", "psv",
+       "bus", "emergency", "military"});
   m.oneway_keys = {"oneway:foot"};
   set(m.barriers, Barrier::Pass, kOpenBarriers);
   set(m.barriers, Barrier::Pass,
@@ -77,7 +78,8 @@ ModeProfile bike_defaults() {
   set(m.access_values, Access::Destination, {"destination", "customers"});
   set(m.access_values, Access::Dismount, {"dismount"});
   set(m.access_values, Access::Forbid,
-      {"no", "private", "agricultural", "forestry", "delivery", "use_sidepath"});
+      {"no", "private", "permit", "agricultural", "forestry", "delivery", "use_sidepath", "psv",
+       "bus", "emergency", "military"});
   m.oneway_keys = {"oneway:bicycle", "oneway:vehicle", "oneway"};
   m.implied_oneway = matches({"junction=roundabout", "junction=circular"});
   m.reversible_closed = true;
@@ -111,7 +113,8 @@ ModeProfile car_defaults() {
       {"yes", "permissive", "designated", "official", "discouraged"});
   set(m.access_values, Access::Destination, {"destination", "customers", "delivery"});
   set(m.access_values, Access::Forbid,
-      {"no", "private", "agricultural", "forestry", "use_sidepath", "dismount"});
+      {"no", "private", "permit", "agricultural", "forestry", "use_sidepath", "dismount", "psv",
+       "bus", "emergency", "military"});
   m.oneway_keys = {"oneway:motorcar", "oneway:motor_vehicle", "oneway:vehicle", "oneway"};
   m.implied_oneway = matches({"junction=roundabout", "junction=circular", "highway=motorway"});
   m.reversible_closed = true;

@@ -9,6 +9,7 @@ namespace casco {
 namespace {
 std::mutex g_mutex;
 WarningSink g_sink;
+WarningSink g_info_sink;
 bool g_quiet = false;
 }  // namespace
 
@@ -33,9 +34,19 @@ void set_quiet(bool quiet) {
   g_quiet = quiet;
 }
 
-void info_message(std::string_view message) {
-  if (g_quiet) return;
+WarningSink set_info_sink(WarningSink sink) {
   std::lock_guard lock(g_mutex);
+  std::swap(g_info_sink, sink);
+  return sink;
+}
+
+void info_message(std::string_view message) {
+  std::lock_guard lock(g_mutex);
+  if (g_info_sink) {
+    g_info_sink(message);
+    return;
+  }
+  if (g_quiet) return;
   std::fprintf(stderr, "%.*s\n", static_cast<int>(message.size()), message.data());
 }
 

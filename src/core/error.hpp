@@ -30,8 +30,9 @@ void warn(fmt::format_string<Args...> f, Args&&... args) {
   warn_message(fmt::format(f, std::forward<Args>(args)...));
 }
 
-// Informational messages (stderr, suppressed with --quiet).
+// Informational messages (stderr, suppressed with --quiet; tests may install a sink).
 void set_quiet(bool quiet);
+WarningSink set_info_sink(WarningSink sink);
 void info_message(std::string_view message);
 template <typename... Args>
 void info(fmt::format_string<Args...> f, Args&&... args) {

@@ -47,7 +47,8 @@ field = "inwoners"
     )");
   }
 
-  AccessResult run(const std::string& profile_line, std::vector<std::string>* warnings) {
+  AccessResult run(const std::string& profile_line, std::vector<std::string>* warnings,
+                   std::vector<std::string>* infos = nullptr) {
     test::write_file(dir_ / "access.toml", R"([access]
 population = "inwoners"
 network = ")" + map_.osm_file().string() + R"("
@@ -61,9 +62,10 @@ id_field = "id"
 )");
     Store s = Store::open(dir_ / "store.gpkg");
     AccessConfig cfg = load_access_config(dir_ / "access.toml");
-    auto old = set_warning_sink([&](std::string_view m) { warnings->emplace_back(m); });
+    test::CapturedMessages said(infos != nullptr);
     AccessResult r = compute_access(cfg, s, load_facilities(cfg, s));
-    set_warning_sink(old);
+    warnings->insert(warnings->end(), said.warnings.begin(), said.warnings.end());
+    if (infos) infos->insert(infos->end(), said.infos.begin(), said.infos.end());
     return r;
   }
 
@@ -76,8 +78,8 @@ id_field = "id"
 TEST_F(AccessOnRoads, CellsJoinTheNearestPointOfTheRoad) {
   ASSERT_NEAR(map_.x('A'), 230000, 0.05);
   ASSERT_NEAR(map_.y('A'), 560000, 0.05);
-  std::vector<std::string> warnings;
-  AccessResult r = run("", &warnings);
+  std::vector<std::string> warnings, infos;
+  AccessResult r = run("", &warnings, &infos);
   ASSERT_EQ(r.layers.size(), 1u);
   const Raster& minutes = r.layers[0].minutes;
   const Raster& metres = r.layers[0].metres;
@@ -98,8 +100,15 @@ TEST_F(AccessOnRoads, CellsJoinTheNearestPointOfTheRoad) {
   EXPECT_NEAR(minutes.at(static_cast<int>(std::floor(g.py(560012.5))),
                          static_cast<int>(std::floor(g.px(230762.5)))),
               620.0 / 60, 1e-3);
-  // Every cell lies within 487.5 m of the footway: nothing to report.
+  // Every cell lies within 487.5 m of the footway: nothing to warn of, and the furthest join is
+  // told as information.
   EXPECT_TRUE(warnings.empty()) << warnings[0];
+  bool told = false;
+  for (const auto& m : infos)
+    told = told || m.find(
+                       "1600 populated cell(s) joined the walk network, the furthest 488 m "
+                       "from it") != std::string::npos;
+  EXPECT_TRUE(told) << (infos.empty() ? std::string("no information") : infos.back());
 }
 
 TEST_F(AccessOnRoads, AProfileInAccessTomlLimitsTheSnapDistance) {

@@ -206,6 +206,15 @@ TEST(RoutingRules, AccessHierarchyAndValues) {
     | residential |              |         |               |          | dismount     |      | <>   | <>   | <>  |
     | residential | no           |         |               |          | unknown      |      |      |      |     |
     | residential | unknown      |         |               |          |              |      | <>   | <>   | <>  |
+    | residential | psv          |         |               |          |              |      |      |      |     |
+    | residential | bus          |         |               |          |              |      |      |      |     |
+    | residential | emergency    |         |               |          |              |      |      |      |     |
+    | residential | military     |         |               |          |              |      |      |      |     |
+    | residential | permit       |         |               |          |              |      |      |      |     |
+    | residential | psv          |         |               |          | yes          | yes  | <>   | <>   |     |
+    | residential | use_sidepath |         |               |          |              |      |      |      |     |
+    | residential |              |         |               | dismount |              |      | <>   | <>   |     |
+    | residential |              |         |               | use_sidepath |          |      | <>   | <>   |     |
     | footway     |              |         |               |          |              |      | <>   |      |     |
     | footway     |              |         |               |          | yes          |      | <>   | <>   |     |
     | footway     | yes          |         |               |          |              |      | <>   |      |     |
@@ -219,6 +228,23 @@ TEST(RoutingRules, AccessHierarchyAndValues) {
   )"));
 }
 
+// A value may list several groups; the list names everyone who may use the way, so the most
+// permissive value the mode knows decides.
+TEST(RoutingRules, AccessValueListsLetTheMostPermissiveKnownValueDecide) {
+  EXPECT_TRUE(routability(R"(
+    | highway     | access                 | motor_vehicle            | bicycle              | walk | bike | car |
+    | residential |                        | agricultural;forestry    |                      | <>   | <>   |     |
+    | residential |                        | agricultural; forestry   |                      | <>   | <>   |     |
+    | residential | agricultural;forestry  |                          |                      |      |      |     |
+    | residential | no                     | agricultural;destination |                      |      |      | <>  |
+    | residential | no                     | forestry;yes             |                      |      |      | <>  |
+    | residential | no                     | unknown;other            |                      |      |      |     |
+    | residential |                        | unknown;other            |                      | <>   | <>   | <>  |
+    | residential | no                     |                          | dismount;no          |      | <>   |     |
+    | residential | destination;delivery   |                          |                      | <>   | <>   | <>  |
+  )"));
+}
+
 TEST(RoutingRules, DirectionalAccess) {
   EXPECT_TRUE(routability(R"(
     | highway     | access:backward | motor_vehicle:backward | bicycle:forward | vehicle:forward | foot:backward | walk | bike | car |
@@ -228,6 +254,12 @@ TEST(RoutingRules, DirectionalAccess) {
     | residential |                 |                        |                 | no              |               | <>   | <    | <   |
     | residential |                 |                        |                 |                 | no            | >    | <>   | <>  |
     | residential | no              |                        |                 |                 | yes           | <>   | >    | >   |
+  )"));
+  EXPECT_TRUE(routability(R"(
+    | highway     | access:forward | access | bicycle:backward | walk | bike | car |
+    | residential | no             |        |                  | <    | <    | <   |
+    | residential | yes            | no     |                  | >    | >    | >   |
+    | residential | yes            | no     | yes              | >    | <>   | >   |
   )"));
 }
 
@@ -413,6 +445,32 @@ TEST(RoutingRules, DestinationRoadsOnlyAtTheStartOrEndOfATrip) {
   EXPECT_EQ(map.graph(Mode::Bike).stats.destination_edges, 0u);
 }
 
+// Every value that means "only to get somewhere here" keeps through traffic out of BC, for the
+// modes it applies to (docs/access_network.md, Access values).
+TEST(RoutingRules, EveryDestinationValueKeepsThroughTrafficOut) {
+  const std::pair<const char*, const char*> cases[] = {{"car", "destination"},
+                                                       {"car", "customers"},
+                                                       {"car", "delivery"},
+                                                       {"bike", "destination"},
+                                                       {"bike", "customers"}};
+  for (const auto& [mode, value] : cases) {
+    DrawnMap map(R"(
+      A---B--1--C---D
+          |         |
+          E---------F
+    )");
+    map.ways(std::string("| nodes | highway | access |\n") +
+             "| AB | residential | |\n| BC | residential | " + value +
+             " |\n| CD | residential | |\n| BE | residential | |\n| EF | residential | |\n"
+             "| FD | residential | |\n");
+    const std::string m = mode;
+    EXPECT_TRUE(map.check("| from | to | mode | route |\n| A | D | " + m +
+                          " | ABEFD |\n| D | A | " + m + " | DFEBA |\n| A | 1 | " + m +
+                          " | AB1 |\n| 1 | D | " + m + " | 1CD |\n"))
+        << mode << " on access=" << value;
+  }
+}
+
 TEST(RoutingRules, FromOneDestinationZoneIntoAnother) {
   // P and Q lie in destination-only zones: P→Q leaves one and enters the other (allowed);
   // P→R would cross the zone of Q to reach a normal road again (not allowed: it goes round).
@@ -522,6 +580,67 @@ TEST(RoutingRules, NoTurnViaWay) {
     | C    | E  | car  | CE    |
   )"));
   EXPECT_EQ(map.graph(Mode::Car).stats.restrictions_applied, 1u);
+}
+
+TEST(RoutingRules, OnlyTurnViaWay) {
+  // After AB and BC a car must turn right into CE; it turns round at E (the shortest way back
+  // to C, 1800 m; round by D 2032 m). Starting at B, or by bike, BC leads straight on to F.
+  DrawnMap map(R"(
+    A---B-----C---F
+        |     |
+        |     E
+        |    /
+        D---/
+  )");
+  map.ways(R"(
+    | nodes | highway     |
+    | AB    | residential |
+    | BC    | residential |
+    | CF    | residential |
+    | BD    | residential |
+    | CE    | residential |
+    | DE    | residential |
+  )");
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | route |
+    | A    | F  | car  | ABCF  |
+  )"));
+  map.relations(R"(
+    | restriction     | from | via | to |
+    | only_right_turn | AB   | BC  | CE |
+  )");
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | route  |
+    | A    | F  | car  | ABCECF |
+    | A    | E  | car  | ABCE   |
+    | B    | F  | car  | BCF    |
+    | A    | F  | bike | ABCF   |
+  )"));
+  EXPECT_EQ(map.graph(Mode::Car).stats.restrictions_applied, 1u);
+}
+
+TEST(RoutingRules, NoEntryFromSeveralWaysAndNoExitIntoSeveral) {
+  DrawnMap map = block();
+  // no_entry: BD may not be entered at B, whether from AB or from BC.
+  map.relations(R"(
+    | restriction | from  | via | to |
+    | no_entry    | AB,BC | B   | BD |
+  )");
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | route |
+    | A    | D  | car  | ABCED |
+    | D    | A  | car  | DBA   |
+  )"));
+  // no_exit: from BD at B, neither AB nor BC may be taken.
+  map.relations(R"(
+    | restriction | from | via | to    |
+    | no_exit     | BD   | B   | AB,BC |
+  )");
+  EXPECT_TRUE(map.check(R"(
+    | from | to | mode | route |
+    | D    | A  | car  | DECBA |
+    | A    | D  | car  | ABCED |
+  )"));
 }
 
 TEST(RoutingRules, RestrictionsHoldForPointsOnTheRoads) {

@@ -317,8 +317,8 @@ TEST_F(Report, ClearErrors) {
 
 TEST_F(Report, MissingChromiumWarnsOnceAndWritesTheHtml) {
   ::setenv("CASCO_CHROMIUM", "/nonexistent/chromium", 1);
-  std::vector<std::string> warnings;
-  auto previous = set_warning_sink([&](std::string_view w) { warnings.emplace_back(w); });
+  test::CapturedMessages said;
+  const std::vector<std::string>& warnings = said.warnings;
   report::ReportOptions o;
   o.store = *dir_ / "d.gpkg";
   o.out = *dir_ / "rapport_nopdf/";  // a trailing slash names the same folder
@@ -326,7 +326,6 @@ TEST_F(Report, MissingChromiumWarnsOnceAndWritesTheHtml) {
   o.map_size = 200;
   report::ReportResult r;
   EXPECT_NO_THROW(r = report::write_report(o));
-  set_warning_sink(previous);
   ::unsetenv("CASCO_CHROMIUM");
   EXPECT_TRUE(r.chromium_missing);
   EXPECT_TRUE(fs::exists(*dir_ / "rapport_nopdf" / "emmen.html"));
