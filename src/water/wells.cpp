@@ -511,9 +511,10 @@ WellSet read_wells(const fs::path& path, const WellOptions& options, const std::
     if (!st.glds.empty()) {
       // A GLD alone: its well (GMW) is looked up among the XML files next to it.
       std::vector<fs::path> siblings;
-      for (const auto& e : fs::directory_iterator(where))
-        if (e.is_regular_file() && lower(e.path().extension().string()) == ".xml" &&
-            !fs::equivalent(e.path(), path) && bro::looks_like_gmw(head_of(e.path(), 4096)))
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(where, ec))
+        if (e.is_regular_file(ec) && lower(e.path().extension().string()) == ".xml" &&
+            !fs::equivalent(e.path(), path, ec) && bro::looks_like_gmw(head_of(e.path(), 4096)))
           siblings.push_back(e.path());
       std::sort(siblings.begin(), siblings.end());
       for (const auto& f : siblings) read_bro(f, st);
