@@ -106,7 +106,7 @@ class Parser {
       const auto n = static_cast<int>(in.gcount());
       last = n < static_cast<int>(buf.size());
       if (XML_Parse(parser_, buf.data(), n, last ? 1 : 0) == XML_STATUS_ERROR) {
-        const auto line = XML_GetCurrentLineNumber(parser_);
+        const unsigned long line = line_at(XML_GetCurrentByteIndex(parser_));
         if (!error_.empty()) fail("{}:{}: {}", file_.string(), line, error_);
         fail("{}:{}: not well-formed XML ({}): a BRO GLD or GMW file is expected", file_.string(),
              line, XML_ErrorString(XML_GetErrorCode(parser_)));
@@ -117,6 +117,23 @@ class Parser {
   }
 
  private:
+  // The line of a byte of the file, counting '\n' as casco's other readers do (expat's own line
+  // number also counts a lone '\r').
+  unsigned long line_at(XML_Index offset) const {
+    if (offset < 0) return XML_GetCurrentLineNumber(parser_);
+    std::ifstream in(file_, std::ios::binary);
+    unsigned long line = 1;
+    std::vector<char> buf(1 << 16);
+    for (XML_Index left = offset; left > 0 && in;) {
+      in.read(buf.data(), static_cast<std::streamsize>(std::min<XML_Index>(left, buf.size())));
+      const auto n = in.gcount();
+      line += static_cast<unsigned long>(std::count(buf.data(), buf.data() + n, '\n'));
+      left -= n;
+      if (n == 0) break;
+    }
+    return line;
+  }
+
   // ------------------------------------------------------------------ expat callbacks
   static void on_start(void* self, const XML_Char* name, const XML_Char** attrs) {
     static_cast<Parser*>(self)->start(split_name(name), attrs);

@@ -63,6 +63,7 @@ struct WellOptions {
 };
 
 struct WellSet {
+  std::filesystem::path path;  // the file or folder read
   std::vector<Well> wells;
   std::size_t rows = 0;  // readings read (before cleaning)
   std::string format;    // "tabel", "DINO" or "BRO" ("DINO + BRO" for a folder of both)

@@ -527,6 +527,7 @@ WellSet read_wells(const fs::path& path, const WellOptions& options, const std::
   }
   join_bro(st, where);
   WellSet set = std::move(st.set);
+  set.path = path;
   set.format = fmt::format("{}", fmt::join(st.formats, " + "));
   auto to = make_srs(model_crs, "the model");
   std::map<std::string, Transform> transforms;  // by the CRS of the file

@@ -84,7 +84,7 @@ std::string summary(const WaterConfig& c, const GroundwaterRun& g) {
   }
   std::string o = fmt::format("Grondwater uit peilbuizen — {}\n", c.name);
   o += fmt::format("Bron: {} ({}): {} metingen van {} peilbuisfilters\n",
-                   c.wells_path.filename().string(), g.set.format, dutch_number(g.set.rows),
+                   g.set.path.filename().string(), g.set.format, dutch_number(g.set.rows),
                    dutch_number(static_cast<double>(g.wells.size())));
   o += fmt::format(
       "Overgeslagen metingen: {} zonder waarde of geldige datum, {} dubbel, {} hoger dan {} m "

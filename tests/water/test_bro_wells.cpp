@@ -224,6 +224,9 @@ TEST(BroWells, BadXmlIsAClearErrorNamingTheFile) {
   };
   const std::vector<Case> cases = {
       {"cut.xml", gld.substr(0, 5000), "cut.xml:1: not well-formed XML"},
+      // Found by fuzz/fuzz_wells: expat counts a lone '\r' as a line break; the line given is
+      // counted in '\n', as the other readers count and as the fuzz oracle checks.
+      {"cr.xml", "<?xml version=\"1.0\"?>\r<a>\r<b></a>\n", "cr.xml:1: not well-formed XML"},
       {"kml.xml", "<?xml version=\"1.0\"?>\n<kml><Document/></kml>\n",
        "kml.xml: XML without a BRO GLD_O"},
       {"dtd.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"y\">]>\n<a>&x;</a>\n",

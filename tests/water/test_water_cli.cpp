@@ -132,7 +132,8 @@ TEST(WaterCli, GroundwaterFromBroFiles) {
   Result r = run("water grondwater " + store.string() + " " + kWater + " --no-store --wells " +
                  bro + " -o " + (tmp / "gw").string());
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("(BRO): 86 metingen van 1 peilbuisfilters"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Bron: bro (BRO): 86 metingen van 1 peilbuisfilters"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("BRO: 0 metingen afgekeurd en 0 onbeslist"), std::string::npos) << r.out;
   std::ifstream csv(tmp / "gw/putten.csv");
   std::string header, row;
