@@ -3,7 +3,7 @@
 // grondwaterstandonderzoek (GLD, dsgld/1.0: WaterML 2.0 time series of heads in m NAP, without
 // coordinates) and a grondwatermonitoringsput (GMW, dsgmw/1.1: the well's position and per tube
 // the tube top, screen and the ground level). wells.cpp joins each GLD to the tube of its GMW.
-// The XML is parsed by expat (streaming, so 30 MB sensor dossiers need little memory).
+// The XML is parsed by expat, streaming (a sensor dossier of tens of MB is never held whole).
 #include <filesystem>
 #include <string>
 #include <vector>
