@@ -160,6 +160,23 @@ TEST(BroWells, QualityFlagsPrecedenceAndAbsurdValuesAreSkippedAndCounted) {
   EXPECT_FALSE(w.unreliable);
 }
 
+// Control measurements (hand readings that check a sensor) give way to regular readings of the
+// same day: a copy of the dossier relabelled controlemeting adds only duplicates.
+TEST(BroWells, ControlMeasurementsGiveWayToRegularReadings) {
+  test::TempDir tmp;
+  fs::copy_file(kGld, tmp / "GLD000000083930.xml");
+  std::string control = replace_all(slurp(kGld), ">reguliereMeting<", ">controlemeting<");
+  control = replace_all(control, "GLD000000083930", "GLD000000099998");
+  test::write_file(tmp / "GLD000000099998.xml", control);
+  fs::copy_file(kGmw, tmp / "GMW000000015409.xml");
+  WellSet set = read_wells(tmp.path(), {});
+  ASSERT_EQ(set.wells.size(), 1u);
+  const Well& w = set.wells[0];
+  EXPECT_EQ(w.readings.size(), 85u);
+  EXPECT_EQ(w.skipped.duplicate, 85u);
+  EXPECT_EQ(w.skipped.missing, 2u);  // the censored point, in both
+}
+
 // A pressure sensor read every hour (GLD000000010000, provisional): the five readings of
 // 2021-10-11 01:00-05:00 (+02:00, so 00:00-04:00 Dutch winter time) become one daily mean,
 // (4 x 26.781 + 26.782) / 5 = 26.7812. Its well GMW000000020142 is not among the samples: the
