@@ -1,7 +1,8 @@
-// Well readings (src/water/wells.cpp: read_wells, which reads a path): the well table CSV and
-// DINOloket exports (a first line "Titel:..." or "Locatie,Filternummer,..." selects DINO), then
-// GHG/GLG and trend per well (well_statistics). Oracles: kept readings are finite, sorted by day
-// with one per day; a GHG lies at or above its GLG.
+// Well readings (src/water/wells.cpp: read_wells, which reads a path): the well table CSV,
+// DINOloket exports (a first line "Titel:..." or "Locatie,Filternummer,..." selects DINO) and a
+// single BRO GLD or GMW XML file (input starting with '<'; the joining of GLDs to their wells is
+// fuzzed by fuzz_bro_wells), then GHG/GLG and trend per well (well_statistics). Oracles: kept
+// readings are finite, sorted by day with one per day; a GHG lies at or above its GLG.
 #include <cmath>
 
 #include "fuzz_util.hpp"

@@ -28,6 +28,7 @@ dict_of() {
     condition) echo fuzz/dict/condition.dict ;;
     gtfs) echo fuzz/dict/gtfs.dict ;;
     wells) echo fuzz/dict/wells.dict ;;
+    bro_wells) echo fuzz/dict/bro.dict ;;
     osm | osm_tags) echo fuzz/dict/osm.dict ;;
     plan_geojson) echo fuzz/dict/geojson.dict ;;
     viewer_request) echo fuzz/dict/viewer_request.dict ;;

@@ -15,6 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libgtest-dev libgmock-dev libbenchmark-dev libglpk-dev \
   clang-format clang libclang-rt-14-dev llvm \
   grass-core r-cran-terra >/dev/null
+# libexpat1-dev: OSM XML (libosmium) and the BRO groundwater XML (GLD, GMW; src/water/bro.cpp).
 # clang, libclang-rt-14-dev (libFuzzer) and llvm (llvm-symbolizer): the fuzz targets of every
 # parser (scripts/fuzz.sh, docs/fuzzing.md); the normal build uses GCC.
 # grass-core: the peer check of casco's hydrology (tests/water, bench/bench_water); r-cran-terra

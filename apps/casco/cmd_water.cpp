@@ -41,7 +41,8 @@ void add_water(CLI::App& app, Commands& commands) {
   auto* gw = water->add_subcommand(
       "grondwater", "Wells: GHG, GLG, trend per filter; maps where wells are dense enough");
   common(gw);
-  gw->add_option("--wells", o->job.wells, "Well data (table, DINO CSV or a folder of them)");
+  gw->add_option("--wells", o->job.wells,
+                 "Well data (table, DINO CSV, BRO GLD XML, or a folder of DINO/BRO files)");
   gw->add_option("--format", o->job.format, "text or csv")->check(CLI::IsMember({"text", "csv"}));
   commands.push_back({gw, [o] {
                         check_outputs(o->job);

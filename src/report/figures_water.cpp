@@ -52,6 +52,7 @@ std::optional<WellsFigures> wells_figures(const Context& c) {
     f.skipped.missing += k.missing, f.skipped.duplicate += k.duplicate;
     f.skipped.above_tube += k.above_tube, f.skipped.dry += k.dry;
     f.skipped.outlier += k.outlier, f.skipped.remarked += k.remarked;
+    f.skipped.rejected += k.rejected, f.skipped.undecided += k.undecided;
     f.unreliable += well.unreliable;
     const water::WellStats s = water::well_statistics(well, w->gxg);
     if (s.years > 0) {

@@ -30,7 +30,8 @@ void wells(Page& p, Dict& d, const WellsFigures& w) {
   const std::pair<const char*, std::size_t> reasons[] = {
       {"missing", w.skipped.missing},       {"duplicate", w.skipped.duplicate},
       {"above_tube", w.skipped.above_tube}, {"dry", w.skipped.dry},
-      {"outlier", w.skipped.outlier},       {"remarked", w.skipped.remarked}};
+      {"outlier", w.skipped.outlier},       {"remarked", w.skipped.remarked},
+      {"rejected", w.skipped.rejected},     {"undecided", w.skipped.undecided}};
   Dict* table = w.skipped.total() > 0 ? s->AddSectionDictionary("SKIP_TABLE") : nullptr;
   for (const auto& [reason, n] : reasons) {
     if (n == 0 || !table) continue;

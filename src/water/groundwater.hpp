@@ -1,11 +1,12 @@
 #pragma once
 // Groundwater from measurements: well time series read from a table (one row per reading, as the
-// bundled water/grondwaterstanden_*.csv) or from DINOloket "Grondwaterstanden" CSV exports (one
-// file per filter, or a folder of them), cleaned (missing, duplicate and absurd readings skipped
-// and counted per well), and per well filter the GHG and GLG as defined in Dutch practice, the
-// long-term trend with its confidence interval, and kriging of the well values onto a grid where
-// the wells are dense enough, with the kriging standard deviation as uncertainty. Methods and
-// definitions: docs/water.md, "Groundwater".
+// bundled water/grondwaterstanden_*.csv), from DINOloket "Grondwaterstanden" CSV exports (one
+// file per filter, or a folder of them) or from BRO XML (GLD dossiers with the GMW wells they
+// were measured in, as the BRO public REST API delivers them), cleaned (missing, duplicate and
+// absurd readings skipped and counted per well), and per well filter the GHG and GLG as defined in
+// Dutch practice, the long-term trend with its confidence interval, and kriging of the well values
+// onto a grid where the wells are dense enough, with the kriging standard deviation as uncertainty.
+// Methods and definitions: docs/water.md, "Groundwater".
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -29,17 +30,24 @@ struct Skipped {
   std::size_t dry = 0;         // below the bottom of the filter: the filter was dry
   std::size_t outlier = 0;     // far from the well's own median (robust spread)
   std::size_t remarked = 0;    // DINO "Bijzonderheid" set (the reading is flagged)
-  std::size_t total() const { return missing + duplicate + above_tube + dry + outlier + remarked; }
+  std::size_t rejected = 0;    // BRO status kwaliteitscontrole "afgekeurd"
+  std::size_t undecided = 0;   // BRO status kwaliteitscontrole "onbeslist"
+  std::size_t total() const {
+    return missing + duplicate + above_tube + dry + outlier + remarked + rejected + undecided;
+  }
 };
 
 struct Well {
   std::string id;                 // "<put>-<filter>", e.g. B12A1745001-1
   std::string put, filter, file;  // file: where it was read (messages)
-  double x = 0, y = 0;            // in the model CRS
+  double x = 0, y = 0;            // in the model CRS (after read_wells)
+  std::string crs;                // CRS of x, y as read when the file states it (BRO), else empty
   double tube_top = kNaN;         // meetpunt, m NAP
   double ground = kNaN;           // maaiveld, m NAP (DINO files; or sampled from a DEM)
   double screen_top = kNaN, screen_bottom = kNaN;  // filter, m NAP
   std::vector<Reading> readings;                   // kept readings, by day
+  std::string source;                              // "tabel", "DINO" or "BRO"
+  std::size_t averaged = 0;  // BRO: readings merged into a daily mean (several on one day)
   Skipped skipped;
   bool unreliable = false;  // more than half of its readings were absurd: not used
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -55,16 +63,19 @@ struct WellOptions {
 };
 
 struct WellSet {
+  std::filesystem::path path;  // the file or folder read
   std::vector<Well> wells;
   std::size_t rows = 0;  // readings read (before cleaning)
-  std::string format;    // "tabel" or "DINO"
+  std::string format;    // "tabel", "DINO" or "BRO" ("DINO + BRO" for a folder of both)
 };
 
 // Reads a table (CSV with columns put, filter, datum, stijghoogte_m_nap, and optionally
 // meetpunt_m_nap, maaiveld_m_nap, filter_boven_m_nap, filter_onder_m_nap, x_rd, y_rd — or the
-// English/short aliases listed in docs/water.md), a DINOloket Grondwaterstanden CSV, or a folder
-// of DINO files. Coordinates are transformed from options.crs to `model_crs`. Throws casco::Error
-// naming the file and line for a file that cannot be read or lacks required columns.
+// English/short aliases listed in docs/water.md), a DINOloket Grondwaterstanden CSV, a BRO GLD
+// XML (its GMW looked up among the XML files next to it), or a folder of DINO CSV and BRO GLD +
+// GMW XML files. Coordinates are transformed from options.crs (BRO: the CRS the GMW states) to
+// `model_crs`. Throws casco::Error naming the file (and line) for a file that cannot be read,
+// lacks required columns, is not well-formed XML, or a GLD whose GMW or tube is missing.
 WellSet read_wells(const std::filesystem::path& path, const WellOptions& options,
                    const std::string& model_crs = "EPSG:28992");
 

@@ -1,5 +1,6 @@
-// Reading well time series: a table with one reading per row, or DINOloket Grondwaterstanden CSV
-// exports; cleaning them (missing, duplicate, absurd readings skipped and counted per well).
+// Reading well time series: a table with one reading per row, DINOloket Grondwaterstanden CSV
+// exports, or BRO GLD + GMW XML (bro.cpp); cleaning them (missing, duplicate, absurd readings
+// skipped and counted per well).
 #include <fmt/ranges.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
+#include "water/bro.hpp"
 #include "water/groundwater.hpp"
 
 namespace casco::water {
@@ -73,13 +75,16 @@ bool parse_day(const std::string& s, int& day) {
   return true;
 }
 
-// Sorts the readings, drops same-day duplicates and absurd values, and counts each.
+// Sorts the readings, drops same-day duplicates and absurd values, and counts each. BRO series
+// (sensors read every hour) keep every reading of a day through the checks, each checked on its
+// own, and the day's plausible readings then become its mean (counted in `averaged`).
 void clean(Well& w, const WellOptions& o) {
   std::stable_sort(w.readings.begin(), w.readings.end(),
                    [](const Reading& a, const Reading& b) { return a.day < b.day; });
+  const bool daily_mean = w.source == "BRO";
   std::vector<Reading> kept;
   for (const Reading& r : w.readings) {
-    if (!kept.empty() && kept.back().day == r.day) {
+    if (!daily_mean && !kept.empty() && kept.back().day == r.day) {
       ++w.skipped.duplicate;
       continue;
     }
@@ -119,6 +124,23 @@ void clean(Well& w, const WellOptions& o) {
   const std::size_t absurd = w.skipped.above_tube + w.skipped.dry + w.skipped.outlier;
   const std::size_t seen = absurd + plausible.size();
   w.unreliable = seen > 0 && static_cast<double>(absurd) > o.unreliable_share * seen;
+  if (daily_mean) {
+    std::vector<Reading> days;
+    std::size_t n = 0;
+    for (const Reading& r : plausible) {
+      if (!days.empty() && days.back().day == r.day) {
+        days.back().head += r.head;
+        ++n;
+        ++w.averaged;
+        continue;
+      }
+      if (n > 1) days.back().head /= static_cast<double>(n);
+      days.push_back(r);
+      n = 1;
+    }
+    if (n > 1) days.back().head /= static_cast<double>(n);
+    plausible.swap(days);
+  }
   w.readings.swap(plausible);
 }
 
@@ -179,6 +201,7 @@ void read_table(const fs::path& file, std::ifstream& in, const std::string& head
       w.put = f[c_put];
       w.filter = filter;
       w.file = file.string();
+      w.source = "tabel";
       w.x = num(f, c_x);
       w.y = num(f, c_y);
       if (!std::isfinite(w.x) || !std::isfinite(w.y))
@@ -279,6 +302,7 @@ class DinoReader {
       well_->put = f[0] + f[1];
       well_->filter = filter;
       well_->file = file_.string();
+      well_->source = "DINO";
     }
     double x = Well::kNaN, y = Well::kNaN;
     if (m_x_ < static_cast<int>(f.size())) parse_number(f[m_x_], x);
@@ -338,7 +362,41 @@ class DinoReader {
   int r_date_ = -1, r_mp_ = -1, r_nap_ = -1, r_remark_ = -1;
 };
 
-void read_file(const fs::path& file, std::map<std::string, Well>& wells, WellSet& set) {
+// What a folder (or file) holds while it is read: the CSV wells, and the BRO dossiers and wells
+// that are joined once every file has been read.
+struct Collected {
+  std::map<std::string, Well> wells;
+  WellSet set;
+  std::vector<std::string> formats;  // in the order first met
+  std::vector<bro::LevelDossier> glds;
+  std::map<std::string, bro::MonitoringWell> gmws;  // by broId (the first file of a well wins)
+
+  void format(const std::string& f) {
+    if (std::find(formats.begin(), formats.end(), f) == formats.end()) formats.push_back(f);
+  }
+};
+
+// The first bytes of a file (an XML dispatch may be one line of 30 MB).
+std::string head_of(const fs::path& file, std::size_t n) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail("cannot read well file '{}'", file.string());
+  std::string head(n, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(n));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
+}
+
+void read_bro(const fs::path& file, Collected& st) {
+  bro::Document doc = bro::read_document(file);
+  st.format("BRO");
+  if (doc.kind == bro::Document::Gld)
+    st.glds.push_back(std::move(doc.gld));
+  else
+    st.gmws.try_emplace(doc.gmw.id, std::move(doc.gmw));
+}
+
+void read_file(const fs::path& file, Collected& st) {
+  if (bro::looks_like_xml(head_of(file, 512))) return read_bro(file, st);
   std::ifstream in(file);
   if (!in) fail("cannot read well file '{}'", file.string());
   std::string first;
@@ -348,11 +406,85 @@ void read_file(const fs::path& file, std::map<std::string, Well>& wells, WellSet
   if (l.rfind("titel", 0) == 0 || l.rfind("locatie,filternummer", 0) == 0) {
     in.clear();
     in.seekg(0);
-    DinoReader(file, wells, set.rows).read(in);
-    set.format = "DINO";
+    DinoReader(file, st.wells, st.set.rows).read(in);
+    st.format("DINO");
   } else {
-    read_table(file, in, first, wells, set.rows);
-    set.format = "tabel";
+    read_table(file, in, first, st.wells, st.set.rows);
+    st.format("tabel");
+  }
+}
+
+// "001" and "1" name the same tube.
+std::string tube_key(const std::string& t) {
+  std::size_t i = 0;
+  while (i + 1 < t.size() && t[i] == '0') ++i;
+  return t.substr(i);
+}
+
+// Each GLD joined to its GMW and tube: the well's position, tube top, screen and ground level.
+// Per day only the readings of the best kind are kept (fully assessed over provisional over
+// other regular readings over control measurements); the others count as duplicates.
+void join_bro(Collected& st, const fs::path& where) {
+  std::map<std::string, std::vector<bro::RankedReading>> ranked;
+  for (bro::LevelDossier& g : st.glds) {
+    auto it = st.gmws.find(g.well);
+    if (it == st.gmws.end())
+      fail(
+          "{}: GLD {} was measured in well {} (tube {}), but no GMW file of that well is in "
+          "'{}': add it (https://publiek.broservices.nl/gm/gmw/v1/objects/{}) next to the GLD",
+          g.file, g.id, g.well, g.tube, where.string(), g.well);
+    const bro::MonitoringWell& m = it->second;
+    auto tube = std::find_if(m.tubes.begin(), m.tubes.end(), [&](const bro::Tube& t) {
+      return tube_key(t.number) == tube_key(g.tube);
+    });
+    if (tube == m.tubes.end()) {
+      std::vector<std::string> numbers;
+      for (const bro::Tube& t : m.tubes) numbers.push_back(t.number);
+      fail("{}: GLD {} was measured in tube {} of well {}, but {} has no such tube (tubes: {})",
+           g.file, g.id, g.tube, g.well, m.file,
+           numbers.empty() ? "none" : fmt::format("{}", fmt::join(numbers, ", ")));
+    }
+    const std::string id = m.id + "-" + tube_key(tube->number);
+    auto [wi, fresh] = st.wells.try_emplace(id);
+    Well& w = wi->second;
+    if (fresh) {
+      w.id = id;
+      w.put = m.id;
+      w.filter = tube_key(tube->number);
+      w.file = g.file;
+      w.source = "BRO";
+      w.crs = m.crs;
+      w.x = m.x;
+      w.y = m.y;
+      w.ground = m.ground;
+      w.tube_top = tube->tube_top;
+      w.screen_top = tube->screen_top;
+      w.screen_bottom = tube->screen_bottom;
+    }
+    st.set.rows += g.rows;
+    w.skipped.missing += g.skipped.missing;
+    w.skipped.rejected += g.skipped.rejected;
+    w.skipped.undecided += g.skipped.undecided;
+    auto& r = ranked[id];
+    r.insert(r.end(), g.readings.begin(), g.readings.end());
+  }
+  for (auto& [id, readings] : ranked) {
+    Well& w = st.wells.at(id);
+    std::stable_sort(readings.begin(), readings.end(),
+                     [](const bro::RankedReading& a, const bro::RankedReading& b) {
+                       return a.day != b.day ? a.day < b.day : a.rank > b.rank;
+                     });
+    int best = -1, day = 0;
+    for (const bro::RankedReading& r : readings) {
+      if (best < 0 || r.day != day) {
+        day = r.day;
+        best = r.rank;
+      }
+      if (r.rank < best)
+        ++w.skipped.duplicate;
+      else
+        w.readings.push_back({r.day, r.head});
+    }
   }
 }
 
@@ -362,25 +494,54 @@ WellSet read_wells(const fs::path& path, const WellOptions& options, const std::
   if (!fs::exists(path))
     fail("well data '{}' does not exist: check grondwater.path in the water configuration",
          path.string());
-  std::map<std::string, Well> wells;
-  WellSet set;
+  Collected st;
+  fs::path where = path;
   if (fs::is_directory(path)) {
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(path))
-      if (e.is_regular_file() && lower(e.path().extension().string()) == ".csv")
-        files.push_back(e.path());
+    for (const auto& e : fs::directory_iterator(path)) {
+      const std::string ext = lower(e.path().extension().string());
+      if (e.is_regular_file() && (ext == ".csv" || ext == ".xml")) files.push_back(e.path());
+    }
     std::sort(files.begin(), files.end());
-    if (files.empty()) fail("folder '{}' holds no .csv well files", path.string());
-    for (const auto& f : files) read_file(f, wells, set);
+    if (files.empty()) fail("folder '{}' holds no .csv or .xml well files", path.string());
+    for (const auto& f : files) read_file(f, st);
   } else {
-    read_file(path, wells, set);
+    read_file(path, st);
+    where = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    if (!st.glds.empty()) {
+      // A GLD alone: its well (GMW) is looked up among the XML files next to it.
+      std::vector<fs::path> siblings;
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(where, ec))
+        if (e.is_regular_file(ec) && lower(e.path().extension().string()) == ".xml" &&
+            !fs::equivalent(e.path(), path, ec) && bro::looks_like_gmw(head_of(e.path(), 4096)))
+          siblings.push_back(e.path());
+      std::sort(siblings.begin(), siblings.end());
+      for (const auto& f : siblings) read_bro(f, st);
+    } else if (!st.gmws.empty()) {
+      fail(
+          "{}: a BRO GMW (well) holds no readings: give its GLD files, or the folder of GLD and "
+          "GMW files",
+          path.string());
+    }
   }
-  auto from = make_srs(options.crs, "grondwater.crs");
+  join_bro(st, where);
+  WellSet set = std::move(st.set);
+  set.path = path;
+  set.format = fmt::format("{}", fmt::join(st.formats, " + "));
   auto to = make_srs(model_crs, "the model");
-  Transform ct = make_transform(from, to);
-  for (auto& [id, w] : wells) {
-    if (ct && !ct->Transform(1, &w.x, &w.y))
-      fail("{}: cannot transform the coordinates of well {} from {} to {}", w.file, id, options.crs,
+  std::map<std::string, Transform> transforms;  // by the CRS of the file
+  for (auto& [id, w] : st.wells) {
+    const std::string crs = w.crs.empty() ? options.crs : w.crs;
+    auto t = transforms.find(crs);
+    if (t == transforms.end())
+      t = transforms
+              .emplace(crs, make_transform(make_srs(crs, w.crs.empty() ? "grondwater.crs"
+                                                                       : w.file + " (srsName)"),
+                                           to))
+              .first;
+    if (t->second && !t->second->Transform(1, &w.x, &w.y))
+      fail("{}: cannot transform the coordinates of well {} from {} to {}", w.file, id, crs,
            model_crs);
     clean(w, options);
     set.wells.push_back(std::move(w));

@@ -79,7 +79,7 @@ void groundwater_job(const JobOptions& o, std::ostream& out) {
   fs::create_directories(o.out);
   write_text(o.out / "putten.csv", format_groundwater(c, g, "csv"));
   write_wells_geojson(g, s.grid().crs, o.out / "putten.geojson");
-  const auto layers = groundwater_layers(c, g, c.wells_path.string());
+  const auto layers = groundwater_layers(c, g, g.set.path.string());
   write_layer_maps(s, layers, o.out);
   write_well_maps(s, g, o.out);
   info("wrote {}/putten.csv, putten.geojson and {} map(s)", o.out.string(), layers.size() + 2);
@@ -122,8 +122,8 @@ void stress_job(const JobOptions& o, const Climate& climate, std::ostream& out) 
   std::vector<WaterLayer> gw_now, gw_variant;
   if (!c.wells_path.empty() || !o.wells.empty()) {
     const GroundwaterRun g = groundwater(c, s, o);
-    gw_now = groundwater_layers(c, g, c.wells_path.string());
-    gw_variant = groundwater_layers(c, g, c.wells_path.string(), &climate);
+    gw_now = groundwater_layers(c, g, g.set.path.string());
+    gw_variant = groundwater_layers(c, g, g.set.path.string(), &climate);
     now.insert(now.end(), gw_now.begin(), gw_now.end());
     variant.insert(variant.end(), gw_variant.begin(), gw_variant.end());
   }

@@ -37,14 +37,15 @@ std::string wells_csv(const GroundwaterRun& g) {
       "laatste_jaar,indicatief,ghg_m_nap,glg_m_nap,ghg_m_onder,glg_m_onder,referentie,gt,"
       "trend_m_per_jaar,trend_laag,trend_hoog,trend_p,trend_jaren,trend,overgeslagen_leeg,"
       "overgeslagen_dubbel,overgeslagen_boven_buis,overgeslagen_droog,overgeslagen_uitschieter,"
-      "overgeslagen_bijzonderheid,onbetrouwbaar,op_kaart,waarom_niet\n";
+      "overgeslagen_bijzonderheid,overgeslagen_afgekeurd,overgeslagen_onbeslist,onbetrouwbaar,"
+      "op_kaart,waarom_niet\n";
   for (const WellResult& r : g.wells) {
     const Well& w = *r.well;
     const WellStats& s = r.stats;
     o += fmt::format(
         "{},{:.0f},{:.0f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}"
         ","
-        "{},{},{},{},\"{}\"\n",
+        "{},{},{},{},{},{},\"{}\"\n",
         w.id, w.x, w.y, csvnum(w.tube_top, 2), csvnum(w.ground, 2), csvnum(w.screen_top, 2),
         w.readings.size(), s.years, s.years ? std::to_string(s.first_year) : "",
         s.years ? std::to_string(s.last_year) : "", s.indicative ? 1 : 0, csvnum(s.ghg, 3),
@@ -52,14 +53,15 @@ std::string wells_csv(const GroundwaterRun& g) {
         csvnum(s.trend.slope, 4), csvnum(s.trend.low, 4), csvnum(s.trend.high, 4),
         csvnum(s.trend.p_value, 4), s.trend.years, s.trend.verdict, w.skipped.missing,
         w.skipped.duplicate, w.skipped.above_tube, w.skipped.dry, w.skipped.outlier,
-        w.skipped.remarked, w.unreliable ? 1 : 0, r.mapped ? 1 : 0, r.why_not);
+        w.skipped.remarked, w.skipped.rejected, w.skipped.undecided, w.unreliable ? 1 : 0,
+        r.mapped ? 1 : 0, r.why_not);
   }
   return o;
 }
 
 std::string summary(const WaterConfig& c, const GroundwaterRun& g) {
   Skipped total;
-  std::size_t unreliable = 0, with_gxg = 0, full = 0, trends = 0, down = 0, up = 0;
+  std::size_t unreliable = 0, with_gxg = 0, full = 0, trends = 0, down = 0, up = 0, averaged = 0;
   for (const WellResult& r : g.wells) {
     const Skipped& k = r.well->skipped;
     total.missing += k.missing;
@@ -68,6 +70,9 @@ std::string summary(const WaterConfig& c, const GroundwaterRun& g) {
     total.dry += k.dry;
     total.outlier += k.outlier;
     total.remarked += k.remarked;
+    total.rejected += k.rejected;
+    total.undecided += k.undecided;
+    averaged += r.well->averaged;
     unreliable += r.well->unreliable;
     with_gxg += r.stats.years > 0;
     full += r.stats.years > 0 && !r.stats.indicative;
@@ -79,13 +84,18 @@ std::string summary(const WaterConfig& c, const GroundwaterRun& g) {
   }
   std::string o = fmt::format("Grondwater uit peilbuizen — {}\n", c.name);
   o += fmt::format("Bron: {} ({}): {} metingen van {} peilbuisfilters\n",
-                   c.wells_path.filename().string(), g.set.format, dutch_number(g.set.rows),
+                   g.set.path.filename().string(), g.set.format, dutch_number(g.set.rows),
                    dutch_number(static_cast<double>(g.wells.size())));
   o += fmt::format(
       "Overgeslagen metingen: {} zonder waarde of geldige datum, {} dubbel, {} hoger dan {} m "
       "boven de buis, {} onder het filter (droog), {} uitschieters, {} met een bijzonderheid\n",
       total.missing, total.duplicate, total.above_tube, c.wells.max_above_tube_m, total.dry,
       total.outlier, total.remarked);
+  if (g.set.format.find("BRO") != std::string::npos)
+    o += fmt::format(
+        "BRO: {} metingen afgekeurd en {} onbeslist bij de kwaliteitscontrole (overgeslagen); {} "
+        "metingen op een dag met meer metingen samengevoegd tot daggemiddelden\n",
+        total.rejected, total.undecided, averaged);
   o += fmt::format("Niet gebruikt (meer dan de helft van de metingen afwijkend): {} filters\n",
                    unreliable);
   o += fmt::format(

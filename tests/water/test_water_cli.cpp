@@ -121,6 +121,37 @@ TEST(WaterCli, GroundwaterFromTheBundledWells) {
   EXPECT_EQ(gt[0].name, "Gt I");
 }
 
+// `--wells` takes a folder of BRO GLD and GMW XML as it takes DINO files (tests/water/data/bro:
+// one real dossier of 86 readings, tube 4 of GMW000000015409 in Noord-Holland, outside the
+// Drenthe model: too few wells for a map, but its figures are in putten.csv). A GLD without its
+// GMW is refused naming the file.
+TEST(WaterCli, GroundwaterFromBroFiles) {
+  test::TempDir tmp;
+  const fs::path store = store_copy(tmp);
+  const std::string bro = (fs::path(CASCO_SOURCE_DIR) / "tests/water/data/bro").string();
+  Result r = run("water grondwater " + store.string() + " " + kWater + " --no-store --wells " +
+                 bro + " -o " + (tmp / "gw").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Bron: bro (BRO): 86 metingen van 1 peilbuisfilters"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("BRO: 0 metingen afgekeurd en 0 onbeslist"), std::string::npos) << r.out;
+  std::ifstream csv(tmp / "gw/putten.csv");
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  EXPECT_NE(header.find("overgeslagen_afgekeurd,overgeslagen_onbeslist"), std::string::npos);
+  EXPECT_EQ(row.rfind("GMW000000015409-4,108175,518943,-0.19,-0.80,-78.80,85,", 0), 0u) << row;
+
+  const std::string alone = (fs::path(CASCO_SOURCE_DIR) / "tests/water/data/bro_sensor").string();
+  Result bad = run("water grondwater " + store.string() + " " + kWater + " --no-store --wells " +
+                   alone + " -o " + (tmp / "gw2").string());
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.out.find("GLD000000010000.trimmed.xml: GLD GLD000000010000 was measured in well "
+                         "GMW000000020142"),
+            std::string::npos)
+      << bad.out;
+}
+
 // With an elevation model the whole module runs: the deeper hollow is found as a bluespot of
 // about its depth (less after averaging the 100 m DEM to 250 m cells, and minus the tilt of the
 // slope at its rim), the design storm leaves water in it, and the layers are in the store.

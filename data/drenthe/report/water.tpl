@@ -4,7 +4,7 @@
     FALLING, RISING, NO_TREND, TOO_SHORT (counts: each with _NONE, _ONE, _MANY), INDICATIVE_ALL or
     INDICATIVE_SOME (more than one indicative: all, or some of them), FIRST, LAST,
     MIN_YEARS; SKIP_TABLE with SKIP rows (N and one of missing, duplicate, above_tube, dry,
-    outlier, remarked);
+    outlier, remarked, rejected, undecided);
     MAP (the wells by their trend).
   WATER_MAP: SRC, NUMBER, LEGEND, TITLE, SHARE (of the area with a value), ESTIMATE (TEXT).
   NO_DATA: TITLE (a water map without any value in this area).
@@ -22,7 +22,7 @@ Over de lange termijn {{#FALLING_NONE}}daalt het grondwater bij geen enkel filte
 {{#SKIP_TABLE}}<table>
 <thead><tr><th>Overgeslagen metingen</th><th class="num">Aantal</th></tr></thead>
 <tbody>
-{{#SKIP}}<tr><td>{{#missing}}zonder waarde of met een onleesbare datum{{/missing}}{{#duplicate}}een tweede meting op dezelfde dag{{/duplicate}}{{#above_tube}}onmogelijk hoog: boven de bovenkant van de buis{{/above_tube}}{{#dry}}filter droog: onder de onderkant van het filter{{/dry}}{{#outlier}}uitschieter: ver van de andere metingen van die buis{{/outlier}}{{#remarked}}door de meetdienst als bijzonder gemarkeerd{{/remarked}}</td><td class="num">{{N}}</td></tr>
+{{#SKIP}}<tr><td>{{#missing}}zonder waarde of met een onleesbare datum{{/missing}}{{#duplicate}}een tweede meting op dezelfde dag{{/duplicate}}{{#above_tube}}onmogelijk hoog: boven de bovenkant van de buis{{/above_tube}}{{#dry}}filter droog: onder de onderkant van het filter{{/dry}}{{#outlier}}uitschieter: ver van de andere metingen van die buis{{/outlier}}{{#remarked}}door de meetdienst als bijzonder gemarkeerd{{/remarked}}{{#rejected}}afgekeurd bij de kwaliteitscontrole (BRO){{/rejected}}{{#undecided}}onbeslist bij de kwaliteitscontrole (BRO){{/undecided}}</td><td class="num">{{N}}</td></tr>
 {{/SKIP}}</tbody>
 </table>{{/SKIP_TABLE}}
 {{#MAP}}<figure>
