@@ -212,9 +212,8 @@ Catalogue load_catalogue(const fs::path& path) {
       if (!ids) r.error_at(*w, "with_sources = [\"source id\", ...] (the sources it is made from)");
       for (const auto& id : *ids) {
         const auto* text = id.as_string();
-        if (!text || std::none_of(c.sources.begin(), c.sources.end(), [&](const Source& o) {
-              return o.id == text->get();
-            }))
+        if (!text || std::none_of(c.sources.begin(), c.sources.end(),
+                                  [&](const Source& o) { return o.id == text->get(); }))
           r.error_at(id, fmt::format("with_sources of source '{}' names '{}', which is not a "
                                      "source of this catalogue",
                                      s.id, text ? text->get() : "?"));

@@ -228,10 +228,9 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
       else if (e->is_string() && e->as_string()->get() == "when_available")
         r.switched = Rule::Switch::WhenAvailable;
       else
-        ctx.error_at(*e,
-                     where +
-                         ": 'enabled' is true, false or \"when_available\" (on as soon as the "
-                         "model has every layer the rule reads)");
+        ctx.error_at(*e, where +
+                             ": 'enabled' is true, false or \"when_available\" (on as soon as the "
+                             "model has every layer the rule reads)");
     }
     r.needs = ctx.texts(*t, "needs", where);
     if (r.switched == Rule::Switch::Off && r.needs.empty())
@@ -333,8 +332,9 @@ void switch_rules(RuleSet& set, const std::vector<std::string>& model_layers) {
           "rule '{}' steps aside: '{}', which replaces it (replaced_by), applies to this model",
           r.id, r.replaced_now));
     else if (r.enabled && r.switched == Rule::Switch::WhenAvailable)
-      set.switches.push_back(fmt::format("rule '{}' is on: the model has the layer(s) it needs ({})",
-                                         r.id, fmt::join(r.needs, ", ")));
+      set.switches.push_back(
+          fmt::format("rule '{}' is on: the model has the layer(s) it needs ({})", r.id,
+                      fmt::join(r.needs, ", ")));
   }
 }
 

@@ -102,8 +102,7 @@ bool rule_is_on(const RuleSet& set, const Rule& rule, const std::vector<std::str
 // set.switches. Everything that reports rules (assessments, the report, the viewer) reads that
 // state, so call this once the store is known — or use the load_rules overload below.
 void switch_rules(RuleSet& set, const std::vector<std::string>& model_layers);
-RuleSet load_rules(const std::filesystem::path& file,
-                   const std::vector<std::string>& model_layers);
+RuleSet load_rules(const std::filesystem::path& file, const std::vector<std::string>& model_layers);
 
 // The rules that are on (rule_is_on) for one kind, with their conditions bound to a model's
 // layers. Throws casco::Error for a condition of such a rule naming a layer the model does not

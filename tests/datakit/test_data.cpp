@@ -864,8 +864,9 @@ TEST(DataCatalogue, GrondwatertrapFollowsFromTheBroGhgAndGlgOnceBothAreFetched) 
   EXPECT_NE(written.find("grondwatertrap_bro"), std::string::npos) << written;
   EXPECT_EQ(written.find("with_sources"), std::string::npos) << written;
 
-  const std::vector<std::pair<float, float>> pairs = {  // GHG, GLG in cm below ground
-      {10, 40},  {20, 70},  {30, 100},  {50, 100}, {30, 150}, {60, 150},  {100, 200},
+  const std::vector<std::pair<float, float>> pairs = {
+      // GHG, GLG in cm below ground
+      {10, 40},   {20, 70},  {30, 100}, {50, 100}, {30, 150},      {60, 150},    {100, 200},
       {160, 250}, {40, 120}, {39, 119}, {80, 50},  {kNoData, 100}, {30, kNoData}};
   Grid g;
   g.x0 = 200000, g.y0 = 500000 + 25.0 * static_cast<double>(pairs.size());
@@ -876,10 +877,11 @@ TEST(DataCatalogue, GrondwatertrapFollowsFromTheBroGhgAndGlgOnceBothAreFetched) 
       ghg.at(r, col) = pairs[std::size_t(r)].first, glg.at(r, col) = pairs[std::size_t(r)].second;
   write_geotiff(ghg, dir / "bro_ghg.tif");
   write_geotiff(glg, dir / "bro_glg.tif");
-  test::write_file(dir / "area.geojson",
-                   test::rd_collection(fmt::format(
-                       R"({{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[200000,500000],[200100,500000],[200100,{0}],[200000,{0}],[200000,500000]]]}}}})",
-                       g.y0)));
+  test::write_file(
+      dir / "area.geojson",
+      test::rd_collection(fmt::format(
+          R"({{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[200000,500000],[200100,500000],[200100,{0}],[200000,{0}],[200000,500000]]]}}}})",
+          g.y0)));
   test::write_file(dir / "model.toml",
                    "[model]\nname = \"t\"\ncell_size = 25\ninclude = [\"model-sources.toml\"]\n"
                    "[study_area]\npath = \"area.geojson\"\n");

@@ -255,9 +255,10 @@ TEST_F(ReportOutput, WithWaterTheReportShowsTheWellsTheirGxgAndTrends) {
   const std::size_t at = index.find("<h3>Grondwater, gemeten in peilbuizen</h3>");
   ASSERT_NE(at, std::string::npos) << "no wells section in the province page";
   const std::string part = index.substr(at, index.find("<h3>", at + 4) - at);
-  EXPECT_NE(part.find(fmt::format("metingen van {} peilbuisfilters (grondwaterstanden_hondsrug_dino.csv",
-                                  report::number(static_cast<double>(wells.wells.size())))),
-            std::string::npos)
+  EXPECT_NE(
+      part.find(fmt::format("metingen van {} peilbuisfilters (grondwaterstanden_hondsrug_dino.csv",
+                            report::number(static_cast<double>(wells.wells.size())))),
+      std::string::npos)
       << part;
   EXPECT_NE(part.find(fmt::format("Van {} filters zijn de gemiddeld hoogste en laagste "
                                   "grondwaterstand (GHG en GLG) berekend",
@@ -268,11 +269,11 @@ TEST_F(ReportOutput, WithWaterTheReportShowsTheWellsTheirGxgAndTrends) {
                                   report::number(static_cast<double>(falling)))),
             std::string::npos)
       << part;
-  EXPECT_NE(part.find(rising == 1 ? std::string("stijgt het bij 1;")
-                                  : rising == 0 ? std::string("stijgt het bij geen enkel;")
-                                                : fmt::format("stijgt het bij {};",
-                                                              report::number(double(rising)))),
-            std::string::npos)
+  EXPECT_NE(
+      part.find(rising == 1   ? std::string("stijgt het bij 1;")
+                : rising == 0 ? std::string("stijgt het bij geen enkel;")
+                              : fmt::format("stijgt het bij {};", report::number(double(rising)))),
+      std::string::npos)
       << part;
   EXPECT_NE(part.find("De peilbuizen en de trend van hun grondwaterstand"), std::string::npos)
       << part;

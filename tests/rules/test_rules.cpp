@@ -258,8 +258,7 @@ TEST(RuleSwitches, BadSwitchesAreClearErrors) {
   EXPECT_NE(e.find("'enabled' is true, false or \"when_available\""), std::string::npos) << e;
   e = with("replaced_by = [\"in_laagte\"]", "replaced_by = [\"in_laage\"]");
   EXPECT_NE(e.find("rules.toml:17:"), std::string::npos) << e;
-  EXPECT_NE(e.find("replaced_by names 'in_laage', which is not a rule id"), std::string::npos)
-      << e;
+  EXPECT_NE(e.find("replaced_by names 'in_laage', which is not a rule id"), std::string::npos) << e;
   e = with("replaced_by = [\"in_laagte\"]", "replaced_by = [\"bij_water\"]");
   EXPECT_NE(e.find("cannot replace itself"), std::string::npos) << e;
   // The replacement must cover the kinds of the rule it replaces.
@@ -269,8 +268,7 @@ TEST(RuleSwitches, BadSwitchesAreClearErrors) {
       << e;
   // No chains: a replacement is not replaced itself.
   std::string chain = kSwitching;
-  chain.replace(chain.find("enabled = \"when_available\"\n"), 0,
-                "replaced_by = [\"bij_water\"]\n");
+  chain.replace(chain.find("enabled = \"when_available\"\n"), 0, "replaced_by = [\"bij_water\"]\n");
   e = error_of(chain);
   EXPECT_NE(e.find("is replaced by other rules itself"), std::string::npos) << e;
 }

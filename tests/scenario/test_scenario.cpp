@@ -330,8 +330,9 @@ regions = "zones"
     EXPECT_NEAR(r.claims[0].ha, 5, 1e-9);
     bool skipped = false;
     for (const auto& w : r.warnings)
-      skipped = skipped || w.find("variant 'nat': a change that needs layer(s) ghg, ghg_nat was "
-                                  "skipped") != std::string::npos;
+      skipped = skipped || w.find(
+                               "variant 'nat': a change that needs layer(s) ghg, ghg_nat was "
+                               "skipped") != std::string::npos;
     EXPECT_TRUE(skipped);
   }
 
