@@ -17,12 +17,14 @@
 #include <sstream>
 #include <thread>
 
+#include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
 #include "datakit/fetch.hpp"
 #include "datakit/internal.hpp"
 #include "model/definition.hpp"
+#include "model/store.hpp"
 #include "test_util.hpp"
 #include "water/groundwater.hpp"
 
@@ -871,6 +873,12 @@ TEST(DataCatalogue, GrondwatertrapFollowsFromTheBroGhgAndGlgOnceBothAreFetched) 
   Grid g;
   g.x0 = 200000, g.y0 = 500000 + 25.0 * static_cast<double>(pairs.size());
   g.cell = 25, g.cols = 4, g.rows = static_cast<int>(pairs.size()), g.crs = "EPSG:28992";
+  {
+    char* wkt = nullptr;
+    make_srs("EPSG:28992", "the test grid").exportToWkt(&wkt);
+    g.crs_wkt = wkt;  // the GeoTIFFs declare RD New, as the fetched BRO rasters do
+    CPLFree(wkt);
+  }
   Raster ghg(g, 0.0f), glg(g, 0.0f);
   for (int r = 0; r < g.rows; ++r)
     for (int col = 0; col < g.cols; ++col)
@@ -888,7 +896,7 @@ TEST(DataCatalogue, GrondwatertrapFollowsFromTheBroGhgAndGlgOnceBothAreFetched) 
   const ModelDef m = load_model_definition(dir / "model.toml");
   const LayerDef* gt = m.find("grondwatertrap_bro");
   ASSERT_NE(gt, nullptr);
-  EXPECT_EQ(gt->derivation, "expression");
+  EXPECT_EQ(gt->derivation, Derivation::Expression);
   // The catalogue has more layers than these three; build only what the Gt needs.
   ModelDef only = m;
   only.layers.clear();

@@ -330,7 +330,12 @@ source = "laagte.geojson"
     for (const char* kind : {"waterberging", "woningbouw"})
       j.plans.push_back(assess(s, CompiledRules(set, kind, ids),
                                read_plans(d / "hollow.geojson", s, kind).at(0)));
-    j.text = format_assessments(j.plans, set, ReportFormat::Text);
+    for (Assessment& a : j.plans) {  // one plan at a time: its full text, not a table
+      std::vector<Assessment> one;
+      one.push_back(std::move(a));
+      j.text += format_assessments(one, set, ReportFormat::Text);
+      a = std::move(one[0]);
+    }
     j.json = nlohmann::json::parse(format_assessments(j.plans, set, ReportFormat::Json));
     return j;
   };

@@ -1,6 +1,7 @@
 // Reading an elevation model: small no-data holes filled (fill_holes_m), and the hydrology on the
 // DEM's own cells aggregated back to the model grid (grid = "dem"), on hand-made DEMs whose
 // answers are worked out in the comments.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -79,7 +80,7 @@ TEST(DemHoles, ASmallHoleIsFilledFromTheHeightsAroundItAndNoLongerAnOutlet) {
 // A 9 x 9 DEM of 5 m heights with a 5 x 5 no-data hole in the middle (rows and columns 2-6).
 // fill_holes_m is a distance from data: with 10 m (one cell) the 16 cells of the hole's rim, each
 // next to a height, are filled (to 5); the 3 x 3 core, 20 m or more from any height, stays no data
-// (an outlet). With 20 m all 25 cells are within reach.
+// (an outlet). With 20 m only the centre, 30 m from the nearest height, stays; with 30 m all 25.
 TEST(DemHoles, OnlyCellsWithinFillHolesMOfAHeightAreFilled) {
   test::TempDir dir;
   std::vector<float> v(81, 5.0f);
@@ -95,8 +96,11 @@ TEST(DemHoles, OnlyCellsWithinFillHolesMOfAHeightAreFilled) {
   EXPECT_FLOAT_EQ(one.raster.at(2, 2), 5.0f);
   EXPECT_FLOAT_EQ(one.raster.at(6, 4), 5.0f);
   Dem two = read(file, g, 20);
-  EXPECT_EQ(two.holes_filled, 25u);
-  EXPECT_EQ(nodata(two.raster), 0u);
+  EXPECT_EQ(two.holes_filled, 24u);
+  EXPECT_TRUE(std::isnan(two.raster.at(4, 4)));
+  Dem three = read(file, g, 30);
+  EXPECT_EQ(three.holes_filled, 25u);
+  EXPECT_EQ(nodata(three.raster), 0u);
 }
 
 // No data that reaches the DEM's edge is outside the DEM (a river, the border), not a hole: it is
@@ -123,8 +127,8 @@ TEST(DemHoles, NoDataTouchingTheEdgeIsNeverFilled) {
 // drain to the gap (edge cells drain off the grid), so 17 cells = 0.17 ha pass through it.
 // Aggregated to 20 m: the deepest fine cell (max) in model cell (1, 1) is 4 m; the largest
 // upstream area in model cell (2, 2) is 0.17 ha.
-// grid = "model" averages first: 20 m cells of 8.75 8.5 8.75 / 8.5 7 8.25 / 8.75 8.5 6.5. The
-// pit is averaged into a 7 next to the 6.5: it drains, no bluespot at all; the lowest cell takes
+// grid = "model" averages first: 20 m cells of 8.75 8.5 8.75 / 8.5 7 8.5 / 8.75 8.5 6.75. The
+// pit is averaged into a 7 next to the 6.75: it drains, no bluespot at all; the lowest cell takes
 // only the centre and itself, 2 x 400 m2 = 0.08 ha.
 TEST(DemGrid, HydrologyOnTheDemsOwnCellsIsAggregatedToTheModelGrid) {
   test::TempDir dir;
@@ -145,7 +149,9 @@ TEST(DemGrid, HydrologyOnTheDemsOwnCellsIsAggregatedToTheModelGrid) {
   EXPECT_FLOAT_EQ(depth.at(1, 1), 4.0f);
   for (int r = 0; r < 3; ++r)
     for (int col = 0; col < 3; ++col)
-      if (r != 1 || col != 1) EXPECT_FALSE(depth.at(r, col) > 0) << r << "," << col;
+      if (r != 1 || col != 1) {
+        EXPECT_FALSE(depth.at(r, col) > 0) << r << "," << col;
+      }
   const Raster& up = layer(own, "bovenstrooms_oppervlak").raster;
   ASSERT_TRUE(up.grid.same_raster(model));
   EXPECT_NEAR(up.at(2, 2), 0.17, 1e-6);
@@ -153,7 +159,7 @@ TEST(DemGrid, HydrologyOnTheDemsOwnCellsIsAggregatedToTheModelGrid) {
   c.dem.grid = "model";
   const HydrologyRun coarse = run_hydrology(c, model, nullptr, file);
   EXPECT_FLOAT_EQ(coarse.dem.raster.at(1, 1), 7.0f);
-  EXPECT_FLOAT_EQ(coarse.dem.raster.at(2, 2), 6.5f);
+  EXPECT_FLOAT_EQ(coarse.dem.raster.at(2, 2), 6.75f);
   const auto warped = hydrology_layers(c, coarse, model, "pit.asc");
   for (float d : layer(warped, "bluespot_diepte").raster.values) EXPECT_FALSE(d > 0);
   EXPECT_NEAR(layer(warped, "bovenstrooms_oppervlak").raster.at(2, 2), 0.08, 1e-6);
