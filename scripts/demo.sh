@@ -85,7 +85,10 @@ $CASCO compare "$OUT/scenario_woondeals_hoog" "$OUT/scenario_woondeals_hoog_natt
 echo "Water: $OUT/water/*.png, putten.csv, putten.geojson; nu tegenover natter: $OUT/water/natter/*_verschil.png"
 echo
 echo "=== Rapport in gewone taal: de provincie en elke gemeente (HTML, en PDF met Chromium) ==="
-$CASCO report "$OUT/drenthe.gpkg" --rules data/drenthe/rules.toml --out "$OUT/rapport"
+# --water: the section "Water en bodem" shows the bundled wells (GHG/GLG, trends, their map), the
+# stress test now against the variant, and what still waits for AHN.
+$CASCO report "$OUT/drenthe.gpkg" --rules data/drenthe/rules.toml --water data/drenthe/water.toml \
+  --out "$OUT/rapport"
 echo
 echo "=== The store checked against its checksums, and opened as a QGIS project ==="
 $CASCO check "$OUT/drenthe.gpkg"

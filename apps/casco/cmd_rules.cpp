@@ -32,8 +32,9 @@ struct SuitabilityOptions {
 int run_suitability(const SuitabilityOptions& o) {
   Store s = Store::open(o.store);
   if (!o.no_store) check_writable_file(o.store, "the model store");
-  rules::RuleSet set = rules::load_rules(o.rules);
+  rules::RuleSet set = rules::load_rules(o.rules, layer_ids(s));
   rules::CompiledRules compiled(set, o.kind, layer_ids(s));
+  for (const auto& n : set.switches) info("{}", n);
   for (const auto& n : compiled.notes()) warn("{}", n);
   rules::Suitability result = rules::suitability(s, compiled);
   if (result.contradictory_cells)
@@ -76,7 +77,7 @@ int run_suitability(const SuitabilityOptions& o) {
       "verboden), {0}_score.tif/.png and {0}_hectares.csv",
       prefix.string());
   std::size_t waiting = 0;
-  for (const auto& r : set.rules) waiting += !r.enabled && r.applies_to(o.kind);
+  for (const auto& r : set.rules) waiting += r.waiting() && r.applies_to(o.kind);
   if (waiting)
     info("{} rule(s) for {} not checked: the model lacks their layer (see 'needs' in {})", waiting,
          o.kind, o.rules.string());
@@ -107,10 +108,11 @@ void add_rules_commands(CLI::App& app, Commands& commands) {
   commands.push_back(
       {assess_cmd, [a] {
          Store s = Store::open(a->store);
-         rules::RuleSet set = rules::load_rules(a->rules);
+         const auto ids = layer_ids(s);
+         rules::RuleSet set = rules::load_rules(a->rules, ids);
+         for (const auto& n : set.switches) info("{}", n);
          if (!a->kind.empty()) set.kind(a->kind);
          auto plans = rules::read_plans(a->plans, s, a->kind);
-         const auto ids = layer_ids(s);
          std::map<std::string, rules::CompiledRules> compiled;  // one per kind
          std::vector<rules::Assessment> results;
          for (const auto& p : plans) {

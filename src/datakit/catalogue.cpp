@@ -202,6 +202,28 @@ Catalogue load_catalogue(const fs::path& path) {
       c.sources.push_back(std::move(src));
     }
   if (c.sources.empty()) fail("{}: the catalogue lists no [[source]]", c.path);
+  // A layer derived from the layers of other sources names them in `with_sources`
+  // (write_model_sources writes it only when they are fetched too).
+  for (const Source& s : c.sources)
+    for (const toml::table& layer : s.layers) {
+      const toml::node* w = layer.get("with_sources");
+      if (!w) continue;
+      const toml::array* ids = w->as_array();
+      if (!ids) r.error_at(*w, "with_sources = [\"source id\", ...] (the sources it is made from)");
+      for (const auto& id : *ids) {
+        const auto* text = id.as_string();
+        if (!text || std::none_of(c.sources.begin(), c.sources.end(),
+                                  [&](const Source& o) { return o.id == text->get(); }))
+          r.error_at(id, fmt::format("with_sources of source '{}' names '{}', which is not a "
+                                     "source of this catalogue",
+                                     s.id, text ? text->get() : "?"));
+      }
+      const auto* derivation = layer.get("derivation");
+      if (!derivation || derivation->value_or(std::string()) != "expression")
+        r.error_at(*w, fmt::format("with_sources in a layer of source '{}' is for layers with "
+                                   "derivation = \"expression\" (made from other sources' layers)",
+                                   s.id));
+    }
   return c;
 }
 

@@ -352,6 +352,16 @@ void write_model_sources(const Catalogue& c, const Lock& lock, const fs::path& d
     for (const toml::table& def : s.layers) {
       toml::table layer = def;
       if (!layer.contains("attribution")) layer.insert("attribution", s.attribution);  // CC BY
+      // A layer made from other sources' layers (derivation = "expression", e.g. the
+      // grondwatertrap from GHG and GLG): written once all of them are fetched, without a file.
+      if (const toml::array* with = def["with_sources"].as_array()) {
+        layer.erase("with_sources");
+        const bool all = std::all_of(with->begin(), with->end(), [&](const toml::node& id) {
+          return lock.entries.count(id.value_or(std::string())) > 0;
+        });
+        if (all) layers.push_back(layer);
+        continue;
+      }
       toml::table source;
       if (const toml::table* extra = def["source"].as_table()) source = *extra;
       source.insert_or_assign("path",

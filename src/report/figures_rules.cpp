@@ -42,7 +42,7 @@ std::vector<WaitingRule> waiting_rules(const rules::RuleSet& set, const std::str
                                        const Store& store) {
   std::vector<WaitingRule> out;
   for (const rules::Rule& r : set.rules) {
-    if (r.enabled || !r.applies_to(kind)) continue;
+    if (!r.waiting() || !r.applies_to(kind)) continue;
     WaitingRule w{r.id, r.title, r.is_score, r.verdict, r.needs, {}};
     for (const auto& n : r.needs)
       if (!store.find(n)) w.missing.push_back(n);

@@ -103,7 +103,7 @@ std::vector<WaterWaitFigures> waiting(const Context& c) {
     if (f.missing.empty()) continue;
     if (const rules::RuleSet* set = c.inputs().rules)
       for (const rules::Rule& r : set->rules)
-        if (!r.enabled && std::any_of(r.needs.begin(), r.needs.end(), [&](const std::string& n) {
+        if (r.waiting() && std::any_of(r.needs.begin(), r.needs.end(), [&](const std::string& n) {
               return std::find(f.missing.begin(), f.missing.end(), n) != f.missing.end();
             }))
           f.rules.push_back(r.title);

@@ -161,7 +161,11 @@ ReportResult write_report(const ReportOptions& o) {
   const ReportConfig config = load_report_config(dir);
   const Templates templates(dir);
   std::optional<rules::RuleSet> rules;
-  if (!o.rules.empty()) rules = rules::load_rules(o.rules);
+  if (!o.rules.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& L : store.manifest().layers) ids.push_back(L.id);
+    rules = rules::load_rules(o.rules, ids);
+  }
   std::optional<water::WaterConfig> water;
   if (!o.water.empty()) water = water::load_water_config(o.water);
 

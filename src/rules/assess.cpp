@@ -348,9 +348,14 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
         rs.push_back(jr);
       }
       auto& waiting = p["not_checked"] = nlohmann::json::array();
-      for (const auto& r : set.rules)
-        if (!r.enabled && r.applies_to(a.kind))
+      auto& replaced = p["replaced"] = nlohmann::json::array();
+      for (const auto& r : set.rules) {
+        if (!r.applies_to(a.kind)) continue;
+        if (r.waiting())
           waiting.push_back({{"id", r.id}, {"title", r.title}, {"needs", r.needs}});
+        else if (!r.replaced_now.empty())
+          replaced.push_back({{"id", r.id}, {"title", r.title}, {"by", r.replaced_now}});
+      }
       plans.push_back(p);
     }
     return json_text(j, 2, "the assessment") + "\n";
@@ -457,16 +462,26 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
                 : "  Geen enkele regel is van toepassing: het plan ligt vrij.\n";
     out += fmt::format("\n{}Geschiktheidsscore (gemiddeld over het plan): {:+.2f}\n",
                        md ? "" : "  ", a.score);
-    std::string waiting;
-    for (const auto& r : set.rules)
-      if (!r.enabled && r.applies_to(a.kind)) {
+    std::string waiting, replaced;
+    for (const auto& r : set.rules) {
+      if (!r.applies_to(a.kind)) continue;
+      if (r.waiting()) {
         std::string needs;
         for (const auto& n : r.needs) needs += (needs.empty() ? "" : ", ") + n;
         waiting += fmt::format("{}{} (wacht op: {})", waiting.empty() ? "" : "; ", r.title, needs);
+      } else if (!r.replaced_now.empty()) {
+        auto by = std::find_if(set.rules.begin(), set.rules.end(),
+                               [&](const Rule& o) { return o.id == r.replaced_now; });
+        replaced += fmt::format("{}{} (vervangen door: {})", replaced.empty() ? "" : "; ", r.title,
+                                by == set.rules.end() ? r.replaced_now : by->title);
       }
+    }
     if (!waiting.empty())
       out += fmt::format("{}Niet getoetst, deze regels staan uit tot hun kaartlaag er is: {}\n",
                          md ? "\n" : "  ", waiting);
+    if (!replaced.empty())
+      out += fmt::format("{}Niet meer toegepast, een betere regel neemt hun plaats in: {}\n",
+                         md ? "\n" : "  ", replaced);
     for (const auto& n : a.notes) out += fmt::format("{}Let op: {}\n", md ? "\n> " : "  ", n);
     out += "\n";
   }

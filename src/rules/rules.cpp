@@ -151,6 +151,7 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
   const toml::array* rules = root["rule"].as_array();
   if (!rules) fail("{}: no rules: add [[rule]] tables", file.string());
   std::set<std::string> ids;
+  std::vector<std::pair<std::size_t, const toml::node*>> replacements;  // rule index, its key
   for (const auto& node : *rules) {
     const toml::table* t = node.as_table();
     if (!t) ctx.error_at(node, "each [[rule]] must be a table");
@@ -162,7 +163,7 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
       ctx.error_at(*t->get("id"), fmt::format("rule id '{}' is used twice", r.id));
     ctx.check_keys(*t, where,
                    {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party",
-                    "score", "policy", "enabled", "needs"});
+                    "score", "policy", "enabled", "needs", "replaced_by"});
     r.title = ctx.text(*t, "title", true, where);
     r.reason = ctx.text(*t, "reason", true, where);
     r.when = ctx.text(*t, "when", true, where);
@@ -222,15 +223,54 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
       ctx.error_at(*t, where + " needs 'policy' (the document it comes from, with a quote)");
     }
     if (const toml::node* e = t->get("enabled")) {
-      if (!e->is_boolean()) ctx.error_at(*e, "'enabled' is true or false");
-      r.enabled = e->as_boolean()->get();
+      if (e->is_boolean())
+        r.switched = e->as_boolean()->get() ? Rule::Switch::On : Rule::Switch::Off;
+      else if (e->is_string() && e->as_string()->get() == "when_available")
+        r.switched = Rule::Switch::WhenAvailable;
+      else
+        ctx.error_at(*e, where +
+                             ": 'enabled' is true, false or \"when_available\" (on as soon as the "
+                             "model has every layer the rule reads)");
     }
     r.needs = ctx.texts(*t, "needs", where);
-    if (!r.enabled && r.needs.empty())
+    if (r.switched == Rule::Switch::Off && r.needs.empty())
       ctx.error_at(*t, where + ": a disabled rule names the layer(s) it 'needs'");
     r.when_origin = origin_of(file.string(), *t->get("when"));
-    Expression::parse(r.when, r.when_origin);  // syntax errors now, with line and column
+    // Syntax errors now, with line and column.
+    const Expression when = Expression::parse(r.when, r.when_origin);
+    if (r.switched == Rule::Switch::WhenAvailable)
+      for (const auto& name : when.layers())
+        if (std::find(r.needs.begin(), r.needs.end(), name) == r.needs.end())
+          r.needs.push_back(name);
+    r.enabled = r.switched == Rule::Switch::On;  // until switch_rules sees the model
+    r.replaced_by = ctx.texts(*t, "replaced_by", where);
+    if (!r.replaced_by.empty()) replacements.emplace_back(set.rules.size(), t->get("replaced_by"));
     set.rules.push_back(std::move(r));
+  }
+  // replaced_by names rules of this file that are not replaced themselves (no chains, no loops).
+  for (const auto& [i, node] : replacements) {
+    const Rule& r = set.rules[i];
+    for (const auto& id : r.replaced_by) {
+      auto it = std::find_if(set.rules.begin(), set.rules.end(),
+                             [&](const Rule& o) { return o.id == id; });
+      if (it == set.rules.end())
+        ctx.error_at(*node, fmt::format("rule '{}': replaced_by names '{}', which is not a rule "
+                                        "id in this file",
+                                        r.id, id));
+      if (it->id == r.id)
+        ctx.error_at(*node, fmt::format("rule '{}': a rule cannot replace itself", r.id));
+      for (const auto& k : r.kinds.empty() ? std::vector<std::string>{"*"} : r.kinds)
+        if (!it->kinds.empty() && (k == "*" || !it->applies_to(k)))
+          ctx.error_at(*node, fmt::format("rule '{}': its replacement '{}' does not apply to {}; "
+                                          "a replacement covers every kind of the rule it "
+                                          "replaces (add the kind to its kinds)",
+                                          r.id, id, k == "*" ? "every kind" : "kind '" + k + "'"));
+      if (!it->replaced_by.empty())
+        ctx.error_at(*node,
+                     fmt::format("rule '{}': its replacement '{}' is replaced by other rules "
+                                 "itself; name the last rule of the chain in replaced_by",
+                                 r.id, id));
+    }
   }
   return set;
 }
@@ -239,13 +279,72 @@ RuleSet load_rules(const std::filesystem::path& file) {
   return parse_rules(TomlReader::read_file(file.string(), "rule file"), file);
 }
 
+RuleSet load_rules(const std::filesystem::path& file,
+                   const std::vector<std::string>& model_layers) {
+  RuleSet set = load_rules(file);
+  switch_rules(set, model_layers);
+  return set;
+}
+
+namespace {
+
+bool has_all(const std::vector<std::string>& model_layers, const std::vector<std::string>& ids) {
+  return std::all_of(ids.begin(), ids.end(), [&](const std::string& n) {
+    return std::find(model_layers.begin(), model_layers.end(), n) != model_layers.end();
+  });
+}
+
+// On by its own switch, before any replacement.
+bool switched_on(const Rule& r, const std::vector<std::string>& model_layers) {
+  switch (r.switched) {
+    case Rule::Switch::On:
+      return true;
+    case Rule::Switch::Off:
+      return false;
+    case Rule::Switch::WhenAvailable:
+      return has_all(model_layers, r.needs);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool rule_is_on(const RuleSet& set, const Rule& rule, const std::vector<std::string>& model_layers,
+                std::string* replaced_by_rule) {
+  if (replaced_by_rule) replaced_by_rule->clear();
+  if (!switched_on(rule, model_layers)) return false;
+  // Replacements are not replaced themselves (parse_rules), so one level decides.
+  for (const auto& id : rule.replaced_by)
+    for (const Rule& o : set.rules)
+      if (o.id == id && switched_on(o, model_layers)) {
+        if (replaced_by_rule) *replaced_by_rule = id;
+        return false;
+      }
+  return true;
+}
+
+void switch_rules(RuleSet& set, const std::vector<std::string>& model_layers) {
+  set.switches.clear();
+  for (Rule& r : set.rules) {
+    r.enabled = rule_is_on(set, r, model_layers, &r.replaced_now);
+    if (!r.replaced_now.empty())
+      set.switches.push_back(fmt::format(
+          "rule '{}' steps aside: '{}', which replaces it (replaced_by), applies to this model",
+          r.id, r.replaced_now));
+    else if (r.enabled && r.switched == Rule::Switch::WhenAvailable)
+      set.switches.push_back(
+          fmt::format("rule '{}' is on: the model has the layer(s) it needs ({})", r.id,
+                      fmt::join(r.needs, ", ")));
+  }
+}
+
 CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind,
                              const std::vector<std::string>& model_layers)
     : kind_(kind) {
   set.kind(kind);  // validates
   std::vector<Expression> parsed;
   for (const auto& r : set.rules) {
-    if (!r.enabled || !r.applies_to(kind)) continue;
+    if (!r.applies_to(kind) || !rule_is_on(set, r, model_layers)) continue;
     Expression e = Expression::parse(r.when, r.when_origin);
     for (const auto& name : e.layers()) {
       if (std::find(model_layers.begin(), model_layers.end(), name) == model_layers.end()) {
@@ -262,7 +361,7 @@ CompiledRules::CompiledRules(const RuleSet& set, const std::string& kind,
   // A rule switched off for want of data whose layers the model now has (e.g. after casco data
   // fetch and an include): it is not switched on silently — its text needs a planner's review.
   for (const auto& r : set.rules) {
-    if (r.enabled || !r.applies_to(kind) || r.needs.empty()) continue;
+    if (r.switched != Rule::Switch::Off || !r.applies_to(kind) || r.needs.empty()) continue;
     const bool all_there = std::all_of(r.needs.begin(), r.needs.end(), [&](const std::string& n) {
       return std::find(model_layers.begin(), model_layers.end(), n) != model_layers.end();
     });

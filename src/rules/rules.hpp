@@ -35,10 +35,23 @@ struct Rule {
   std::vector<std::string> conditions;  // what a plan must argue (nee_tenzij, voorwaarde)
   std::string party;                    // who to consult (afstemming)
   Policy policy;
-  bool enabled = true;
-  std::vector<std::string> needs;  // layers a disabled rule waits for
-  TextOrigin when_origin;          // where `when` starts in the file
+  // How the file switches the rule (docs/rules.md, "Rules that wait for data"): `enabled = true`
+  // (On), `false` (Off: waits for a planner to switch it on) or `"when_available"` (on as soon
+  // as the model has every layer in `needs`, which then also holds the layers `when` reads).
+  enum class Switch { On, Off, WhenAvailable };
+  Switch switched = Switch::On;
+  std::vector<std::string> needs;        // layers the rule waits for
+  std::vector<std::string> replaced_by;  // rules that take this one's place while they apply
+  TextOrigin when_origin;                // where `when` starts in the file
   int line = 0;
+
+  // The rule's state against a model (switch_rules; before that, as the file says): whether it
+  // is applied and, if it stepped aside, the id of the rule that took its place.
+  bool enabled = true;
+  std::string replaced_now;
+  // Not applied for want of data (reports list it as "niet getoetst"); a replaced rule is not
+  // waiting: its successor applies.
+  bool waiting() const { return !enabled && replaced_now.empty(); }
 
   bool applies_to(const std::string& kind) const;
 };
@@ -54,6 +67,9 @@ struct RuleSet {
   std::string group = "geschiktheid";  // the store group of the suitability layers
   std::vector<Kind> kinds;
   std::vector<Rule> rules;
+  // Set by switch_rules: one sentence per rule that switched on or stepped aside because of the
+  // model's layers, for the log ("rule 'x' is on: the model has a, b").
+  std::vector<std::string> switches;
 
   // Throws casco::Error listing the kinds when `id` is unknown.
   const Kind& kind(const std::string& id) const;
@@ -76,8 +92,21 @@ TextOrigin origin_of(const std::string& file, const toml::node& value);
 RuleSet load_rules(const std::filesystem::path& file);
 RuleSet parse_rules(const std::string& text, const std::filesystem::path& file);
 
-// The enabled rules for one kind, with their conditions bound to a model's layers. Throws
-// casco::Error for a condition naming a layer the model does not have.
+// Whether a rule applies to a model with these layers: an On rule always, an Off rule never, a
+// "when_available" rule when the model has every layer it needs; and in each case only while no
+// rule of its `replaced_by` applies. Returns that rule's id in *replaced_by_rule when one does.
+bool rule_is_on(const RuleSet& set, const Rule& rule, const std::vector<std::string>& model_layers,
+                std::string* replaced_by_rule = nullptr);
+
+// Settles every rule's state (enabled, replaced_now) against a model's layers and fills
+// set.switches. Everything that reports rules (assessments, the report, the viewer) reads that
+// state, so call this once the store is known — or use the load_rules overload below.
+void switch_rules(RuleSet& set, const std::vector<std::string>& model_layers);
+RuleSet load_rules(const std::filesystem::path& file, const std::vector<std::string>& model_layers);
+
+// The rules that are on (rule_is_on) for one kind, with their conditions bound to a model's
+// layers. Throws casco::Error for a condition of such a rule naming a layer the model does not
+// have.
 class CompiledRules {
  public:
   CompiledRules(const RuleSet& set, const std::string& kind,

@@ -422,7 +422,9 @@ ClaimReport claim_report(const ScenarioDef& def, std::size_t c, const ClaimRegio
 ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
   auto t0 = std::chrono::steady_clock::now();
   const Grid& g = store.grid();
-  const rules::RuleSet set = rules::load_rules(def.rules_file);
+  std::vector<std::string> ids;
+  for (const auto& L : store.manifest().layers) ids.push_back(L.id);
+  const rules::RuleSet set = rules::load_rules(def.rules_file, ids);
   check_kinds(def, set);
   const ClaimRegions regions = claim_regions(store, def);
   const Compiled cs = compile_scenario(store, def, set);

@@ -70,7 +70,9 @@ Server::Impl::Impl(ServerOptions o) : opt(std::move(o)), store(Store::open(opt.s
     grid_box = grid_box_mercator(g, *ct);
   }
   if (!opt.rules.empty()) {
-    rules = rules::load_rules(opt.rules);
+    std::vector<std::string> ids;
+    for (const auto& L : store.manifest().layers) ids.push_back(L.id);
+    rules = rules::load_rules(opt.rules, ids);
     judge = std::make_unique<PlanJudge>(
         store, *rules, PlanLimits{opt.max_plans, opt.max_plan_vertices, opt.max_cell_checks});
     judge->describe_needs(catalogue_layers);

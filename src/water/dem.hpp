@@ -17,8 +17,10 @@ struct DemOptions {
   int band = 1;
   std::string crs;            // assumed when the file declares no CRS (else an error)
   double min_coverage = 0.5;  // share of the study area the DEM must cover, else an error
-  double fill_holes_m = 0;    // no-data holes inside the DEM narrower than this are filled
-                              // by interpolation (GDALFillNodata); wider ones stay outlets
+  double fill_holes_m = 0;    // no-data cells inside the DEM (in holes not touching its edge)
+                              // within this distance of a height are filled by interpolation
+                              // (GDALFillNodata); farther ones, and no data at the edge, stay
+                              // no data (outlets)
 };
 
 struct Dem {

@@ -266,7 +266,10 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
     out.back().record.estimate =
         "geïnterpoleerd uit peilbuizen (kriging); geen gegevens ver van "
         "peilbuizen";
-    out.push_back(make(c, std::string("grondwaterstand_") + what + "_onzekerheid" + suffix,
+    // A variant shifts the levels; it does not change how far the kriging may be off, so the
+    // uncertainty map is today's alone (no copy per variant, no all-zero difference map).
+    if (climate) return;
+    out.push_back(make(c, std::string("grondwaterstand_") + what + "_onzekerheid",
                        fmt::format("Onzekerheid van de {}-kaart: kriging-standaardafwijking (m)",
                                    what == std::string("ghg") ? "GHG" : "GLG"),
                        "m", "water",
@@ -274,16 +277,17 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
                        "standaardafwijking); groter ver van peilbuizen",
                        k.sd, source));
     out.back().record.describe = ramp("paars", 2, 0);
-    tag(out.back(), what + std::string("_sd"), climate ? climate->id : "",
-        climate ? climate->title : "");
+    tag(out.back(), what + std::string("_sd"));
   };
+  const std::size_t ghg_at = out.size();
   depth_layer("ghg", "gemiddeld hoogste grondwaterstand", *g.ghg,
               climate ? climate->ghg_change_m : 0);
+  const std::size_t glg_at = out.size();
   depth_layer("glg", "gemiddeld laagste grondwaterstand", *g.glg,
               climate ? climate->glg_change_m : 0);
   // The grondwatertrap from the two maps just made.
-  const Raster& hi = out[out.size() - 4].raster;
-  const Raster& lo = out[out.size() - 2].raster;
+  const Raster& hi = out[ghg_at].raster;
+  const Raster& lo = out[glg_at].raster;
   Raster gt(hi.grid, kNoData);
   for (std::size_t i = 0; i < gt.values.size(); ++i)
     if (!std::isnan(hi.values[i]) && !std::isnan(lo.values[i]))

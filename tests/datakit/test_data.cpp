@@ -17,13 +17,16 @@
 #include <sstream>
 #include <thread>
 
+#include "core/crs.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
 #include "datakit/fetch.hpp"
 #include "datakit/internal.hpp"
 #include "model/definition.hpp"
+#include "model/store.hpp"
 #include "test_util.hpp"
+#include "water/groundwater.hpp"
 
 using namespace casco;
 namespace fs = std::filesystem;
@@ -830,6 +833,93 @@ TEST(DataCatalogue, BundledCatalogueLayersAreAValidModelInclude) {
   const std::string rules = test::read_file(root / "data/drenthe/rules.toml");
   for (const char* id : {"beekdalen", "grondwaterbeschermingsgebieden", "lofar_zones", "nnn"})
     EXPECT_NE(rules.find(fmt::format("needs = [\"{}\"]", id)), std::string::npos) << id;
+}
+
+// The grondwatertrap from the BRO GHG and GLG (catalogue layer grondwatertrap_bro, an expression
+// over ghg_bro and glg_bro in cm): written only when both sources are fetched, and built into the
+// same classes as the wells' grondwatertrap (water::groundwater_class, the Bodemkaart table), for
+// one pair of depths per row covering Gt I … VIII, the class edges, and no data.
+TEST(DataCatalogue, GrondwatertrapFollowsFromTheBroGhgAndGlgOnceBothAreFetched) {
+  const fs::path root(CASCO_SOURCE_DIR);
+  auto c = data::load_catalogue(root / "data" / "catalogue.toml");
+  test::TempDir dir;
+  auto lock_of = [](std::initializer_list<const char*> ids) {
+    data::Lock lock;
+    lock.area = "drenthe";
+    for (const char* id : ids) {
+      data::LockEntry e;
+      e.kind = "raster";
+      e.output = std::string(id) + ".tif";
+      lock.entries[id] = e;
+    }
+    return lock;
+  };
+  // Only the GLG fetched: no grondwatertrap (it would read a layer the model does not have).
+  data::write_model_sources(c, lock_of({"bro_glg"}), dir.path());
+  std::string written = test::read_file(dir / "model-sources.toml");
+  EXPECT_NE(written.find("glg_bro"), std::string::npos);
+  EXPECT_EQ(written.find("grondwatertrap_bro"), std::string::npos) << written;
+
+  // Both: the layer is there, with no file of its own, and builds into the Gt classes.
+  data::write_model_sources(c, lock_of({"bro_ghg", "bro_glg"}), dir.path());
+  written = test::read_file(dir / "model-sources.toml");
+  EXPECT_NE(written.find("grondwatertrap_bro"), std::string::npos) << written;
+  EXPECT_EQ(written.find("with_sources"), std::string::npos) << written;
+
+  const std::vector<std::pair<float, float>> pairs = {
+      // GHG, GLG in cm below ground
+      {10, 40},   {20, 70},  {30, 100}, {50, 100}, {30, 150},      {60, 150},    {100, 200},
+      {160, 250}, {40, 120}, {39, 119}, {80, 50},  {kNoData, 100}, {30, kNoData}};
+  Grid g;
+  g.x0 = 200000, g.y0 = 500000 + 25.0 * static_cast<double>(pairs.size());
+  g.cell = 25, g.cols = 4, g.rows = static_cast<int>(pairs.size()), g.crs = "EPSG:28992";
+  {
+    char* wkt = nullptr;
+    make_srs("EPSG:28992", "the test grid").exportToWkt(&wkt);
+    g.crs_wkt = wkt;  // the GeoTIFFs declare RD New, as the fetched BRO rasters do
+    CPLFree(wkt);
+  }
+  Raster ghg(g, 0.0f), glg(g, 0.0f);
+  for (int r = 0; r < g.rows; ++r)
+    for (int col = 0; col < g.cols; ++col)
+      ghg.at(r, col) = pairs[std::size_t(r)].first, glg.at(r, col) = pairs[std::size_t(r)].second;
+  write_geotiff(ghg, dir / "bro_ghg.tif");
+  write_geotiff(glg, dir / "bro_glg.tif");
+  test::write_file(
+      dir / "area.geojson",
+      test::rd_collection(fmt::format(
+          R"({{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[200000,500000],[200100,500000],[200100,{0}],[200000,{0}],[200000,500000]]]}}}})",
+          g.y0)));
+  test::write_file(dir / "model.toml",
+                   "[model]\nname = \"t\"\ncell_size = 25\ninclude = [\"model-sources.toml\"]\n"
+                   "[study_area]\npath = \"area.geojson\"\n");
+  const ModelDef m = load_model_definition(dir / "model.toml");
+  const LayerDef* gt = m.find("grondwatertrap_bro");
+  ASSERT_NE(gt, nullptr);
+  EXPECT_EQ(gt->derivation, Derivation::Expression);
+  // The catalogue has more layers than these three; build only what the Gt needs.
+  ModelDef only = m;
+  only.layers.clear();
+  for (const LayerDef& L : m.layers)
+    if (L.id == "ghg_bro" || L.id == "glg_bro" || L.id == "grondwatertrap_bro")
+      only.layers.push_back(L);
+  build_model(only, {dir / "gt.gpkg", std::nullopt, false});
+  const Store s = Store::open(dir / "gt.gpkg");
+  const Raster built = s.read("grondwatertrap_bro");
+  ASSERT_EQ(built.grid.rows, g.rows);
+  for (int r = 0; r < g.rows; ++r) {
+    const auto [hi, lo] = pairs[std::size_t(r)];
+    const std::string cls = water::groundwater_class(hi / 100.0, lo / 100.0);
+    if (cls.empty()) {
+      EXPECT_TRUE(std::isnan(built.at(r, 1))) << hi << " " << lo;
+    } else {
+      EXPECT_EQ(built.at(r, 1), static_cast<float>(water::groundwater_class_number(cls)))
+          << "GHG " << hi << " GLG " << lo << ": Gt " << cls;
+    }
+  }
+  // The hand-read classes of the first eight rows: Gt I … VIII in order.
+  for (int r = 0; r < 8; ++r) EXPECT_EQ(built.at(r, 0), static_cast<float>(r + 1)) << r;
+  EXPECT_EQ(s.layer("grondwatertrap_bro").describe.style.classes.size(), 8u);
 }
 
 TEST(DataCatalogue, MissingIncludeIsAClearModelError) {

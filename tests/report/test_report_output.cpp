@@ -12,6 +12,8 @@
 #include "report/templates.hpp"
 #include "report/text.hpp"
 #include "test_util.hpp"
+#include "water/groundwater.hpp"
+#include "water/water.hpp"
 
 using namespace casco;
 namespace fs = std::filesystem;
@@ -216,6 +218,87 @@ needs = ["stiltegebieden"]
   EXPECT_NE(index.find("Beekdal: nee, tenzij: wacht op de kaartlaag beekdal."), std::string::npos);
   // A layer report.toml describes is named in words, not by its id.
   EXPECT_NE(index.find("Stilte: wacht op de kaart van de stiltegebieden."), std::string::npos);
+}
+
+// With --water (as scripts/demo.sh runs it), the report shows the bundled wells: how many filters
+// and readings, for how many GHG and GLG were computed, and how many fall or rise over the long
+// term, with the map of the wells by their trend. The counts are those of src/water on the same
+// file; without --water the section has no wells.
+TEST_F(ReportOutput, WithWaterTheReportShowsTheWellsTheirGxgAndTrends) {
+  const fs::path water_toml = fs::path(CASCO_DATA_DIR) / "water.toml";
+  const water::WaterConfig cfg = water::load_water_config(water_toml);
+  ASSERT_FALSE(cfg.wells_path.empty());
+  const Store store = Store::open(dir_ / "d.gpkg");
+  const Grid& g = store.grid();
+  const water::WellSet wells =
+      water::read_wells(cfg.wells_path, cfg.wells, g.crs_wkt.empty() ? g.crs : g.crs_wkt);
+  std::size_t with_gxg = 0, falling = 0, rising = 0, no_trend = 0, too_short = 0;
+  for (const water::Well& w : wells.wells) {
+    const water::WellStats st = water::well_statistics(w, cfg.gxg);
+    with_gxg += st.years > 0;
+    falling += st.trend.verdict == "daalt";
+    rising += st.trend.verdict == "stijgt";
+    no_trend += st.trend.verdict == "geen duidelijke trend";
+    too_short += st.trend.verdict == "te kort" || st.trend.verdict.empty();
+  }
+  ASSERT_GT(with_gxg, 1u);
+  // (The bundled series show no significant long-term trend at most filters; the sentence
+  // must say so right whatever the counts.)
+
+  report::ReportOptions o;
+  o.store = dir_ / "d.gpkg";
+  o.rules = fs::path(CASCO_DATA_DIR) / "rules.toml";
+  o.water = water_toml;
+  o.out = dir_ / "rapport";
+  o.zones = {"Assen"};
+  o.pdf = false;
+  o.map_size = 150;
+  report::write_report(o);
+  const std::string index = test::read_file(o.out / "index.html");
+  const std::size_t at = index.find("<h3>Grondwater, gemeten in peilbuizen</h3>");
+  ASSERT_NE(at, std::string::npos) << "no wells section in the province page";
+  const std::string part = index.substr(at, index.find("<h3>", at + 4) - at);
+  EXPECT_NE(
+      part.find(fmt::format("metingen van {} peilbuisfilters (grondwaterstanden_hondsrug_dino.csv",
+                            report::number(static_cast<double>(wells.wells.size())))),
+      std::string::npos)
+      << part;
+  EXPECT_NE(part.find(fmt::format("Van {} filters zijn de gemiddeld hoogste en laagste "
+                                  "grondwaterstand (GHG en GLG) berekend",
+                                  report::number(static_cast<double>(with_gxg)))),
+            std::string::npos)
+      << part;
+  // The trend sentence reads right for none, one and many falling and rising filters.
+  const std::string falls = falling == 0 ? std::string("daalt het grondwater bij geen enkel filter")
+                            : falling == 1
+                                ? std::string("daalt het grondwater bij 1 filter")
+                                : fmt::format("daalt het grondwater bij {} filters",
+                                              report::number(static_cast<double>(falling)));
+  const std::string rises =
+      rising == 0 ? std::string("stijgt het bij geen enkel;")
+      : rising == 1
+          ? std::string("stijgt het bij 1;")
+          : fmt::format("stijgt het bij {};", report::number(static_cast<double>(rising)));
+  EXPECT_NE(part.find("Over de lange termijn " + falls + " en " + rises), std::string::npos)
+      << falling << " falling, " << rising << " rising\n"
+      << part;
+  EXPECT_NE(
+      part.find(fmt::format("bij {} is er geen duidelijke trend en bij {} is de reeks te kort",
+                            report::number(static_cast<double>(no_trend)),
+                            report::number(static_cast<double>(too_short)))),
+      std::string::npos)
+      << part;
+  EXPECT_NE(part.find("De peilbuizen en de trend van hun grondwaterstand"), std::string::npos)
+      << part;
+  // The elevation-based parts say what they wait for (AHN), with the rules that wait for it.
+  EXPECT_NE(index.find("<b>het hoogtemodel AHN</b>"), std::string::npos);
+  EXPECT_NE(index.find("Bluespot (laagte waar regenwater blijft staan)"), std::string::npos);
+
+  // The same report without --water: no wells.
+  o.water.clear();
+  o.out = dir_ / "zonder";
+  report::write_report(o);
+  EXPECT_EQ(test::read_file(o.out / "index.html").find("gemeten in peilbuizen"), std::string::npos);
 }
 
 // The systems sentence about places, through the Drenthe template, for 0, 1 and many.

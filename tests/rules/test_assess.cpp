@@ -252,6 +252,133 @@ TEST_F(HandMade, SuitabilityClassesAndScores) {
   EXPECT_GT(su.contradictory_cells, 0u);  // verboden cells also get the +2 of natuur_plus
 }
 
+// Rules switched on by their data. The same 1 km square, once without and once with a layer
+// `laagte` (a hollow: the square's south-east quarter, x 200500-201000, y 500000-500500). A plan of
+// 4 ha (x 200600-200800, y 500100-500300) lies wholly in the hollow; of its 8 columns of cells the
+// west 4 have their centre within 200 m of a Natura 2000 cell centre (x 200487.5).
+const char* kSwitchingRules = R"([ruleset]
+name = "Proef"
+[kinds.woningbouw]
+title = "Woningbouw"
+[kinds.waterberging]
+title = "Waterberging"
+
+[[rule]]
+id = "bij_natuur"
+title = "Berging bij natuur"
+kinds = ["waterberging"]
+when = "afstand_natura2000 <= 200"
+verdict = "score"
+score = 1
+reason = "Oude benadering."
+policy = { document = "NOVEX 2023" }
+replaced_by = ["in_laagte"]
+
+[[rule]]
+id = "in_laagte"
+title = "Berging in een laagte"
+kinds = ["waterberging"]
+when = "laagte > 0"
+verdict = "score"
+score = 2
+reason = "Water gaat hier vanzelf heen."
+policy = { document = "NOVEX 2023" }
+enabled = "when_available"
+
+[[rule]]
+id = "laagte_bouw"
+title = "Bouwen in een laagte"
+kinds = ["woningbouw"]
+when = "laagte >= 0.5"
+verdict = "nee_tenzij"
+conditions = ["compensatie"]
+reason = "In een laagte."
+policy = { document = "NOVEX 2023" }
+enabled = "when_available"
+)";
+
+TEST_F(HandMade, RulesSwitchOnWhenTheModelHasTheirLayers) {
+  auto& d = *dir_;
+  test::write_file(d / "laagte.geojson",
+                   test::rd_collection(rect(200500, 500000, 201000, 500500, "{}")));
+  test::write_file(d / "model_laagte.toml", test::read_file(d / "model.toml") + R"(
+[[layer]]
+id = "laagte"
+title = "Laagte"
+group = "water"
+derivation = "coverage"
+source = "laagte.geojson"
+)");
+  build_model(load_model_definition(d / "model_laagte.toml"),
+              {d / "store_laagte.gpkg", std::nullopt, false});
+  test::write_file(d / "switching.toml", kSwitchingRules);
+  test::write_file(d / "hollow.geojson",
+                   test::rd_collection(rect(200600, 500100, 200800, 500300, R"({"naam":"Laag"})")));
+
+  struct Judged {
+    std::vector<Assessment> plans;  // the plan as waterberging, then as woningbouw
+    std::string text;
+    nlohmann::json json;
+    const Assessment& berging() const { return plans[0]; }
+    const Assessment& bouw() const { return plans[1]; }
+  };
+  auto judge = [&](const fs::path& store) {
+    Store s = Store::open(store);
+    const auto ids = layer_ids(s);
+    const RuleSet set = load_rules(d / "switching.toml", ids);
+    Judged j;
+    for (const char* kind : {"waterberging", "woningbouw"})
+      j.plans.push_back(assess(s, CompiledRules(set, kind, ids),
+                               read_plans(d / "hollow.geojson", s, kind).at(0)));
+    for (Assessment& a : j.plans) {  // one plan at a time: its full text, not a table
+      std::vector<Assessment> one;
+      one.push_back(std::move(a));
+      j.text += format_assessments(one, set, ReportFormat::Text);
+      a = std::move(one[0]);
+    }
+    j.json = nlohmann::json::parse(format_assessments(j.plans, set, ReportFormat::Json));
+    return j;
+  };
+
+  // Without the layer: the old rule scores the west half (+1 on 4 of 8 columns); the new rules
+  // are listed as not checked, waiting for `laagte`; the housing plan is free as far as known.
+  Judged without = judge(d / "store.gpkg");
+  EXPECT_NEAR(without.berging().area_ha, 4.0, 1e-9);
+  EXPECT_NEAR(without.berging().score, 0.5, 1e-6);
+  EXPECT_EQ(without.bouw().verdict, Verdict::Vrij);
+  EXPECT_NE(without.text.find("Niet getoetst, deze regels staan uit tot hun kaartlaag er is: "
+                              "Berging in een laagte (wacht op: laagte)"),
+            std::string::npos)
+      << without.text;
+  EXPECT_NE(without.text.find("Bouwen in een laagte (wacht op: laagte)"), std::string::npos);
+  EXPECT_EQ(without.text.find("vervangen"), std::string::npos) << without.text;
+  ASSERT_EQ(without.json["plans"][0]["not_checked"].size(), 1u);
+  EXPECT_EQ(without.json["plans"][0]["not_checked"][0]["id"], "in_laagte");
+  EXPECT_TRUE(without.json["plans"][0]["replaced"].empty());
+
+  // With the layer: the new rules apply (+2 everywhere, not +2.5: the old rule stepped aside;
+  // nee_tenzij on all 4 ha), nothing waits, and the old rule is named as replaced.
+  Judged with = judge(d / "store_laagte.gpkg");
+  EXPECT_NEAR(with.berging().score, 2.0, 1e-6);
+  EXPECT_EQ(with.bouw().verdict, Verdict::NeeTenzij);
+  EXPECT_NEAR(result(with.bouw(), "laagte_bouw").area_ha, 4.0, 1e-4);
+  EXPECT_EQ(with.text.find("Niet getoetst"), std::string::npos) << with.text;
+  EXPECT_NE(with.text.find("Niet meer toegepast, een betere regel neemt hun plaats in: Berging "
+                           "bij natuur (vervangen door: Berging in een laagte)"),
+            std::string::npos)
+      << with.text;
+  EXPECT_TRUE(with.json["plans"][0]["not_checked"].empty());
+  ASSERT_EQ(with.json["plans"][0]["replaced"].size(), 1u);
+  EXPECT_EQ(with.json["plans"][0]["replaced"][0]["by"], "in_laagte");
+
+  // The suitability map follows the same switches: the hollow's cells score 2 for waterberging.
+  Store s = Store::open(d / "store_laagte.gpkg");
+  const RuleSet set = load_rules(d / "switching.toml", layer_ids(s));
+  Suitability su = suitability(s, CompiledRules(set, "waterberging", layer_ids(s)));
+  EXPECT_EQ(su.score.at(35, 25), 2.0f);  // in the hollow, within 200 m: 2, not 3
+  EXPECT_EQ(su.score.at(5, 25), 0.0f);   // north of the hollow: the old rule is off everywhere
+}
+
 // ---------------------------------------------------------------- the real Drenthe model
 
 class DrentheRules : public ::testing::Test {

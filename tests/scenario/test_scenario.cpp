@@ -270,6 +270,97 @@ when = "stad >= 2"
   EXPECT_NE(table.find("zones,O,Oost,wonen,5.00,5.00,0.00"), std::string::npos) << table;
 }
 
+// A climate variant drives the allocation through groundwater, not only through the storm: the
+// variant's winter groundwater (ghg_nat, as `casco water stresstest` writes it) takes the place of
+// today's (ghg) for the rules, and a rule that waits for `ghg` (enabled = "when_available") forbids
+// homes where the groundwater comes within 40 cm. Today ghg is 1.0 m everywhere; in the variant the
+// west half is wet (0.2 m). Without the layers the change is skipped with a warning and the rule
+// waits; with them the 5 ha of homes in West cannot go anywhere in the wet variant.
+TEST_F(ScenarioHandMade, TheVariantsGroundwaterDrivesTheAllocationOnceItsLayersExist) {
+  test::write_file(*dir_ / "rules_gw.toml", R"([ruleset]
+name = "Proef"
+[kinds.wonen]
+title = "Wonen"
+[[rule]]
+id = "wonen_overal"
+title = "Wonen"
+kinds = ["wonen"]
+when = "stad >= 0"
+verdict = "score"
+score = 1
+reason = "proef"
+policy = { document = "proef" }
+[[rule]]
+id = "natte_grond"
+title = "Natte grond"
+kinds = ["wonen"]
+when = "ghg < 0.4"
+verdict = "verboden"
+reason = "nat"
+policy = { document = "proef" }
+enabled = "when_available"
+)");
+  const std::string body = R"(
+[[claim]]
+kind = "wonen"
+region = "West"
+hectares = 5
+[[variant]]
+id = "nat"
+title = "Natte winters"
+[[variant.layer]]
+layer = "ghg"
+value = "ghg_nat"
+if_layers = ["ghg", "ghg_nat"]
+)";
+  test::write_file(*dir_ / "gw.toml", R"([scenario]
+id = "gw"
+name = "Grondwater"
+rules = "rules_gw.toml"
+regions = "zones"
+)" + body);
+  ScenarioDef def = load_scenario(*dir_ / "gw.toml");
+  def.active = {"nat"};
+
+  // Without the groundwater layers: skipped, said so; the homes find room in West.
+  {
+    Store s = Store::open(*dir_ / "store.gpkg");
+    ScenarioResult r = run_scenario(s, def);
+    EXPECT_TRUE(r.feasible);
+    EXPECT_NEAR(r.claims[0].ha, 5, 1e-9);
+    bool skipped = false;
+    for (const auto& w : r.warnings)
+      skipped = skipped || w.find(
+                               "variant 'nat': a change that needs layer(s) ghg, ghg_nat was "
+                               "skipped") != std::string::npos;
+    EXPECT_TRUE(skipped);
+  }
+
+  // With them (a copy of the store): today the homes fit; in the variant West is wet, verboden.
+  fs::copy_file(*dir_ / "store.gpkg", *dir_ / "gw.gpkg", fs::copy_options::overwrite_existing);
+  {
+    const Store s = Store::open(*dir_ / "gw.gpkg");
+    Raster now(s.grid(), 1.0f), nat(s.grid(), 1.0f);
+    for (int row = 0; row < nat.grid.rows; ++row)
+      for (int col = 0; col < nat.grid.cols / 2; ++col) nat.at(row, col) = 0.2f;
+    LayerRecord a, b;
+    a.id = "ghg", a.title = "GHG", a.group = "water-bodem", a.derivation = "water";
+    b = a, b.id = "ghg_nat", b.title = "GHG natter";
+    add_layers(*dir_ / "gw.gpkg", {{a, &now}, {b, &nat}});
+  }
+  Store s = Store::open(*dir_ / "gw.gpkg");
+  ScenarioDef today = def;
+  today.active.clear();
+  ScenarioResult r0 = run_scenario(s, today);
+  EXPECT_TRUE(r0.feasible);
+  EXPECT_NEAR(r0.claims[0].verboden_ha, 0, 1e-9);
+  ScenarioResult r = run_scenario(s, def);
+  EXPECT_FALSE(r.feasible);
+  EXPECT_NEAR(r.claims[0].ha, 0, 1e-9);
+  EXPECT_NEAR(r.claims[0].verboden_ha, 50, 1e-9);  // all of West: 500 m x 1000 m
+  for (const auto& w : r.warnings) EXPECT_EQ(w.find("was skipped"), std::string::npos) << w;
+}
+
 TEST_F(ScenarioHandMade, BadScenariosAreClearErrors) {
   const std::string claim = "[[claim]]\nkind = \"wonen\"\nhectares = [1, 2]\n";
   EXPECT_NE(error_of("[[claim]]\nkind = \"wonen\"\nregion = \"Noord\"\nhectares = 1\n")

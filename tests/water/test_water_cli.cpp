@@ -261,12 +261,23 @@ TEST(WaterCli, StressTestNowAgainstTheVariantAndTheAllocationAgain) {
   }
   EXPECT_GE(v_var, v_now);
   EXPECT_TRUE(s.find("grondwaterstand_glg_natter"));
+  // A variant shifts the levels, not the kriging's uncertainty: no uncertainty layer or
+  // difference map per variant (it would be a copy, and its difference all zero).
+  for (const char* what : {"ghg", "glg"}) {
+    const std::string sd = std::string("grondwaterstand_") + what + "_onzekerheid";
+    EXPECT_FALSE(s.find(sd + "_natter")) << sd;
+    EXPECT_FALSE(fs::exists(tmp / "st" / (sd + "_natter.png"))) << sd;
+    EXPECT_FALSE(fs::exists(tmp / "st" / (sd + "_verschil.png"))) << sd;
+  }
+  EXPECT_TRUE(fs::exists(tmp / "st/grondwaterstand_glg_verschil.png"));
   EXPECT_TRUE(fs::exists(tmp / "st/waterdiepte_bui_verschil.png"));
   EXPECT_TRUE(fs::exists(tmp / "st/grondwatertrap_peilbuizen_verschil.png"));
   s = Store();
   Result after = run("allocate " + store.string() + " " + scenario +
                      " --variant natter --no-store -o " + (tmp / "b").string());
   ASSERT_EQ(after.code, 0) << after.out;
+  // Nothing skipped: the storm and the groundwater changes of the variant (its GHG/GLG in place of
+  // today's for the rules, no building where its GHG is within 25 cm) both apply now.
   EXPECT_EQ(after.out.find("was skipped"), std::string::npos) << after.out;
 }
 
