@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -316,7 +317,8 @@ source = "laagte.geojson"
                    test::rd_collection(rect(200600, 500100, 200800, 500300, R"({"naam":"Laag"})")));
 
   struct Judged {
-    std::vector<Assessment> plans;  // the plan as waterberging, then as woningbouw
+    std::shared_ptr<const RuleSet> set;  // the assessments point into its rules
+    std::vector<Assessment> plans;       // the plan as waterberging, then as woningbouw
     std::string text;
     nlohmann::json json;
     const Assessment& berging() const { return plans[0]; }
@@ -325,8 +327,9 @@ source = "laagte.geojson"
   auto judge = [&](const fs::path& store) {
     Store s = Store::open(store);
     const auto ids = layer_ids(s);
-    const RuleSet set = load_rules(d / "switching.toml", ids);
     Judged j;
+    j.set = std::make_shared<const RuleSet>(load_rules(d / "switching.toml", ids));
+    const RuleSet& set = *j.set;
     for (const char* kind : {"waterberging", "woningbouw"})
       j.plans.push_back(assess(s, CompiledRules(set, kind, ids),
                                read_plans(d / "hollow.geojson", s, kind).at(0)));
