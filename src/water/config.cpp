@@ -16,12 +16,26 @@ const toml::table* section(const TomlReader& r, const toml::table& root, const c
   return n->as_table();
 }
 
+// Where to point an error about a key: the key, or its table when the key is not given and its
+// default does not fit (max_wells below a min_wells given).
+const toml::node& at(const toml::table& t, const char* key) {
+  const toml::node* n = t.get(key);
+  return n ? *n : t;
+}
+
+// What an error adds when the key was not given.
+std::string defaulted(const toml::table& t, const char* key, double fallback) {
+  return t.get(key) ? std::string()
+                    : fmt::format(" (not given: its default {} does not fit)", fallback);
+}
+
 double positive(const TomlReader& r, const toml::table& t, const char* key, double fallback,
                 const std::string& where, bool allow_zero = false) {
   const double v = r.number(t, key, fallback, where);
   if (!(allow_zero ? v >= 0 : v > 0))
-    r.error_at(*t.get(key), fmt::format("'{}' in {} must be {}", key, where,
-                                        allow_zero ? "zero or more" : "more than zero"));
+    r.error_at(at(t, key), fmt::format("'{}' in {} must be {}{}", key, where,
+                                       allow_zero ? "zero or more" : "more than zero",
+                                       defaulted(t, key, fallback)));
   return v;
 }
 
@@ -30,8 +44,8 @@ int whole(const TomlReader& r, const toml::table& t, const char* key, int fallba
   const double v = r.number(t, key, fallback, where);
   constexpr double kMax = 1e6;  // no count or band in a water file comes near; an int holds it
   if (v != std::floor(v) || v < min || v > kMax)
-    r.error_at(*t.get(key), fmt::format("'{}' in {} must be a whole number from {} to {:.0f}", key,
-                                        where, min, kMax));
+    r.error_at(at(t, key), fmt::format("'{}' in {} must be a whole number from {} to {:.0f}{}", key,
+                                       where, min, kMax, defaulted(t, key, fallback)));
   return static_cast<int>(v);
 }
 
@@ -41,16 +55,16 @@ void parse_dem(const TomlReader& r, const toml::table& t, const fs::path& base, 
   if (auto p = r.text(t, "path", false, "[dem]"); !p.empty()) c.dem_path = base / p;
   c.dem.grid = r.text(t, "grid", false, "[dem]", c.dem.grid);
   if (c.dem.grid != "model" && c.dem.grid != "dem")
-    r.error_at(*t.get("grid"), "grid = \"model\" (the model grid) or \"dem\" (its own cells)");
+    r.error_at(at(t, "grid"), "grid = \"model\" (the model grid) or \"dem\" (its own cells)");
   c.dem.resampling = r.text(t, "resampling", false, "[dem]", c.dem.resampling);
   if (c.dem.resampling != "nearest" && c.dem.resampling != "average" &&
       c.dem.resampling != "bilinear")
-    r.error_at(*t.get("resampling"), "resampling = \"nearest\", \"average\" or \"bilinear\"");
+    r.error_at(at(t, "resampling"), "resampling = \"nearest\", \"average\" or \"bilinear\"");
   c.dem.band = whole(r, t, "band", 1, "[dem]", 1);
   c.dem.crs = r.text(t, "crs", false, "[dem]");
   c.dem.min_coverage = r.number(t, "min_coverage", c.dem.min_coverage, "[dem]");
   if (c.dem.min_coverage < 0 || c.dem.min_coverage > 1)
-    r.error_at(*t.get("min_coverage"), "min_coverage is a share from 0 to 1");
+    r.error_at(at(t, "min_coverage"), "min_coverage is a share from 0 to 1");
   c.dem.fill_holes_m = positive(r, t, "fill_holes_m", 0, "[dem]", true);
 }
 

@@ -278,3 +278,19 @@ TEST(WaterConfig, WholeNumbersBeyondAMillionAreRefused) {
     EXPECT_NE(m.find("must be a whole number from 1 to 1000000"), std::string::npos) << m;
   }
 }
+
+// A min_wells above the default max_wells, with max_wells not given: the error points at the
+// table and says the default does not fit (fuzz_water_config found a null dereference here).
+TEST(WaterConfig, ADefaultThatNoLongerFitsIsNamedAtItsTable) {
+  casco::test::TempDir tmp;
+  casco::test::write_file(tmp / "water.toml", "[groundwater.map]\nmin_wells = 222222\n");
+  try {
+    casco::water::load_water_config(tmp / "water.toml");
+    ADD_FAILURE() << "no error";
+  } catch (const casco::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("water.toml:1:"), std::string::npos) << m;
+    EXPECT_NE(m.find("'max_wells'"), std::string::npos) << m;
+    EXPECT_NE(m.find("not given: its default"), std::string::npos) << m;
+  }
+}
