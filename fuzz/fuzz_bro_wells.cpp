@@ -9,48 +9,11 @@
 #include "fuzz_util.hpp"
 #include "water/groundwater.hpp"
 
-namespace {
-
-// "@@ gld.xml\n...\n@@ gmw.xml\n..." → the files of the folder (names: a-z, 0-9, _ and .xml).
-void write_folder(const std::filesystem::path& dir, const std::string& text) {
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directories(dir);
-  std::size_t at = 0;
-  std::string name, body;
-  auto flush = [&] {
-    if (!name.empty()) casco::fuzz::write_input("bro/" + name, body);
-    name.clear();
-    body.clear();
-  };
-  while (at < text.size()) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
-    if (line.rfind("@@ ", 0) == 0) {
-      flush();
-      name = line.substr(3);
-      bool plain = name.size() > 4 && name.size() < 40 && name.ends_with(".xml");
-      for (char c : name.substr(0, name.size() - 4))
-        plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-      if (!plain) name = "other.xml";
-    } else {
-      body += line;
-      if (end < text.size()) body += '\n';
-    }
-    at = end + 1;
-  }
-  flush();
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace casco;
   fuzz::quiet();
   const std::string text = fuzz::text_of(data, size);
-  const auto dir = fuzz::scratch() / "bro";
-  write_folder(dir, text);
+  const auto dir = fuzz::write_folder("bro", text, ".xml");
   fuzz::expect_clean(dir.string(), "", [&] {
     water::WellSet set = water::read_wells(dir, {}, "EPSG:28992");
     std::size_t accounted = 0;

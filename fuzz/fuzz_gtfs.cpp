@@ -8,48 +8,11 @@
 #include "access/transit.hpp"
 #include "fuzz_util.hpp"
 
-namespace {
-
-// "@@ stops.txt\n...\n@@ routes.txt\n..." → the files of the feed folder (names: a-z, _ and .txt).
-void write_feed(const std::filesystem::path& dir, const std::string& text) {
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directories(dir);
-  std::size_t at = 0;
-  std::string name, body;
-  auto flush = [&] {
-    if (!name.empty()) casco::fuzz::write_input("gtfs/" + name, body);
-    name.clear();
-    body.clear();
-  };
-  while (at < text.size()) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
-    if (line.rfind("@@ ", 0) == 0) {
-      flush();
-      name = line.substr(3);
-      bool plain = name.size() > 4 && name.size() < 40 && name.ends_with(".txt");
-      for (char c : name.substr(0, name.size() - 4))
-        plain = plain && ((c >= 'a' && c <= 'z') || c == '_');
-      if (!plain) name = "other.txt";
-    } else {
-      body += line;
-      if (end < text.size()) body += '\n';
-    }
-    at = end + 1;
-  }
-  flush();
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace casco;
   fuzz::quiet();
   const std::string text = fuzz::text_of(data, size);
-  const auto dir = fuzz::scratch() / "gtfs";
-  write_feed(dir, text);
+  const auto dir = fuzz::write_folder("gtfs", text, ".txt");
   fuzz::expect_clean(dir.string(), "", [&] {
     access::Gtfs g = access::load_gtfs(dir, "20240115", "EPSG:28992");
     for (const auto& r : g.routes) {

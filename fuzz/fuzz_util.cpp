@@ -33,6 +33,40 @@ std::filesystem::path write_input(const std::string& name, const std::string& te
   return path;
 }
 
+std::filesystem::path write_folder(const std::string& folder, const std::string& text,
+                                   const std::string& extension) {
+  const auto dir = scratch() / folder;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directories(dir);
+  std::string name, body;
+  auto flush = [&] {
+    if (!name.empty()) write_input(folder + "/" + name, body);
+    name.clear();
+    body.clear();
+  };
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    if (line.rfind("@@ ", 0) == 0) {
+      flush();
+      name = line.substr(3);
+      bool plain = name.size() > extension.size() && name.size() < 40 && name.ends_with(extension);
+      for (char c : name.substr(0, name.size() - extension.size()))
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+      if (!plain) name = "other" + extension;
+    } else {
+      body += line;
+      if (end < text.size()) body += '\n';
+    }
+    at = end + 1;
+  }
+  flush();
+  return dir;
+}
+
 void quiet() {
   static const bool once = [] {
     set_warning_sink([](std::string_view) {});

@@ -17,6 +17,11 @@ const std::filesystem::path& scratch();
 // Writes `text` to scratch() / name (folders made as needed) and returns the path.
 std::filesystem::path write_input(const std::string& name, const std::string& text);
 
+// "@@ a<ext>\n...\n@@ b<ext>\n..." → the files of scratch() / folder, emptied first; returns
+// the folder. Names are a-z, 0-9 and _ before `extension`; any other name becomes "other<ext>".
+std::filesystem::path write_folder(const std::string& folder, const std::string& text,
+                                   const std::string& extension);
+
 inline std::string text_of(const std::uint8_t* data, std::size_t size) {
   return std::string(reinterpret_cast<const char*>(data), size);
 }
