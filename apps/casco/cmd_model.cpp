@@ -164,8 +164,7 @@ void add_model_commands(CLI::App& app, Commands& commands) {
   commands.push_back({stats, [o] {
                         Store s = Store::open(o->store);
                         const LayerRecord& L = s.layer(o->layer);
-                        const auto& zones = s.zones(o->by);
-                        auto rows = zonal_stats(s.read(o->layer), s.read(o->by), zones);
+                        auto rows = study_area_stats(s, o->layer, o->by);
                         std::cout << format_zonal(L, o->by, rows, parse_table_format(o->format));
                         return 0;
                       }});

@@ -532,6 +532,10 @@ std::vector<std::string> LayerDef::inputs() const {
   for (const auto& w : weights) add(w);
   if (!within_zones.empty() && std::find(out.begin(), out.end(), within_zones) == out.end())
     out.push_back(within_zones);
+  // A count is spread over the study area only: its people are the ones the model counts.
+  if (derivation == Derivation::Dasymetric &&
+      std::find(out.begin(), out.end(), kStudyAreaLayerId) == out.end())
+    out.push_back(kStudyAreaLayerId);
   return out;
 }
 

@@ -249,6 +249,11 @@ Raster derive_dasymetric(const LayerDef& L, const VectorData& v, const DeriveCon
     names.push_back(w.text);
   }
   auto labels = label_cells(ctx.grid, shapes_of(v, ctx.grid));
+  // Only the study area's cells take a share: a zone that reaches beyond it (a wijk drawn a little
+  // wider than the province) keeps its whole count inside, where the model counts people.
+  const Raster& study = ctx.layer(kStudyAreaLayerId);
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (!(study.values[i] > 0)) labels[i] = -1;
   if (!L.within_zones.empty()) {
     // First every weight inside the zone's own `within` zone, then every weight anywhere in it.
     const Raster& z = ctx.layer(L.within_zones);
@@ -295,7 +300,7 @@ Raster derive_dasymetric(const LayerDef& L, const VectorData& v, const DeriveCon
         "evenly over their cells: {}",
         L.id, rep.even_zones.size(), zone_names(rep.even_zones));
   if (!rep.outside_zones.empty())
-    warn("layer '{}': {} zone(s) lie outside the grid and their {} are left out: {}", L.id,
+    warn("layer '{}': {} zone(s) lie outside the study area and their {} are left out: {}", L.id,
          rep.outside_zones.size(), dutch_number(rep.total - rep.placed, 0),
          zone_names(rep.outside_zones));
   note =

@@ -113,6 +113,17 @@ void check_grids(const Raster& a, const Raster& b, const char* what) {
 
 }  // namespace
 
+std::vector<ZoneStats> study_area_stats(const Store& store, const std::string& layer,
+                                        const std::string& zones_layer) {
+  const std::vector<ZoneRecord>& records = store.zones(zones_layer);
+  Raster values = store.read(layer);
+  Raster zones = store.read(zones_layer);
+  const std::vector<uint8_t> study = store.study_mask();
+  for (std::size_t i = 0; i < zones.values.size(); ++i)
+    if (!study[i]) zones.values[i] = kNoData;
+  return zonal_stats(values, zones, records);
+}
+
 std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
                                    const std::vector<ZoneRecord>& records) {
   check_grids(values, zones, "value and zone");
@@ -239,6 +250,7 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
     j["title"] = layer.title;
     j["unit"] = layer.unit;
     j["zones"] = zone_layer;
+    j["within"] = "study area";  // cells outside it are not counted
     auto& arr = j["rows"] = nlohmann::json::array();
     auto jnum = [](double v) {
       return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
@@ -291,7 +303,7 @@ std::string format_zonal(const LayerRecord& layer, const std::string& zone_layer
   t.rows.push_back({"", "total", num(tot_area, 0), num(tot_sum, decimals_for(tot_sum)), "", "", "",
                     num(static_cast<double>(tot_set), 0)});
   if (areal) t.rows.back().push_back(num(tot_cov, 1));
-  std::string head = fmt::format("{} — {}{} by {}\n", layer.id, layer.title,
+  std::string head = fmt::format("{} — {}{} by {}, within the study area\n", layer.id, layer.title,
                                  layer.unit.empty() ? "" : " (" + layer.unit + ")", zone_layer);
   return head + t.render();
 }

@@ -26,6 +26,11 @@ struct ZoneStats {
 std::vector<ZoneStats> zonal_stats(const Raster& values, const Raster& zones,
                                    const std::vector<ZoneRecord>& records);
 
+// `casco stats`: a stored layer per stored zones layer, over the cells of the study area only
+// (Store::study_mask) — the cells whose people and hectares the model counts, as the report does.
+std::vector<ZoneStats> study_area_stats(const Store& store, const std::string& layer,
+                                        const std::string& zones_layer);
+
 // Per zone, values weighted by a second layer (e.g. distances weighted by where people live):
 // the sum of the weights over the cells where both have data and the weight is positive, and the
 // sum of weight x value there. mean() is their ratio (NaN without weight).

@@ -85,12 +85,14 @@ TEST(Cli, StatsByGemeenteInThreeFormats) {
   EXPECT_EQ(text.code, 0) << text.out;
   EXPECT_NE(text.out.find("Midden-Drenthe"), std::string::npos);
   EXPECT_NE(text.out.find("total"), std::string::npos);
+  EXPECT_NE(text.out.find("within the study area"), std::string::npos) << text.out;
   Result csv = run("stats --format csv " + store().string() + " inwoners --by regios");
   EXPECT_EQ(csv.code, 0) << csv.out;
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);  // header + 3 regions
   Result json = run("stats --format json " + store().string() + " natura2000 --by gemeenten");
   auto j = nlohmann::json::parse(json.out);
   EXPECT_EQ(j["rows"].size(), 12u);
+  EXPECT_EQ(j["within"], "study area");
 }
 
 TEST(Cli, ExportWritesGeoTiff) {

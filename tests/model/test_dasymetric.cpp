@@ -315,6 +315,47 @@ TEST(DerivedLayers, AChangedInputRebuildsWhatDependsOnIt) {
   EXPECT_NEAR(rows[1].max, 3, 1e-4);
 }
 
+// The study area is L-shaped: the whole of W1, and only the southern half (y 0-500) of W2 and W3.
+//
+//   y 1000 +---------+---------+---------+
+//          |   W1    |  W2 out | W3 out  |      out: in the grid, outside the study area
+//    y 500 |  (900)  +----+----+---------+
+//          |         | W2 |nat.|   W3    |      nat.: Natura 2000 (x 1500-2000)
+//      y 0 +---------+----+----+---------+
+//          x 0      1000 1500 2000      3000
+//
+// W2's 300 people stay inside: the only cells of W2 with weight there are x 1000-1500, y 0-500,
+// 25 cells of 1 ha, so 12 people each. Nobody lives outside the study area, and `casco stats`
+// (study_area_stats) counts the wijken's full totals.
+TEST(DerivedLayers, AZoneReachingBeyondTheStudyAreaKeepsItsPeopleInside) {
+  test::TempDir d;
+  write_town(d.path());
+  test::write_file(
+      d / "studie.geojson",
+      test::rd_collection(
+          R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[3000,0],[3000,500],[1000,500],[1000,1000],[0,1000],[0,0]]]}})"));
+  std::string toml = test::read_file(d / "model.toml");
+  toml.replace(toml.find("path = \"wijken.geojson\""), 23, "path = \"studie.geojson\"");
+  test::write_file(d / "model.toml", toml);
+  build_model(load_model_definition(d / "model.toml"), {d / "s.gpkg", {}, false});
+  Store s = Store::open(d / "s.gpkg");
+  Raster inw = s.read("inwoners");
+  const auto study = s.study_mask();
+  double outside = 0, total = 0;
+  for (std::size_t i = 0; i < inw.values.size(); ++i) {
+    total += inw.values[i];
+    if (!study[i]) outside += inw.values[i];
+  }
+  EXPECT_EQ(outside, 0);
+  EXPECT_NEAR(total, 1200, 0.01);
+  auto rows = study_area_stats(s, "inwoners", "wijken");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_NEAR(rows[0].sum, 900, 0.01);
+  EXPECT_NEAR(rows[1].sum, 300, 0.01);
+  EXPECT_NEAR(rows[1].max, 12, 1e-4);
+  EXPECT_NEAR(rows[1].area_ha, 50, 1e-9);  // only W2's half inside the study area is counted
+}
+
 TEST(DerivedLayers, DefinitionErrorsNameTheFileLineAndColumn) {
   test::TempDir d;
   auto error_of = [&](const std::string& layers) {
