@@ -48,6 +48,14 @@ void sources(Page& p, Dict& d, const PopulationFigures& pop) {
     Dict* od = s->AddSectionDictionary("OTHER");
     set(*od, "TITLE", p.layer(o.layer).title);
     set(*od, "N", number(o.total));
+    const double diff = std::round(o.total) - std::round(pop.people[0]);
+    if (diff != 0)
+      set(*od->AddSectionDictionary(diff > 0 ? "MORE" : "FEWER"), "DIFF", number(std::abs(diff)));
+    const LayerWords* w = p.in.config->words(o.layer);
+    if (w && !w->explain.empty())
+      set(*od->AddSectionDictionary("WHY"), "TEXT", w->explain);
+    else
+      show(*od, "GENERIC");
   }
   if (std::isfinite(pop.in_kernen)) {
     Dict* kd = s->AddSectionDictionary("KERNEN");

@@ -209,6 +209,12 @@ TEST_F(Report, ThePopulationParagraphAgreesWithTheTables) {
   EXPECT_NE(para.find(": " + figure + " in Drenthe"), std::string::npos) << para;
   EXPECT_NE(para.find("afgerond op 5"), std::string::npos) << para;
   EXPECT_NE(para.find("Inwoners 2021"), std::string::npos) << para;  // the PC4 count, named
+  // The gemeenten's own (unrounded) CBS figures: 24 more, and why (report.toml explain).
+  EXPECT_NE(para.find("komt op 504.129 (24 meer). CBS rondt het inwonertal van elke wijk af op 5"),
+            std::string::npos)
+      << para;
+  EXPECT_NE(para.find("komt op 494.705 (9.400 minder). Die telling is van 2021"), std::string::npos)
+      << para;
   // The gemeenten table adds up to the same figure.
   double table = 0;
   const std::string gem = page.substr(page.find("<h3>De gemeenten</h3>"));

@@ -5,7 +5,8 @@
     DENSER, QUIETER, AVERAGE (gemeente pages: compared with the province).
   HOMES: N (rounded to hundreds).
   MAP (inside PEOPLE's sentences' map): SRC, NUMBER, LEGEND, LAYER (its title), ESTIMATE.
-  Province page: SOURCES (LAYER, N, ESTIMATE with TEXT, OTHER with TITLE and N, KERNEN with N,
+  Province page: SOURCES (LAYER, N, ESTIMATE with TEXT, OTHER with TITLE, N, MORE or FEWER with
+    DIFF, and WHY with TEXT (report.toml: the layer's explain) or GENERIC, KERNEN with N,
     SHARE and REST) and ZONES with ZONE rows (NAME, FILE, LINK or NOLINK, KM2, PEOPLE).
 }}
 <p>{{AREA}} is {{KM2}} groot ({{HA}}){{#ZONE_PAGE}}, {{SHARE}} van {{PROVINCE}}{{/ZONE_PAGE}}.
@@ -32,7 +33,8 @@
 {{#SOURCES}}<h3>Waar de inwonertallen vandaan komen</h3>
 <p>Dit rapport telt de inwoners van de laag ‘{{LAYER}}’: {{N}} in {{AREA}}.
 {{#ESTIMATE}}{{TEXT}}{{/ESTIMATE}}
-{{#OTHER}}Een andere telling in het model, ‘{{TITLE}}’, komt op {{N}}. Die is van een ander jaar of een andere indeling, en het rapport gebruikt haar niet voor zijn tabellen.{{/OTHER}}
+{{#OTHER}}Een andere telling in het model, ‘{{TITLE}}’, komt op {{N}}{{#MORE}} ({{DIFF}} meer){{/MORE}}{{#FEWER}} ({{DIFF}} minder){{/FEWER}}. {{#WHY}}{{TEXT}}{{/WHY}}{{#GENERIC}}Die is van een ander jaar of een andere indeling, en het rapport gebruikt haar niet voor zijn tabellen.{{/GENERIC}}
+{{/OTHER}}
 {{#KERNEN}}In de kernen, de bebouwde gebieden van steden en dorpen, wonen {{N}} mensen ({{SHARE}}); de andere {{REST}} wonen in het buitengebied. Een kern telt alleen de bebouwing zelf, dus minder dan een dorp met het land eromheen.{{/KERNEN}}</p>
 {{/SOURCES}}
 {{#ZONES}}<h3>De gemeenten</h3>
