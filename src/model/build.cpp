@@ -86,8 +86,14 @@ struct StudyArea {
 // Writes the features, cut to the study area, as a vector table of the store.
 void write_clipped(GDALDataset& ds, const std::string& table, const VectorData& v,
                    const StudyArea& study, const OGRSpatialReference& srs) {
-  int dim = -1;
-  for (const auto& f : v.features) dim = std::max(dim, f->GetGeometryRef()->getDimension());
+  // One geometry type when every feature has the same dimension; a table of mixed points and
+  // polygons (addresses, some drawn as buildings) is of type "any".
+  int dim = -1, low = 3;
+  for (const auto& f : v.features) {
+    dim = std::max(dim, f->GetGeometryRef()->getDimension());
+    low = std::min(low, f->GetGeometryRef()->getDimension());
+  }
+  if (low != dim) dim = -1;
   char** opts = CSLSetNameValue(nullptr, "SPATIAL_INDEX", "YES");
   OGRLayer* out =
       ds.CreateLayer(table.c_str(), const_cast<OGRSpatialReference*>(&srs), multi_type(dim), opts);

@@ -91,8 +91,15 @@ ExpressionDef parse_expression(const Ctx& ctx, const toml::node& n, const std::s
 }
 
 void parse_attribute(const Ctx& ctx, const toml::table& t, const std::string& where, LayerDef& L) {
-  L.field = ctx.text(t, "field", true, where + " (derivation attribute)");
   std::string mode = ctx.text(t, "mode", false, where, "spread");
+  if (mode == "count") {
+    L.mode = LayerDef::AttributeMode::Count;
+    if (t.get("field"))
+      ctx.error_at(*t.get("field"),
+                   where + ": mode = \"count\" counts the features and reads no 'field'");
+    return;
+  }
+  L.field = ctx.text(t, "field", true, where + " (derivation attribute)");
   if (mode == "spread")
     L.mode = LayerDef::AttributeMode::Spread;
   else if (mode == "per_ha")
@@ -102,8 +109,8 @@ void parse_attribute(const Ctx& ctx, const toml::table& t, const std::string& wh
   else
     ctx.error_at(*t.get("mode"),
                  "'mode' must be \"spread\" (divide each feature's value over its cells), "
-                 "\"per_ha\" (the feature's value per hectare in each cell) or \"value\" (burn "
-                 "the value into every cell)");
+                 "\"per_ha\" (the feature's value per hectare in each cell), \"value\" (burn "
+                 "the value into every cell) or \"count\" (the number of features per cell)");
 }
 
 void parse_zones(const Ctx& ctx, const toml::table& t, const std::string& where, LayerDef& L) {

@@ -94,7 +94,9 @@ struct LayerDef {
   std::string field;
   // How a feature's value lands in its cells: "spread" divides it over them (sums preserved),
   // "per_ha" gives each cell the feature's density per hectare, "value" burns it in as is.
-  enum class AttributeMode { Spread, PerHa, Value };
+  // Count: one per feature, no field (a point adds 1 to its cell, a polygon's 1 is divided over
+  // its cells), e.g. dwellings per cell from BAG addresses.
+  enum class AttributeMode { Spread, PerHa, Value, Count };
   AttributeMode mode = AttributeMode::Spread;
   // resample
   std::string resampling = "nearest";

@@ -153,8 +153,10 @@ Raster derive_distance(const LayerDef& L, const VectorData* v, const DeriveConte
 }
 
 Raster derive_attribute(const LayerDef& L, const VectorData& v, const Grid& grid) {
+  const bool counting = L.mode == LayerDef::AttributeMode::Count;
   std::size_t nulls = 0;
-  std::vector<double> value = field_values(v, L.field, L.id, 0.0, &nulls);
+  std::vector<double> value = counting ? std::vector<double>(v.features.size(), 1.0)
+                                       : field_values(v, L.field, L.id, 0.0, &nulls);
   if (nulls)
     warn("layer '{}': {} feature(s) have no value in '{}'; counted as 0", L.id, nulls, L.field);
   auto shapes = shapes_of(v, grid);
@@ -180,7 +182,7 @@ Raster derive_attribute(const LayerDef& L, const VectorData& v, const Grid& grid
     if (l < 0) continue;
     auto li = static_cast<std::size_t>(l);
     double x = value[li];
-    if (L.mode == LayerDef::AttributeMode::Spread)
+    if (L.mode == LayerDef::AttributeMode::Spread || counting)
       x /= count[li];
     else if (L.mode == LayerDef::AttributeMode::PerHa)
       x /= count[li] * grid.cell_area_ha();

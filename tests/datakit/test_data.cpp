@@ -829,6 +829,14 @@ TEST(DataCatalogue, BundledCatalogueLayersAreAValidModelInclude) {
   EXPECT_EQ(m.find("nnn")->source.path, fs::absolute(dir / "nnn.gpkg").lexically_normal());
   EXPECT_EQ(m.find("nnn")->source.layer, "nnn");
   EXPECT_EQ(m.find("nnn")->attribution, "Natuurnetwerk Nederland: provincies / PDOK.");
+  // BAG: dwellings per cell, counted from the addresses with a residential use; the same count
+  // takes the place of the model's estimated weight for where people live.
+  for (const char* id : {"woningen_bag", "bewoonbaarheid"}) {
+    const LayerDef* L = m.find(id);
+    ASSERT_NE(L, nullptr) << id;
+    EXPECT_EQ(L->mode, LayerDef::AttributeMode::Count) << id;
+    EXPECT_EQ(L->source.where, "gebruiksdoel LIKE '%woonfunctie%'") << id;
+  }
   // Every `needs` of a disabled Drenthe rule that the catalogue can provide is named the same.
   const std::string rules = test::read_file(root / "data/drenthe/rules.toml");
   for (const char* id : {"beekdalen", "grondwaterbeschermingsgebieden", "lofar_zones", "nnn"})

@@ -356,6 +356,78 @@ TEST(DerivedLayers, AZoneReachingBeyondTheStudyAreaKeepsItsPeopleInside) {
   EXPECT_NEAR(rows[1].area_ha, 50, 1e-9);  // only W2's half inside the study area is counted
 }
 
+// Dwellings per cell from address points (as BAG verblijfsobjecten), 100 m cells over one wijk
+// of 1 km x 1 km with 1,000 inhabitants:
+//   three homes in the cell of (150, 150), one in (550, 550), a shop in (850, 850) (left out by
+//   the `where` filter) and a block of flats drawn as a 200 m x 200 m polygon at (600, 100):
+//   its one address is divided over its 4 cells, a quarter each.
+// The inhabitants follow the dwellings: 1000 / 5 = 200 per dwelling.
+TEST(DerivedLayers, DwellingsPerCellCountTheAddressesAndCarryThePeople) {
+  test::TempDir d;
+  test::write_file(d / "wijk.geojson", test::rd_collection(test::rd_square(
+                                           0, 0, 1000, R"({"code":"W","inwoners":1000})")));
+  test::write_file(
+      d / "adressen.geojson",
+      test::rd_collection(test::rd_point(150, 150, R"({"doel":"woonfunctie"})") + "," +
+                          test::rd_point(140, 160, R"({"doel":"woonfunctie"})") + "," +
+                          test::rd_point(160, 140, R"({"doel":"woonfunctie"})") + "," +
+                          test::rd_point(550, 550, R"({"doel":"woonfunctie"})") + "," +
+                          test::rd_point(850, 850, R"({"doel":"winkelfunctie"})") + "," +
+                          test::rd_square(600, 100, 200, R"({"doel":"woonfunctie"})")));
+  test::write_file(d / "model.toml", R"toml([model]
+cell_size = 100
+[study_area]
+path = "wijk.geojson"
+[[layer]]
+id = "woningen"
+title = "Woningen"
+group = "wonen"
+unit = "woningen per cel"
+derivation = "attribute"
+mode = "count"
+source = { path = "adressen.geojson", where = "doel = 'woonfunctie'" }
+[[layer]]
+id = "inwoners"
+title = "Inwoners"
+group = "wonen"
+unit = "inwoners per cel"
+derivation = "dasymetric"
+source = "wijk.geojson"
+field = "inwoners"
+weights = ["woningen"]
+)toml");
+  build_model(load_model_definition(d / "model.toml"), {d / "s.gpkg", {}, false});
+  Store s = Store::open(d / "s.gpkg");
+  Raster homes = s.read("woningen"), people = s.read("inwoners");
+  const Grid& g = homes.grid;
+  auto at = [&](const Raster& r, double x, double y) {
+    return r.at(static_cast<int>((g.y0 - y) / g.cell), static_cast<int>((x - g.x0) / g.cell));
+  };
+  EXPECT_FLOAT_EQ(at(homes, 150, 150), 3);
+  EXPECT_FLOAT_EQ(at(homes, 550, 550), 1);
+  EXPECT_FLOAT_EQ(at(homes, 850, 850), 0);  // the shop
+  for (double x : {650.0, 750.0})
+    for (double y : {150.0, 250.0}) EXPECT_FLOAT_EQ(at(homes, x, y), 0.25) << x << "," << y;
+  double total = 0;
+  for (float v : homes.values) total += v;
+  EXPECT_NEAR(total, 5, 1e-6);
+  EXPECT_NEAR(at(people, 150, 150), 600, 1e-3);
+  EXPECT_NEAR(at(people, 650, 150), 50, 1e-3);
+  EXPECT_FLOAT_EQ(at(people, 450, 450), 0);
+  // A count reads no field: naming one is an error that says so.
+  std::string toml = test::read_file(d / "model.toml");
+  toml.replace(toml.find("mode = \"count\""), 14, "mode = \"count\"\nfield = \"doel\"");
+  test::write_file(d / "model.toml", toml);
+  try {
+    load_model_definition(d / "model.toml");
+    ADD_FAILURE() << "a field with mode count was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("counts the features and reads no 'field'"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DerivedLayers, DefinitionErrorsNameTheFileLineAndColumn) {
   test::TempDir d;
   auto error_of = [&](const std::string& layers) {
