@@ -71,7 +71,14 @@ OGRwkbGeometryType multi_type(int dim) {
                     : wkbUnknown;
 }
 
+// Only the parts of the table's dimension: cutting a polygon along the study area's edge leaves
+// lines or points where the two only touch (a geometry collection).
 OGRGeometry* force_dim(OGRGeometry* g, int dim) {
+  if (dim >= 1 && wkbFlatten(g->getGeometryType()) == wkbGeometryCollection) {
+    OGRGeometryCollection* parts = g->toGeometryCollection();
+    for (int i = parts->getNumGeometries() - 1; i >= 0; --i)
+      if (parts->getGeometryRef(i)->getDimension() != dim) parts->removeGeometry(i);
+  }
   if (dim == 2) return OGRGeometryFactory::forceToMultiPolygon(g);
   if (dim == 1) return OGRGeometryFactory::forceToMultiLineString(g);
   return g;

@@ -1,6 +1,8 @@
 // Dasymetric mapping, point areas, distances beyond the grid and the derivations that read other
 // layers — on grids small enough to compute by hand.
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <cmath>
 #include <numbers>
@@ -299,6 +301,7 @@ TEST(DerivedLayers, AChangedInputRebuildsWhatDependsOnIt) {
       d / "natuur.geojson",
       test::rd_collection(
           R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1000,0],[2000,0],[2000,1000],[1000,1000],[1000,0]]]}})"));
+  test::CapturedMessages messages;
   auto report = build_model(load_model_definition(d / "model.toml"), {d / "s.gpkg", {}, false});
   std::map<std::string, bool> rebuilt;
   for (const auto& l : report.layers) rebuilt[l.id] = l.rebuilt;
@@ -308,8 +311,16 @@ TEST(DerivedLayers, AChangedInputRebuildsWhatDependsOnIt) {
   EXPECT_TRUE(rebuilt["dichtheid"]);
   EXPECT_FALSE(rebuilt["dorp"]);
   EXPECT_FALSE(rebuilt["wijken"]);
-  // W2 is all nature now: its 300 people are spread evenly (every weight is zero there).
+  // W2 is all nature now: its 300 people are spread evenly (every weight is zero there), and the
+  // build says so, naming the wijk.
+  EXPECT_TRUE(
+      messages.warned("layer 'inwoners': in 1 zone(s) every weight is zero or has no "
+                      "data, so their count is spread evenly over their cells: "))
+      << fmt::format("{}", fmt::join(messages.warnings, "\n"));
   Store s = Store::open(d / "s.gpkg");
+  EXPECT_NE(s.layer("inwoners").description.find("1 zones gelijk over hun cellen"),
+            std::string::npos)
+      << s.layer("inwoners").description;
   auto rows = zonal_stats(s.read("inwoners"), s.read("wijken"), s.zones("wijken"));
   EXPECT_NEAR(rows[1].sum, 300, 0.01);
   EXPECT_NEAR(rows[1].max, 3, 1e-4);
@@ -337,7 +348,16 @@ TEST(DerivedLayers, AZoneReachingBeyondTheStudyAreaKeepsItsPeopleInside) {
   std::string toml = test::read_file(d / "model.toml");
   toml.replace(toml.find("path = \"wijken.geojson\""), 23, "path = \"studie.geojson\"");
   test::write_file(d / "model.toml", toml);
+  // A fourth wijk of 50 people lies wholly beyond the study area (x 3000-4000): left out, and said.
+  std::string wijken = test::read_file(d / "wijken.geojson");
+  const std::size_t end = wijken.rfind(']');
+  wijken.insert(end, "," + test::rd_square(3000, 0, 1000, R"({"code":"W4","inwoners":50})"));
+  test::write_file(d / "wijken.geojson", wijken);
+  test::CapturedMessages messages;
   build_model(load_model_definition(d / "model.toml"), {d / "s.gpkg", {}, false});
+  EXPECT_TRUE(messages.warned(
+      "layer 'inwoners': 1 zone(s) lie outside the study area and their 50 are left out: "))
+      << fmt::format("{}", fmt::join(messages.warnings, "\n"));
   Store s = Store::open(d / "s.gpkg");
   Raster inw = s.read("inwoners");
   const auto study = s.study_mask();
@@ -349,11 +369,24 @@ TEST(DerivedLayers, AZoneReachingBeyondTheStudyAreaKeepsItsPeopleInside) {
   EXPECT_EQ(outside, 0);
   EXPECT_NEAR(total, 1200, 0.01);
   auto rows = study_area_stats(s, "inwoners", "wijken");
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[3].cells, 0u);
   EXPECT_NEAR(rows[0].sum, 900, 0.01);
   EXPECT_NEAR(rows[1].sum, 300, 0.01);
   EXPECT_NEAR(rows[1].max, 12, 1e-4);
   EXPECT_NEAR(rows[1].area_ha, 50, 1e-9);  // only W2's half inside the study area is counted
+  // The wijken table holds the wijken cut to the study area, as polygons: W2 and W3 touch the L's
+  // edge at x = 1000 and x = 2000 along a line that is dropped, not stored as a collection.
+  GDALDatasetUniquePtr ds(GDALDataset::Open((d / "s.gpkg").c_str(), GDAL_OF_VECTOR));
+  ASSERT_TRUE(ds);
+  OGRLayer* table = ds->GetLayerByName("v_wijken");
+  ASSERT_NE(table, nullptr);
+  int polygons = 0;
+  for (const auto& f : *table) {
+    EXPECT_EQ(wkbFlatten(f->GetGeometryRef()->getGeometryType()), wkbMultiPolygon);
+    ++polygons;
+  }
+  EXPECT_EQ(polygons, 3);  // W4 lies outside
 }
 
 // Dwellings per cell from address points (as BAG verblijfsobjecten), 100 m cells over one wijk
