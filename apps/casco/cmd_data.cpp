@@ -28,6 +28,11 @@ void add_fetch(CLI::App& data, Commands& commands) {
       ->delimiter(',')
       ->expected(4)
       ->excludes(area);
+  cmd->add_option("--surroundings", o->fetch.surroundings_m,
+                  "Metres beyond the area for the sources people use across the border (roads, "
+                  "Natura 2000); default: the area's surroundings_m in the catalogue (Drenthe "
+                  "25000), 0 for none")
+      ->check(CLI::Range(0.0, 100000.0));
   cmd->add_option("--into", o->fetch.into, "Folder for the data, lock file and model-sources.toml")
       ->required();
   cmd->add_option("--catalogue", o->catalogue, "Catalogue (default data/catalogue.toml)");

@@ -54,7 +54,9 @@ std::array<double, 4> wgs84_envelope(const std::array<double, 4>& b) {
 }
 
 Area read_area(const TomlReader& r, const toml::table& t) {
-  r.check_keys(t, "[[area]]", {"id", "name", "bbox_28992", "bbox_4326", "osm_extract"});
+  r.check_keys(t, "[[area]]",
+               {"id", "name", "bbox_28992", "bbox_4326", "osm_extract", "surroundings_m",
+                "osm_extract_surroundings"});
   Area a;
   a.id = r.text(t, "id", true, "[[area]]");
   const std::string where = "area '" + a.id + "'";
@@ -63,6 +65,14 @@ Area read_area(const TomlReader& r, const toml::table& t) {
   a.bbox_wgs84 =
       t.contains("bbox_4326") ? read_bbox(r, t, "bbox_4326", where) : wgs84_envelope(a.bbox_rd);
   a.osm_extract = r.text(t, "osm_extract", false, where, a.osm_extract);
+  a.osm_extract_surroundings =
+      r.text(t, "osm_extract_surroundings", false, where, a.osm_extract_surroundings);
+  if (const toml::node* n = t.get("surroundings_m")) {
+    auto v = n->value<double>();
+    if (!v || !(*v >= 0 && *v <= 100000))
+      r.error_at(*n, fmt::format("surroundings_m in {} must be metres from 0 to 100000", where));
+    a.surroundings_m = *v;
+  }
   return a;
 }
 
@@ -77,10 +87,11 @@ void check_choice(const TomlReader& r, const toml::table& t, const char* key,
 }
 
 Source read_source(const TomlReader& r, const toml::table& t) {
-  r.check_keys(t, "[[source]]", {"id",    "title",   "producer",  "licence",    "attribution",
-                                 "url",   "landing", "service",   "format",     "crs",
-                                 "cut",   "file",    "published", "attributes", "notes",
-                                 "layer", "paging",  "page_size", "tiles",      "areas"});
+  r.check_keys(
+      t, "[[source]]",
+      {"id",      "title",  "producer", "licence",   "attribution", "url",       "landing",
+       "service", "format", "crs",      "cut",       "file",        "published", "attributes",
+       "notes",   "layer",  "paging",   "page_size", "tiles",       "areas",     "surroundings"});
   Source s;
   s.id = r.text(t, "id", true, "[[source]]");
   const std::string where = "source '" + s.id + "'";
@@ -89,6 +100,10 @@ Source read_source(const TomlReader& r, const toml::table& t) {
   s.licence = r.text(t, "licence", true, where);
   s.attribution = r.text(t, "attribution", true, where);
   s.published = t["published"].value_or(true);
+  if (const toml::node* n = t.get("surroundings")) {
+    if (!n->is_boolean()) r.error_at(*n, fmt::format("surroundings in {} is true or false", where));
+    s.surroundings = n->as_boolean()->get();
+  }
   s.url = r.text(t, "url", s.published, where);
   s.landing = r.text(t, "landing", false, where);
   s.service = r.text(t, "service", false, where, "file");
@@ -176,6 +191,20 @@ Area area_from_bbox(const std::array<double, 4>& b) {
   a.bbox_rd = b;
   a.bbox_wgs84 = wgs84_envelope(b);
   return a;  // OSM: the Netherlands extract, cut to the box with osmium
+}
+
+Area with_surroundings(const Area& a, double metres) {
+  if (!(metres > 0)) return a;
+  // The RD New range of the Netherlands (as area_from_bbox checks): a box grown past it asks the
+  // national services for nothing more.
+  const std::array<double, 4> nl{-7000, 289000, 300000, 629000};
+  Area g = a;
+  g.bbox_rd = {std::max(nl[0], a.bbox_rd[0] - metres), std::max(nl[1], a.bbox_rd[1] - metres),
+               std::min(nl[2], a.bbox_rd[2] + metres), std::min(nl[3], a.bbox_rd[3] + metres)};
+  g.bbox_wgs84 = wgs84_envelope(g.bbox_rd);
+  g.osm_extract = a.osm_extract_surroundings;
+  g.name = fmt::format("{} en {:.0f} km rondom", a.name, metres / 1000);
+  return g;
 }
 
 const Area& Catalogue::area(const std::string& id) const {

@@ -424,6 +424,10 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
   const Area area = o.bbox           ? area_from_bbox(*o.bbox)
                     : o.area.empty() ? c.areas.front()
                                      : c.area(o.area);
+  // Sources marked `surroundings` (networks, nature, facilities people use across the border) are
+  // fetched over the area grown by its surroundings.
+  const Area around = with_surroundings(area, o.surroundings_m.value_or(area.surroundings_m));
+  auto area_for = [&](const Source& s) -> const Area& { return s.surroundings ? around : area; };
   for (const auto& id : o.only)
     if (std::none_of(c.sources.begin(), c.sources.end(),
                      [&](const Source& s) { return s.id == id; }))
@@ -431,7 +435,7 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
   if (o.dry_run) {  // nothing is downloaded or written
     FetchReport plan;
     for (const auto& s : c.sources)
-      if (wanted(s, o)) plan.outcomes.push_back(plan_one(s, area));
+      if (wanted(s, o)) plan.outcomes.push_back(plan_one(s, area_for(s)));
     return plan;
   }
   std::error_code ec;
@@ -458,7 +462,7 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
       continue;
     }
     if (s.published) {
-      const std::string host = url_host(expand_url(s, area));
+      const std::string host = url_host(expand_url(s, area_for(s)));
       if (auto it = unreachable.find(host); it != unreachable.end()) {
         report.outcomes.push_back(
             {s.id, "failed",
@@ -470,7 +474,7 @@ FetchReport fetch(const Catalogue& c, const FetchOptions& o) {
       }
     }
     try {
-      report.outcomes.push_back(fetch_one(s, area, o, lock));
+      report.outcomes.push_back(fetch_one(s, area_for(s), o, lock));
     } catch (const HostUnreachable& e) {
       if (!e.host.empty()) unreachable.emplace(e.host, s.id);
       report.outcomes.push_back({s.id, "failed", e.what(), 0});

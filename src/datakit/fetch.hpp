@@ -20,10 +20,18 @@ struct Area {
   std::array<double, 4> bbox_rd{};                 // minx, miny, maxx, maxy in EPSG:28992
   std::array<double, 4> bbox_wgs84{};              // min lon, min lat, max lon, max lat
   std::string osm_extract = "europe/netherlands";  // Geofabrik path, {osm_extract} in URLs
+  // How far beyond the area the sources marked `surroundings` are fetched (facilities, networks
+  // and nature that people use across the border), and the Geofabrik extract that covers it.
+  double surroundings_m = 0;
+  std::string osm_extract_surroundings = "europe/netherlands";
 };
 
 // An area given as a box in RD New (`--bbox`); the WGS84 box is its envelope through PROJ.
 Area area_from_bbox(const std::array<double, 4>& bbox_rd);
+
+// The area grown by `metres` on every side (kept within the Netherlands' RD New range), with its
+// WGS84 box and the extract that covers the surroundings; the same id.
+Area with_surroundings(const Area& a, double metres);
 
 struct Source {
   std::string id, title, producer, licence, attribution;
@@ -40,7 +48,8 @@ struct Source {
   int tiles = 1;          // split the area into tiles x tiles requests (services that cap paging)
   std::vector<std::string> attributes;  // fields `data check` expects
   std::vector<std::string> areas;       // only for these areas (e.g. provincial data); empty = all
-  std::vector<toml::table> layers;      // model.toml [[layer]] fragments (may be none)
+  bool surroundings = false;  // fetched over the area plus its surroundings (Area::surroundings_m)
+  std::vector<toml::table> layers;  // model.toml [[layer]] fragments (may be none)
 };
 
 struct Catalogue {
@@ -58,6 +67,7 @@ struct FetchOptions {
   fs::path into;
   std::string area;  // an area id of the catalogue; "" = the catalogue's first area
   std::optional<std::array<double, 4>> bbox;  // an ad-hoc area in RD New instead of `area`
+  std::optional<double> surroundings_m;       // instead of the area's own (0: none)
   std::vector<std::string> only;              // source ids; empty = all published sources
   long connect_timeout_s = 30;
   long low_speed_time_s = 60;  // abort when under 1 byte/s for this long

@@ -930,6 +930,57 @@ TEST(DataCatalogue, GrondwatertrapFollowsFromTheBroGhgAndGlgOnceBothAreFetched) 
   EXPECT_EQ(s.layer("grondwatertrap_bro").describe.style.classes.size(), 8u);
 }
 
+// Sources marked `surroundings` (the road network, Natura 2000) are fetched over the area grown
+// by its surroundings_m: Drenthe's box 204,000-270,000 x 514,000-581,000 plus 25 km on every side
+// is 179,000-295,000 x 489,000-606,000, and the road network comes from the Netherlands extract
+// (the Drenthe extract ends at the border). Other sources keep the area's own box; --surroundings 0
+// turns it off.
+TEST(DataCatalogue, SourcesPeopleUseAcrossTheBorderAreFetchedWithTheSurroundings) {
+  auto c = data::load_catalogue(fs::path(CASCO_SOURCE_DIR) / "data" / "catalogue.toml");
+  EXPECT_DOUBLE_EQ(c.area("drenthe").surroundings_m, 25000);
+  data::FetchOptions o;
+  o.into = "niet-aangemaakt";
+  o.area = "drenthe";
+  o.only = {"osm", "natura2000", "bodemgebruik"};
+  o.dry_run = true;
+  auto message = [&](const data::FetchReport& r, const std::string& id) {
+    for (const auto& out : r.outcomes)
+      if (out.id == id) return out.message;
+    return std::string("(not planned)");
+  };
+  auto r = data::fetch(c, o);
+  EXPECT_NE(message(r, "osm").find("/europe/netherlands-latest.osm.pbf"), std::string::npos)
+      << message(r, "osm");
+  EXPECT_NE(message(r, "natura2000").find("bbox=179000,489000,295000,606000,"), std::string::npos)
+      << message(r, "natura2000");
+  EXPECT_NE(message(r, "bodemgebruik").find("bbox=204000,514000,270000,581000,"), std::string::npos)
+      << message(r, "bodemgebruik");
+  o.surroundings_m = 0;
+  r = data::fetch(c, o);
+  EXPECT_NE(message(r, "osm").find("/europe/netherlands/drenthe-latest.osm.pbf"), std::string::npos)
+      << message(r, "osm");
+  EXPECT_NE(message(r, "natura2000").find("bbox=204000,514000,270000,581000,"), std::string::npos)
+      << message(r, "natura2000");
+  EXPECT_FALSE(fs::exists(o.into));
+  // Grown past the Netherlands' RD New range, a box stops at it.
+  data::Area edge = data::area_from_bbox({180000, 600000, 290000, 620000});
+  EXPECT_EQ(data::with_surroundings(edge, 25000).bbox_rd,
+            (std::array<double, 4>{155000, 575000, 300000, 629000}));
+  // A malformed value is an error at its line.
+  test::TempDir d;
+  test::write_file(d / "c.toml",
+                   "[[area]]\nid = \"x\"\nbbox_28992 = [0, 300000, 1000, 301000]\n"
+                   "surroundings_m = -5\n");
+  try {
+    data::load_catalogue(d / "c.toml");
+    ADD_FAILURE() << "a negative surroundings_m was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("surroundings_m in area 'x' must be metres from 0"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DataCatalogue, MissingIncludeIsAClearModelError) {
   test::TempDir dir;
   test::write_file(dir / "model.toml",
