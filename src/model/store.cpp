@@ -466,7 +466,9 @@ std::vector<LayerCheck> check_store(const Store& store) {
 const std::vector<ZoneRecord>& Store::zones(const std::string& id) const {
   const LayerRecord& L = layer(id);
   auto it = manifest_.zones.find(id);
-  if (L.derivation != "zones" || it == manifest_.zones.end())
+  // Zones layers, and layers of named classes (an allocation's kinds, the kernen): anything whose
+  // cells carry the number of a record.
+  if (it == manifest_.zones.end())
     fail("layer '{}' is not a zone layer (derivation {}); zone layers: {}", id, L.derivation, [&] {
       std::string z;
       for (auto& [k, v] : manifest_.zones) z += (z.empty() ? "" : ", ") + k;

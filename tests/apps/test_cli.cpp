@@ -214,6 +214,22 @@ TEST(Cli, AllocateWritesTheOpgavenkaartAndCompareTheDifference) {
   // The allocation is a layer of the store now, with the kinds as labelled classes.
   Result info = run("info " + (dir / "d.gpkg").string());
   EXPECT_NE(info.out.find("toewijzing_woondeals_2030"), std::string::npos) << info.out;
+  // Its kinds are zones for `casco stats`: the built-up land (bebouwd) takes only inbreiding, every
+  // greenfield kind lands on land not built on.
+  Result by_kind = run("stats --format json " + (dir / "d.gpkg").string() +
+                       " bebouwd --by toewijzing_woondeals_2030");
+  ASSERT_EQ(by_kind.code, 0) << by_kind.out;
+  int kinds = 0;
+  const nlohmann::json table = nlohmann::json::parse(by_kind.out);
+  for (const auto& row : table["rows"]) {
+    if (row["cells"] == 0) continue;
+    ++kinds;
+    if (row["code"] == "inbreiding")
+      EXPECT_EQ(row["mean"], 1.0) << row.dump();
+    else
+      EXPECT_EQ(row["sum"], 0.0) << row.dump();
+  }
+  EXPECT_GE(kinds, 6) << by_kind.out;
   Result b = run("allocate --no-store " + (dir / "d.gpkg").string() + " " + sc +
                  "woondeals_hoog.toml --variant natter -o " + (dir / "b").string());
   ASSERT_EQ(b.code, 0) << b.out;
