@@ -461,6 +461,42 @@ weights = ["woningen"]
   }
 }
 
+// Facilities beyond the border count up to the surroundings (500 m in the town model), and one
+// far beyond is left out with a warning. Stations at cell centres: (550, 550) in W1; (3350, 550),
+// 350 m east of the grid's edge at x = 3000; (9000, 550), 6 km away. The cell centred at
+// (2950, 550) is 400 m from the second station and 2,400 m from the first.
+TEST(DerivedLayers, FacilitiesBeyondTheBorderCountUpToTheSurroundings) {
+  test::TempDir d;
+  write_town(d.path());
+  test::write_file(d / "stations.geojson",
+                   test::rd_collection(test::rd_point(550, 550, R"({"naam":"Dorp"})") + "," +
+                                       test::rd_point(3350, 550, R"({"naam":"Buurstad"})") + "," +
+                                       test::rd_point(9000, 550, R"({"naam":"Ver weg"})")));
+  test::write_file(d / "model.toml", test::read_file(d / "model.toml") + R"toml(
+[[layer]]
+id = "afstand_station"
+title = "Afstand tot station"
+group = "sociaal-economisch"
+derivation = "distance"
+source = "stations.geojson"
+)toml");
+  test::CapturedMessages messages;
+  build_model(load_model_definition(d / "model.toml"), {d / "s.gpkg", {}, false});
+  EXPECT_TRUE(
+      messages.warned("stations.geojson lie more than 500 m beyond the study area and are "
+                      "left out"))
+      << fmt::format("{}", fmt::join(messages.warnings, "\n"));
+  Store s = Store::open(d / "s.gpkg");
+  Raster dist = s.read("afstand_station");
+  const Grid& g = dist.grid;
+  auto at = [&](double x, double y) {
+    return dist.at(static_cast<int>((g.y0 - y) / g.cell), static_cast<int>((x - g.x0) / g.cell));
+  };
+  EXPECT_FLOAT_EQ(at(2950, 550), 400);
+  EXPECT_FLOAT_EQ(at(550, 550), 0);
+  EXPECT_FLOAT_EQ(at(1550, 550), 1000);  // nearer the village's station than the neighbour's
+}
+
 TEST(DerivedLayers, DefinitionErrorsNameTheFileLineAndColumn) {
   test::TempDir d;
   auto error_of = [&](const std::string& layers) {
