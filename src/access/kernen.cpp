@@ -240,7 +240,7 @@ std::vector<int32_t> parts_of_larger(const KernenConfig& cfg, const std::vector<
 // Returns the places that are kernen of their own (indices into res.places).
 std::vector<std::size_t> count_places(const KernenConfig& cfg, const AccessConfig& acfg,
                                       const Store& store, const std::vector<Place>& places,
-                                      const KernAreas& areas,
+                                      const KernAreas& areas, const std::vector<uint8_t>& mask,
                                       const std::vector<Facility>& facilities, KernenResult& res) {
   const Grid& g = store.grid();
   const Raster pop = store.read(cfg.population);
@@ -283,7 +283,6 @@ std::vector<std::size_t> count_places(const KernenConfig& cfg, const AccessConfi
     if (r.inside.empty()) listed.push_back(res.places.size() - 1);
   }
   res.unnamed_cells = areas.unnamed_cells;
-  const std::vector<uint8_t> mask = kern_cells(cfg, store);
   for (std::size_t i = 0; i < g.size(); ++i)
     if (mask[i] && areas.label[i] < 0 && study[i] && !std::isnan(pop.values[i]))
       res.unnamed_people += pop.values[i];
@@ -448,16 +447,42 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
   const std::vector<Place> places = places_by_size(cfg, srs, g);
   std::vector<double> xs, ys;
   for (const auto& p : places) xs.push_back(p.x), ys.push_back(p.y);
-  const KernAreas areas = delineate_kernen(
-      g, kern_cells(cfg, store), xs, ys, growth_speeds(cfg, places, srs), cfg.areas.search_m,
-      cfg.areas.hamlet_radius_m, cfg.areas.gap_m, parts_of_larger(cfg, places, facilities));
-
+  std::vector<uint8_t> mask = kern_cells(cfg, store);
+  const std::vector<double> speeds = growth_speeds(cfg, places, srs);
+  const std::vector<int32_t> part_of = parts_of_larger(cfg, places, facilities);
   KernenResult res;
+  KernAreas areas;
+  const LayerRecord* outlines =
+      cfg.areas.outlines.empty() ? nullptr : store.find(cfg.areas.outlines);
+  if (outlines) {
+    const Raster o = store.read(outlines->id);
+    std::vector<int32_t> outline(g.size(), 0);
+    for (std::size_t i = 0; i < g.size(); ++i)
+      if (o.values[i] > 0) {
+        outline[i] = static_cast<int32_t>(o.values[i]);
+        mask[i] = 1;  // an outline's cells are kern cells, built-up or not
+      }
+    areas = delineate_with_outlines(g, outline, mask, xs, ys, speeds, cfg.areas.search_m,
+                                    cfg.areas.hamlet_radius_m, cfg.areas.gap_m, part_of);
+    res.outline_layer = outlines->id;
+    res.outline_title = outlines->title;
+    res.outlines_used = areas.outlines_used;
+    res.outlines_without_place = areas.outlines_without_place;
+  } else {
+    if (!cfg.areas.outlines.empty())
+      info(
+          "{}: the store has no layer '{}' (kern outlines); every kern is grown from the cells "
+          "where {} holds",
+          cfg.file.string(), cfg.areas.outlines, cfg.areas.cells);
+    areas = delineate_kernen(g, mask, xs, ys, speeds, cfg.areas.search_m, cfg.areas.hamlet_radius_m,
+                             cfg.areas.gap_m, part_of);
+  }
+
   res.population_layer = pop_layer.id;
   res.population_title = pop_layer.title;
   res.cell_ha = g.cell_area_ha();
   const std::vector<std::size_t> listed =
-      count_places(cfg, acfg, store, places, areas, facilities, res);
+      count_places(cfg, acfg, store, places, areas, mask, facilities, res);
   classify(cfg, store, acfg, facilities, listed, res);
   number_kernen(cfg, store, places, areas, res);
   return res;

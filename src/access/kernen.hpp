@@ -28,6 +28,9 @@ struct KernAreaSettings {
   double gap_m = 100;            // kern cells this close together belong to one kern
   double hamlet_radius_m = 200;  // a place with no kern cells that close: a disc of this radius
   double place_match_m = 5000;   // a facility naming the place counts when this close to it
+  // A zones layer of published kern outlines (e.g. CBS bevolkingskernen), used when the store
+  // has it: a place in an outline takes the whole outline; the others grow as above.
+  std::string outlines;
   // How fast a place grows over the kern cells, relative to others: the radius of a disc of
   // (its own population figure / growth_density) ha; places without a figure count as
   // growth_default inhabitants.
@@ -67,12 +70,24 @@ struct KernAreas {
   std::vector<int32_t> inside;    // per place: the place it lies inside, or -1
   std::vector<uint8_t> hamlet;    // per place: 1 when its area is the hamlet disc
   std::size_t unnamed_cells = 0;  // kern cells that no place reached
+  std::size_t outlines_used = 0, outlines_without_place = 0;  // delineate_with_outlines only
 };
 KernAreas delineate_kernen(const Grid& grid, const std::vector<uint8_t>& mask,
                            const std::vector<double>& x, const std::vector<double>& y,
                            const std::vector<double>& speed, double search_m,
                            double hamlet_radius_m, double gap_m = 0,
                            const std::vector<int32_t>& part_of = {});
+
+// The same with published outlines first: outline[i] > 0 is the outline holding cell i. Each
+// outline goes whole to the first place (places come largest first) whose point lies in it or
+// within hamlet_radius_m of it; later places there lie inside that one. The places in no outline
+// grow as above over the kern cells outside every outline. An outline no place claims stays
+// unnamed (counted in unnamed_cells and outlines_without_place).
+KernAreas delineate_with_outlines(const Grid& grid, const std::vector<int32_t>& outline,
+                                  const std::vector<uint8_t>& mask, const std::vector<double>& x,
+                                  const std::vector<double>& y, const std::vector<double>& speed,
+                                  double search_m, double hamlet_radius_m, double gap_m = 0,
+                                  const std::vector<int32_t>& part_of = {});
 
 struct PlaceResult {
   std::string id, name;
@@ -93,7 +108,9 @@ struct KernenResult {
   std::vector<ZoneRecord> zones;                   // zone → code (place id), name
   std::string population_layer, population_title;  // where the inhabitants come from
   std::size_t unnamed_cells = 0;                   // kern cells that belong to no place
-  double unnamed_people = 0;                       // their inhabitants
+  std::string outline_layer, outline_title;        // the outlines used ("" when none)
+  std::size_t outlines_used = 0, outlines_without_place = 0;
+  double unnamed_people = 0;  // their inhabitants
   double cell_ha = 0;
 };
 

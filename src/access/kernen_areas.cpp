@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <queue>
+#include <set>
 #include <vector>
 
 #include "access/kernen.hpp"
@@ -120,6 +122,87 @@ KernAreas delineate_kernen(const Grid& g, const std::vector<uint8_t>& mask,
           out.label[i] = static_cast<int32_t>(p);
       }
   }
+  return out;
+}
+
+KernAreas delineate_with_outlines(const Grid& g, const std::vector<int32_t>& outline,
+                                  const std::vector<uint8_t>& mask, const std::vector<double>& x,
+                                  const std::vector<double>& y, const std::vector<double>& speed,
+                                  double search_m, double hamlet_radius_m, double gap_m,
+                                  const std::vector<int32_t>& part_of) {
+  const std::size_t n = g.size(), places = x.size();
+  std::vector<uint8_t> in_outline(n);
+  for (std::size_t i = 0; i < n; ++i) in_outline[i] = outline[i] > 0;
+
+  // Each outline goes to the first place (the largest) that lies in it, or within
+  // hamlet_radius_m of it; a later place there lies inside that one.
+  std::map<int32_t, int32_t> owner;  // outline → place
+  std::vector<int32_t> inside(places, -1);
+  std::vector<uint8_t> placed(places, 0);
+  for (std::size_t p = 0; p < places; ++p) {
+    if (!part_of.empty() && part_of[p] >= 0) continue;
+    int64_t c = nearest_cell(g, in_outline, x[p], y[p], hamlet_radius_m);
+    if (c < 0) continue;
+    placed[p] = 1;
+    auto [it, first] = owner.emplace(outline[static_cast<std::size_t>(c)], static_cast<int32_t>(p));
+    if (!first) inside[p] = it->second;
+  }
+
+  // The other places grow over the kern cells outside every outline, as without outlines.
+  std::vector<std::size_t> rest;
+  for (std::size_t p = 0; p < places; ++p)
+    if (!placed[p]) rest.push_back(p);
+  std::vector<uint8_t> free_cells(n);
+  for (std::size_t i = 0; i < n; ++i) free_cells[i] = mask[i] && !in_outline[i];
+  std::vector<double> rx, ry, rs;
+  std::vector<int32_t> rpart;
+  std::vector<int32_t> index_of(places, -1);
+  for (std::size_t k = 0; k < rest.size(); ++k) index_of[rest[k]] = static_cast<int32_t>(k);
+  for (std::size_t p : rest) {
+    rx.push_back(x[p]);
+    ry.push_back(y[p]);
+    rs.push_back(speed[p]);
+    // part_of points at an index among all places; a place in an outline keeps its own index
+    // through `inside` below, so it is passed on as "part of some place" (-2 → no growth).
+    int32_t of = part_of.empty() ? -1 : part_of[p];
+    rpart.push_back(of < 0 ? -1
+                           : (index_of[static_cast<std::size_t>(of)] >= 0
+                                  ? index_of[static_cast<std::size_t>(of)]
+                                  : std::numeric_limits<int32_t>::max()));
+  }
+  KernAreas grown =
+      delineate_kernen(g, free_cells, rx, ry, rs, search_m, hamlet_radius_m, gap_m, rpart);
+
+  KernAreas out;
+  out.label.assign(n, -1);
+  out.inside = inside;
+  out.hamlet.assign(places, 0);
+  for (std::size_t k = 0; k < rest.size(); ++k) {
+    const std::size_t p = rest[k];
+    out.hamlet[p] = grown.hamlet[k];
+    int32_t in = grown.inside[k];
+    if (in == std::numeric_limits<int32_t>::max())
+      out.inside[p] = part_of[p];
+    else if (in >= 0)
+      out.inside[p] = static_cast<int32_t>(rest[static_cast<std::size_t>(in)]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in_outline[i]) {
+      auto it = owner.find(outline[i]);
+      if (it != owner.end())
+        out.label[i] = it->second;
+      else
+        ++out.unnamed_cells;
+    } else if (grown.label[i] >= 0) {
+      out.label[i] = static_cast<int32_t>(rest[static_cast<std::size_t>(grown.label[i])]);
+    }
+  }
+  out.unnamed_cells += grown.unnamed_cells;
+  std::set<int32_t> all;
+  for (std::size_t i = 0; i < n; ++i)
+    if (in_outline[i]) all.insert(outline[i]);
+  out.outlines_used = owner.size();
+  out.outlines_without_place = all.size() - owner.size();
   return out;
 }
 

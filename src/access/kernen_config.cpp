@@ -26,8 +26,8 @@ void load_areas(const TomlReader& r, const toml::table& k, KernenConfig& c) {
   const toml::table* a = an->as_table();
   if (!a) r.error_at(*an, "[kernen.areas] must be a table");
   r.check_keys(*a, "[kernen.areas]",
-               {"cells", "search_m", "gap_m", "hamlet_radius_m", "place_match_m", "growth_density",
-                "growth_default"});
+               {"cells", "outlines", "search_m", "gap_m", "hamlet_radius_m", "place_match_m",
+                "growth_density", "growth_default"});
   KernAreaSettings& s = c.areas;
   if (const toml::node* cells = a->get("cells")) {
     s.cells = r.text(*a, "cells", true, "[kernen.areas]");
@@ -36,6 +36,7 @@ void load_areas(const TomlReader& r, const toml::table& k, KernenConfig& c) {
   } else {
     s.cells_origin = origin_at(c.file.string(), *an);
   }
+  if (a->get("outlines")) s.outlines = r.text(*a, "outlines", true, "[kernen.areas]");
   s.search_m = r.number(*a, "search_m", s.search_m, "[kernen.areas]");
   s.gap_m = r.number(*a, "gap_m", s.gap_m, "[kernen.areas]");
   s.hamlet_radius_m = r.number(*a, "hamlet_radius_m", s.hamlet_radius_m, "[kernen.areas]");
@@ -126,13 +127,26 @@ LayerRecord kernen_record(const KernenConfig& cfg, const KernenResult& r, const 
   auto expr = condition::Expression::parse(cfg.areas.cells, cfg.areas.cells_origin);
   for (const auto& id : expr.layers())
     if (const LayerRecord* L = store.find(id); L && !L->estimate.empty())
-      rec.estimate =
-          fmt::format("de kernen volgen '{}' ({}), en die laag is een schatting", id, L->title);
+      rec.estimate = r.outline_layer.empty()
+                         ? fmt::format("de kernen volgen '{}' ({}), en die laag is een schatting",
+                                       id, L->title)
+                         : fmt::format(
+                               "de kernen buiten de gebieden van '{}' volgen '{}' ({}), "
+                               "en die laag is een schatting",
+                               r.outline_layer, id, L->title);
   rec.description = fmt::format(
       "Aaneengesloten cellen waar {} geldt, rond het punt van elke plaats, gedeeld met "
       "buurkernen ({} kernen; inwoners uit '{}').",
       cfg.areas.cells, r.zones.size(), r.population_layer);
   rec.source = cfg.file.filename().string();
+  if (!r.outline_layer.empty()) {
+    rec.description += fmt::format(
+        " Een plaats binnen een gebied van '{}' ({}) krijgt dat hele gebied ({} van de {}).",
+        r.outline_layer, r.outline_title, r.outlines_used,
+        r.outlines_used + r.outlines_without_place);
+    if (const LayerRecord* L = store.find(r.outline_layer); L && !L->source.empty())
+      rec.source += ", " + L->source;
+  }
   rec.describe.role = role::kKernen;
   // Maps name the kernen with the most inhabitants first (render/places.hpp).
   if (!r.population_layer.empty()) rec.describe.params["population"] = r.population_layer;

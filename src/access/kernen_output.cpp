@@ -83,6 +83,13 @@ std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
       "m.\n",
       r.population_layer, r.population_title, dutch_number(people, 0), cfg.areas.cells,
       dutch_number(cfg.areas.hamlet_radius_m, 0));
+  if (!r.outline_layer.empty())
+    o += fmt::format(
+        "Kerngebieden uit '{}' ({}): een plaats binnen zo'n gebied krijgt het hele gebied ({} "
+        "gebieden met een plaats, {} zonder); alleen plaatsen daarbuiten groeien over de "
+        "bebouwing.\n",
+        r.outline_layer, r.outline_title, dutch_number(static_cast<double>(r.outlines_used), 0),
+        dutch_number(static_cast<double>(r.outlines_without_place), 0));
   if (r.unnamed_cells)
     o += fmt::format("Bebouwing zonder plaatsnaam in de buurt: {} ha met {} inwoners.\n",
                      dutch_number(static_cast<double>(r.unnamed_cells) * r.cell_ha, 0),

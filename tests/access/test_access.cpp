@@ -440,6 +440,116 @@ TEST(Kernen, PlacesGrowOverTheBuiltUpCellsAtTheirOwnSpeed) {
   EXPECT_EQ(bridged.label[1 * 10 + 4], -1);
 }
 
+// Published outlines first (e.g. CBS bevolkingskernen), on 100 m cells: 1 and 2 are outlines,
+// # built-up cells outside them, letters the places, largest first (A B C D E F):
+//
+//   A 1 1 . . . . . . .     A and B lie in outline 1: A (the larger) takes all of it, B lies
+//   1 1 B # C # # 2 2 .     inside A; C grows over the built-up cells between the outlines (not
+//   . . . . . . . 2 2 .     into them); outline 2 holds no place and stays unnamed; D joins the
+//   . . . . . . . . . #     built-up cell 100 m from it; E has none within 150 m: a disc of
+//   . F . . E . . . . D     100 m; F is known to be part of A (part_of) and has no area.
+TEST(Kernen, APlaceInAPublishedOutlineTakesTheWholeOutline) {
+  Grid g;
+  g.x0 = 0, g.y0 = 500, g.cell = 100, g.cols = 10, g.rows = 5;
+  auto at = [&](int row, int col) { return static_cast<std::size_t>(row * 10 + col); };
+  std::vector<int32_t> outline(g.size(), 0);
+  for (int row = 0; row < 2; ++row)
+    for (int col = 0; col < 3; ++col) outline[at(row, col)] = 1;
+  for (int row = 1; row < 3; ++row)
+    for (int col = 7; col < 9; ++col) outline[at(row, col)] = 2;
+  std::vector<uint8_t> mask(g.size(), 0);
+  for (int col = 3; col < 7; ++col) mask[at(1, col)] = 1;
+  mask[at(3, 9)] = 1;
+  mask[at(1, 7)] = 1;  // built-up inside outline 2: still the outline's, not C's
+  //                            A    B    C    D    E    F
+  const std::vector<double> x{50, 250, 450, 950, 450, 150}, y{450, 350, 350, 50, 50, 50};
+  KernAreas a = delineate_with_outlines(g, outline, mask, x, y, std::vector<double>(6, 1.0), 150,
+                                        100, 0, {-1, -1, -1, -1, -1, 0});
+  auto row = [&](int r) {
+    return std::vector<int32_t>(a.label.begin() + r * 10, a.label.begin() + r * 10 + 10);
+  };
+  EXPECT_EQ(row(0), (std::vector<int32_t>{0, 0, 0, -1, -1, -1, -1, -1, -1, -1}));
+  EXPECT_EQ(row(1), (std::vector<int32_t>{0, 0, 0, 2, 2, 2, 2, -1, -1, -1}));
+  EXPECT_EQ(row(2), (std::vector<int32_t>(10, -1)));
+  EXPECT_EQ(row(3), (std::vector<int32_t>{-1, -1, -1, -1, 4, -1, -1, -1, -1, 3}));
+  EXPECT_EQ(row(4), (std::vector<int32_t>{-1, -1, -1, 4, 4, 4, -1, -1, -1, -1}));
+  EXPECT_EQ(a.inside, (std::vector<int32_t>{-1, 0, -1, -1, -1, 0}));
+  EXPECT_EQ(a.hamlet, (std::vector<uint8_t>{0, 0, 0, 0, 1, 0}));
+  EXPECT_EQ(a.unnamed_cells, 4u);  // outline 2
+  EXPECT_EQ(a.outlines_used, 1u);
+  EXPECT_EQ(a.outlines_without_place, 1u);
+}
+
+// On the bundled model, an outline of 4 by 4 km drawn around Assen's point becomes Assen's area
+// exactly (its cells in the study area), with the inhabitants of those cells; the kernen text
+// and the layer's description name the outlines. Without the layer in the store, the same
+// kernen.toml grows every kern and says so.
+TEST(Kernen, OutlinesInTheStoreReplaceTheGrownAreaOfTheirPlace) {
+  test::TempDir dir;
+  fs::copy_file(test::drenthe_store_250(), dir / "d.gpkg");
+  KernenConfig cfg = load_kernen_config(fs::path(CASCO_DATA_DIR) / "kernen.toml");
+  cfg.areas.outlines = "bevolkingskernen_test";
+  const PlaceResult* assen = nullptr;
+  test::CapturedMessages infos(true);
+  KernenResult grown = classify_places(cfg, Store::open(dir / "d.gpkg"));
+  EXPECT_TRUE(infos.informed("the store has no layer 'bevolkingskernen_test'"));
+  for (const auto& p : grown.places)
+    if (p.name == "Assen") assen = &p;
+  ASSERT_NE(assen, nullptr);
+  const double ax = assen->x, ay = assen->y;
+
+  Store s = Store::open(dir / "d.gpkg");
+  const Grid& g = s.grid();
+  Raster outline(g, 0.0f);
+  const Raster inw = s.read("inwoners");
+  const std::vector<uint8_t> study = s.study_mask();
+  double cells = 0, people = 0;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.cols; ++c) {
+      if (std::abs(g.cx(c) - ax) > 2000 || std::abs(g.cy(r) - ay) > 2000) continue;
+      std::size_t i = static_cast<std::size_t>(r) * g.cols + c;
+      outline.values[i] = 1;
+      if (!study[i]) continue;
+      cells += 1;
+      people += std::isnan(inw.values[i]) ? 0.0 : inw.values[i];
+    }
+  LayerRecord rec;
+  rec.id = "bevolkingskernen_test";
+  rec.title = "Bevolkingskernen (hand-drawn)";
+  rec.group = "sociaal-economisch";
+  rec.unit = "zone";
+  rec.derivation = "zones";
+  add_layers(dir / "d.gpkg", {{rec, &outline}}, {{rec.id, {{1, "A1", "Assen (outline)"}}}});
+
+  Store with = Store::open(dir / "d.gpkg");
+  KernenResult r = classify_places(cfg, with);
+  EXPECT_EQ(r.outline_layer, "bevolkingskernen_test");
+  EXPECT_EQ(r.outlines_used, 1u);
+  EXPECT_EQ(r.outlines_without_place, 0u);
+  const PlaceResult* a = nullptr;
+  for (const auto& p : r.places)
+    if (p.name == "Assen") a = &p;
+  ASSERT_NE(a, nullptr);
+  EXPECT_TRUE(a->inside.empty());
+  EXPECT_NEAR(a->area_ha, cells * g.cell_area_ha(), 1e-6);
+  EXPECT_NEAR(a->population, people, 0.5);
+  EXPECT_GT(a->area_ha, assen->area_ha * 0.5);  // a 16 km² outline, not a sliver
+  // Every other place whose point lies in the outline lies inside Assen.
+  for (const auto& p : r.places)
+    if (p.name != "Assen" && std::abs(p.x - ax) < 1900 && std::abs(p.y - ay) < 1900) {
+      EXPECT_EQ(p.inside, "Assen") << p.name;
+    }
+  const std::string text = format_kernen(cfg, r, "text");
+  EXPECT_NE(text.find("Kerngebieden uit 'bevolkingskernen_test' (Bevolkingskernen (hand-drawn)): "
+                      "een plaats binnen zo'n gebied krijgt het hele gebied (1 gebieden met een "
+                      "plaats, 0 zonder)"),
+            std::string::npos)
+      << text.substr(0, 600);
+  LayerRecord k = kernen_record(cfg, r, with);
+  EXPECT_NE(k.description.find("krijgt dat hele gebied (1 van de 1)"), std::string::npos)
+      << k.description;
+}
+
 TEST(Kernen, AnUnknownVariableIsNamedWithItsPosition) {
   test::TempDir dir;
   build_model(load_model_definition(fs::path(CASCO_DATA_DIR) / "model.toml"),
