@@ -19,18 +19,8 @@ LayerRecord trend_record(const WellsFigures& f) {
   rec.describe.role = role::kPresence;
   rec.describe.style.kind = LayerStyle::Kind::Classes;
   rec.describe.style.points = true;
-  rec.describe.style.classes = {{1, "daalt", "#d7191c"},
-                                {2, "stijgt", "#2c7bb6"},
-                                {3, "geen duidelijke trend", "#969696"},
-                                {4, "te kort", "#e0e0e0"}};
+  rec.describe.style.classes = water::trend_class_styles();  // as `casco water grondwater`
   return rec;
-}
-
-float trend_class(const std::string& verdict) {
-  if (verdict == "daalt") return 1;
-  if (verdict == "stijgt") return 2;
-  if (verdict == "te kort" || verdict.empty()) return 4;
-  return 3;
 }
 
 std::optional<WellsFigures> wells_figures(const Context& c) {
@@ -61,12 +51,14 @@ std::optional<WellsFigures> wells_figures(const Context& c) {
       f.first_year = f.first_year ? std::min(f.first_year, s.first_year) : s.first_year;
       f.last_year = std::max(f.last_year, s.last_year);
     }
-    const float t = trend_class(s.trend.verdict);
-    (t == 1 ? f.falling : t == 2 ? f.rising : t == 3 ? f.no_trend : f.too_short)++;
+    const int t = water::trend_class(s.trend.verdict);  // 1 daalt, 2 geen, 3 stijgt, 4 te kort
+    (t == 1 ? f.falling : t == 3 ? f.rising : t == 2 ? f.no_trend : f.too_short)++;
     const int col = g.col_of(well.x), row = g.row_of(well.y);
     if (!trend.values.empty() && col >= 0 && row >= 0 && col < g.cols && row < g.rows) {
-      float& cell = trend.at(row, col);  // of several wells in a cell, the most telling trend
-      cell = cell == 0 ? t : std::min(cell, t);
+      // Of several wells in a cell, the most telling trend: falling, rising, none, too short.
+      static constexpr int kTelling[] = {9, 0, 2, 1, 3};
+      float& cell = trend.at(row, col);
+      if (cell == 0 || kTelling[t] < kTelling[static_cast<int>(cell)]) cell = static_cast<float>(t);
     }
   }
   f.map = "water-putten-trend";

@@ -326,6 +326,7 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
                           {"area_ha", a.area_ha},
                           {"verdict", to_string(a.verdict)},
                           {"verdict_label", dutch_label(a.verdict)},
+                          {"verdict_colour", verdict_colour(a.verdict)},
                           {"score", a.score},
                           {"notes", a.notes}};
       auto& rs = p["rules"] = nlohmann::json::array();
@@ -342,7 +343,10 @@ std::string format_assessments(const std::vector<Assessment>& all, const RuleSet
                               {{"document", rule.policy.document},
                                {"quote", rule.policy.quote},
                                {"page", rule.policy.page}}}};
-        if (rule.is_score) jr["score"] = rule.score;
+        if (rule.is_score)
+          jr["score"] = rule.score;
+        else
+          jr["verdict_colour"] = verdict_colour(rule.verdict);  // as on the verdict maps
         if (!rule.conditions.empty()) jr["conditions"] = rule.conditions;
         if (!rule.party.empty()) jr["party"] = rule.party;
         rs.push_back(jr);

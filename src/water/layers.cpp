@@ -8,6 +8,8 @@
 namespace casco::water {
 namespace {
 
+const char* const kGtNames[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"};
+
 WaterLayer make(const WaterConfig& c, std::string id, std::string title, std::string unit,
                 std::string derivation, std::string description, Raster raster,
                 const std::string& source) {
@@ -301,24 +303,43 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& c, const Groundwat
            "1:50 000 (zonder de b-klassen)" +
                shift,
            gt, source);
-  static const char* names[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"};
-  static const char* colours[] = {"#08306b", "#2171b5", "#4292c6", "#6baed6",
-                                  "#9ecae1", "#fdd49e", "#fc8d59", "#b30000"};
   L.record.describe.role = role::kMeasure;
   L.record.describe.style.kind = LayerStyle::Kind::Classes;
-  for (int k = 0; k < 8; ++k) {
-    L.classes.push_back({k + 1, names[k], std::string("Gt ") + names[k]});
-    L.record.describe.style.classes.push_back({static_cast<double>(k + 1),
-                                               std::string("Gt ") + names[k] +
-                                                   (k == 0   ? " (natst)"
-                                                    : k == 7 ? " (droogst)"
-                                                             : ""),
-                                               colours[k]});
-  }
+  L.record.describe.style.classes = groundwater_class_styles();
+  for (int k = 0; k < 8; ++k)
+    L.classes.push_back({k + 1, kGtNames[k], std::string("Gt ") + kGtNames[k]});
   tag(L, "gt", climate ? climate->id : "", climate ? climate->title : "");
   L.record.estimate = "uit de geschatte GHG- en GLG-kaarten";
   out.push_back(std::move(L));
   return out;
+}
+
+std::vector<StyleClass> groundwater_class_styles() {
+  static const char* colours[] = {"#08306b", "#2171b5", "#4292c6", "#6baed6",
+                                  "#9ecae1", "#fdd49e", "#fc8d59", "#b30000"};
+  std::vector<StyleClass> out;
+  for (int k = 0; k < 8; ++k)
+    out.push_back({static_cast<double>(k + 1),
+                   std::string("Gt ") + kGtNames[k] +
+                       (k == 0   ? " (natst)"
+                        : k == 7 ? " (droogst)"
+                                 : ""),
+                   colours[k]});
+  return out;
+}
+
+std::vector<StyleClass> trend_class_styles() {
+  return {{1, "daalt", "#d7191c"},
+          {2, "geen duidelijke trend", "#969696"},
+          {3, "stijgt", "#2c7bb6"},
+          {4, "te kort voor een trend", "#fee08b"}};
+}
+
+int trend_class(const std::string& verdict) {
+  if (verdict == "daalt") return 1;
+  if (verdict == "geen duidelijke trend") return 2;
+  if (verdict == "stijgt") return 3;
+  return 4;
 }
 
 void store_layers(const std::filesystem::path& store, const std::vector<WaterLayer>& layers) {

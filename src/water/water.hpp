@@ -136,6 +136,14 @@ std::vector<WaterLayer> groundwater_layers(const WaterConfig& config, const Grou
                                            const std::string& source,
                                            const Climate* climate = nullptr);
 
+// The classes of the grondwatertrap (1 = Gt I, natst … 8 = Gt VIII, droogst) and of a well's
+// trend (trend_class of Trend::verdict), with their colours: one description for every map,
+// table and legend of them.
+std::vector<StyleClass> groundwater_class_styles();
+std::vector<StyleClass> trend_class_styles();
+int trend_class(
+    const std::string& verdict);  // 1 daalt, 2 geen duidelijke trend, 3 stijgt, 4 te kort
+
 // Writes the layers into the store (through add_layers: all or nothing).
 void store_layers(const std::filesystem::path& store, const std::vector<WaterLayer>& layers);
 

@@ -57,11 +57,7 @@ void write_well_maps(const Store& store, const GroundwaterRun& g, const fs::path
     const int c = static_cast<int>(std::floor(grid.px(r.well->x)));
     const int row = static_cast<int>(std::floor(grid.py(r.well->y)));
     if (c < 0 || row < 0 || c >= grid.cols || row >= grid.rows) continue;
-    const std::string& v = r.stats.trend.verdict;
-    trend.at(row, c) = v == "daalt"                   ? 1.0f
-                       : v == "geen duidelijke trend" ? 2.0f
-                       : v == "stijgt"                ? 3.0f
-                                                      : 4.0f;
+    trend.at(row, c) = static_cast<float>(water::trend_class(r.stats.trend.verdict));
     if (const int k = groundwater_class_number(r.gt)) gt.at(row, c) = static_cast<float>(k);
   }
   QuicklookOptions q;
@@ -70,21 +66,12 @@ void write_well_maps(const Store& store, const GroundwaterRun& g, const fs::path
       "die kant op wijst";
   write_map(store, trend,
             map_record("Peilbuizen: trend van de grondwaterstand (verdroging)", "",
-                       {{1, "daalt", "#d7191c"},
-                        {2, "geen duidelijke trend", "#969696"},
-                        {3, "stijgt", "#2c7bb6"},
-                        {4, "te kort voor een trend", "#fee08b"}},
-                       true),
+                       water::trend_class_styles(), true),
             dir / "putten_trend.png", q);
   q.subtitle = "ten opzichte van maaiveld, of van het meetpunt waar het maaiveld onbekend is";
-  static const char* names[] = {"Gt I (natst)", "Gt II", "Gt III", "Gt IV",
-                                "Gt V",         "Gt VI", "Gt VII", "Gt VIII (droogst)"};
-  static const char* colours[] = {"#08306b", "#2171b5", "#4292c6", "#6baed6",
-                                  "#9ecae1", "#fdd49e", "#fc8d59", "#b30000"};
-  std::vector<StyleClass> gts;
-  for (int k = 0; k < 8; ++k) gts.push_back({static_cast<double>(k + 1), names[k], colours[k]});
   write_map(store, gt,
-            map_record("Peilbuizen: grondwatertrap uit de gemeten GHG en GLG", "", gts, true),
+            map_record("Peilbuizen: grondwatertrap uit de gemeten GHG en GLG", "",
+                       water::groundwater_class_styles(), true),
             dir / "putten_gt.png", q);
 }
 

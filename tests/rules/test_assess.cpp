@@ -143,6 +143,17 @@ TEST_F(HandMade, PlanHalfInNatura2000IsForbiddenOnItsAreaThere) {
   EXPECT_NE(md.find("| verboden | 4.75 | 48% |"), std::string::npos) << md;
   auto j = nlohmann::json::parse(format_assessments(all, set, ReportFormat::Json));
   EXPECT_EQ(j["plans"][0]["verdict"], "verboden");
+  // The viewer colours the verdict as the verdict maps do: the colour of the class "verboden" in
+  // the verdict layer's description.
+  std::string map_colour;
+  for (const auto& k : verdict_record(set, "woningbouw").describe.style.classes)
+    if (k.label == dutch_label(Verdict::Verboden)) map_colour = k.colour;
+  EXPECT_FALSE(map_colour.empty());
+  EXPECT_EQ(j["plans"][0]["verdict_colour"], map_colour);
+  for (const auto& r : j["plans"][0]["rules"])
+    if (r["verdict"] == "verboden") {
+      EXPECT_EQ(r["verdict_colour"], map_colour) << r["id"];
+    }
 
   write_parts(all, s, *dir_ / "parts.geojson");
   EXPECT_TRUE(fs::exists(*dir_ / "parts.geojson"));

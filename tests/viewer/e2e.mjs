@@ -182,6 +182,8 @@ await upload('plan.geojson', square(6.403, 52.808, 0.002, 'Woonwijk op de heide 
 await page.waitForSelector('#verdict .plan-result', { timeout: 20_000 });
 const overall = (await page.textContent('#verdict .overall .badge')).trim();
 expect(overall === 'verboden', `expected "verboden", got "${overall}"`);
+const badgeColour = await page.$eval('#verdict .overall .badge', (e) => getComputedStyle(e).backgroundColor);
+expect(badgeColour === 'rgb(215, 25, 28)', `the verdict badge is ${badgeColour}, not the verdict maps' #d7191c`);
 const kindShown = await page.textContent('#verdict .plan-head .muted');
 expect(kindShown.includes('Woningbouw'), `the kind is shown as "${kindShown}"`);
 const citation = await page.locator('#verdict li.rule.v-verboden .policy figcaption').first().innerText();

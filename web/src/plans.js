@@ -70,13 +70,18 @@ function scoreSentence(p) {
   return `Score ${signed(p.score)}. ${base}: ${parts.join(', ')}. Boven 0 is gunstig, onder 0 ongunstig; het oordeel hierboven gaat altijd voor.`;
 }
 
+// The verdict's colour as the server gives it (the colours of the verdict maps and the report).
+function colourStyle(colour, property) {
+  return /^#[0-9a-fA-F]{6}$/.test(colour || '') ? ` style="${property}:${colour}"` : '';
+}
+
 function ruleHtml(r) {
   const label = r.verdict_label || VERDICT_LABEL[r.verdict] || r.verdict;
   const conditions = (r.conditions || []).length
     ? `<div class="conditions"><strong>Voorwaarden:</strong><ul>${r.conditions.map((c) => `<li>${esc(c)}</li>`).join('')}</ul></div>`
     : '';
-  return `<li class="rule v-${esc(r.verdict)}">
-    <div class="rule-head"><span class="badge v-${esc(r.verdict)}">${esc(label)}</span> <strong>${esc(r.title)}</strong></div>
+  return `<li class="rule v-${esc(r.verdict)}"${colourStyle(r.verdict_colour, 'border-left-color')}>
+    <div class="rule-head"><span class="badge v-${esc(r.verdict)}"${colourStyle(r.verdict_colour, 'background')}>${esc(label)}</span> <strong>${esc(r.title)}</strong></div>
     <div class="rule-where">Geldt voor ${pct(r.share)} van het plan (${ha(r.area_ha)}).</div>
     <p class="reason">${esc(r.reason)}</p>
     ${r.party ? `<p class="party">Afstemmen met: <strong>${esc(r.party)}</strong></p>` : ''}
@@ -102,7 +107,7 @@ export function planHtml(p, i) {
     <header class="plan-head"><span class="plan-no">${i + 1}</span>
       <div><strong>${esc(p.plan)}</strong><br><span class="muted small">${esc(p.kind_title || p.kind)} · ${ha(p.area_ha)}</span></div>
       <button type="button" class="secondary small-button" data-zoom="${i}">Toon op kaart</button></header>
-    <div class="overall"><span class="badge big v-${esc(p.verdict)}">${esc(p.verdict_label)}</span><p>${OVERALL[p.verdict] || ''}</p></div>
+    <div class="overall"><span class="badge big v-${esc(p.verdict)}"${colourStyle(p.verdict_colour, 'background')}>${esc(p.verdict_label)}</span><p>${OVERALL[p.verdict] || ''}</p></div>
     <p class="score-line">${scoreSentence(p)}</p>
     ${hit.length ? `<h4>Regels die dit plan raken</h4><ul class="rules">${hit.map(ruleHtml).join('')}</ul>` : '<p class="muted small">Geen enkele regel met een oordeel raakt dit plan.</p>'}
     ${scores.length ? `<h4>Plus- en minpunten</h4><ul class="rules">${scores.map((r) => `<li class="rule v-score"><div class="rule-head"><span class="badge v-score">${signed(r.score)}</span> <strong>${esc(r.title)}</strong></div><div class="rule-where">Geldt voor ${pct(r.share)} van het plan (${ha(r.area_ha)}).</div><p class="reason">${esc(r.reason)}</p>${policyHtml(r.policy)}</li>`).join('')}</ul>` : ''}
@@ -116,7 +121,7 @@ export function planHtml(p, i) {
 function verdictHtml(result) {
   const rs = result.ruleset ? `<p class="muted small">Getoetst aan ${esc(result.ruleset.name)}${result.ruleset.version ? ` (versie ${esc(result.ruleset.version)})` : ''}.</p>` : '';
   const list = result.plans.length > 1
-    ? `<ol class="plan-list">${result.plans.map((p, i) => `<li data-select="${i}"><span class="badge v-${esc(p.verdict)}">${esc(p.verdict_label)}</span> ${esc(p.plan)}</li>`).join('')}</ol>`
+    ? `<ol class="plan-list">${result.plans.map((p, i) => `<li data-select="${i}"><span class="badge v-${esc(p.verdict)}"${colourStyle(p.verdict_colour, 'background')}>${esc(p.verdict_label)}</span> ${esc(p.plan)}</li>`).join('')}</ol>`
     : '';
   return `${list}${result.plans.map(planHtml).join('')}${rs}
     <div class="buttons"><button type="button" id="print-verdict">Afdrukken of PDF</button>
@@ -282,10 +287,10 @@ function verdictDocument(pictures) {
     figure{margin:8px 0;page-break-inside:avoid}img.map{width:100%;max-height:120mm;object-fit:contain;border:1px solid #ccc}
     .badge{display:inline-block;padding:1px 7px;border-radius:10px;background:#eee;font-size:12px}
     .badge.big{font-size:15px;font-weight:700;padding:3px 10px}
-    .badge.v-vrij{background:#1a9641;color:#fff}.badge.v-voorwaarde{background:#a6d96a}.badge.v-afstemming{background:#fdd835}
-    .badge.v-nee_tenzij{background:#fdae61}.badge.v-verboden{background:#d7191c;color:#fff}.badge.v-score{background:#c9d3ea}
-    li.rule.v-vrij{border-left-color:#1a9641}li.rule.v-voorwaarde{border-left-color:#a6d96a}li.rule.v-afstemming{border-left-color:#fdd835}
-    li.rule.v-nee_tenzij{border-left-color:#fdae61}li.rule.v-verboden{border-left-color:#d7191c}li.rule.v-score{border-left-color:#c9d3ea}
+    .badge.v-vrij{background:#1a9641;color:#fff}.badge.v-voorwaarde{background:#a6d96a}.badge.v-afstemming{background:#fdae61}
+    .badge.v-nee_tenzij{background:#f46d43}.badge.v-verboden{background:#d7191c;color:#fff}.badge.v-score{background:#c9d3ea}
+    li.rule.v-vrij{border-left-color:#1a9641}li.rule.v-voorwaarde{border-left-color:#a6d96a}li.rule.v-afstemming{border-left-color:#fdae61}
+    li.rule.v-nee_tenzij{border-left-color:#f46d43}li.rule.v-verboden{border-left-color:#d7191c}li.rule.v-score{border-left-color:#c9d3ea}
     .plan-result{border-top:2px solid #ccc;padding-top:8px;margin-top:14px;page-break-inside:auto}
     .plan-head{display:flex;gap:10px;align-items:center}.plan-head button{display:none}
     .plan-no{display:inline-flex;width:24px;height:24px;border-radius:12px;background:#c2185b;color:#fff;align-items:center;justify-content:center;font-weight:700}
