@@ -20,5 +20,16 @@ styled = [l for l in layers if l.renderer() is not None and l.renderer().type() 
           ("paletted", "singlebandpseudocolor")]
 if len(styled) != len(layers):
     sys.exit(f"only {len(styled)} of {len(layers)} layers carry casco's style")
-print(f"QGIS {Qgis.version()} opened {len(layers)} styled layers")
+# Class layers carry their classes: a palette with at least one named entry.
+empty = [l.name() for l in styled if l.renderer().type() == "paletted"
+         and not [c for c in l.renderer().classes() if c.label]]
+if empty:
+    sys.exit(f"class layers without named classes: {empty}")
+# Every layer sits in a group of the layer tree (the model's groups).
+root = project.layerTreeRoot()
+loose = [n.name() for n in root.children() if n.nodeType() == n.NodeLayer]
+if loose:
+    sys.exit(f"layers outside every group: {loose}")
+groups = [n.name() for n in root.children() if n.nodeType() == n.NodeGroup]
+print(f"QGIS {Qgis.version()} opened {len(layers)} styled layers in {len(groups)} groups")
 app.exitQgis()
