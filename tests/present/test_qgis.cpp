@@ -1,8 +1,6 @@
 // The QGIS project: a valid .qgz beside the store with one styled layer per store layer, grouped
 // as the model groups them, in the legend module's colours and names.
-#include <cpl_minixml.h>
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <map>
 #include <set>
@@ -10,46 +8,15 @@
 #include "core/error.hpp"
 #include "legend/legend.hpp"
 #include "present/qgis_project.hpp"
+#include "present/qgz_read.hpp"
 #include "test_util.hpp"
 
 using namespace casco;
 namespace fs = std::filesystem;
 
-namespace {
-
-// The one file inside a .qgz.
-std::string unzip_qgs(const fs::path& qgz, std::string* name) {
-  int err = 0;
-  zip_t* z = zip_open(qgz.c_str(), ZIP_RDONLY, &err);
-  if (!z) return {};
-  std::string out;
-  if (zip_get_num_entries(z, 0) == 1) {
-    *name = zip_get_name(z, 0, 0);
-    zip_stat_t st;
-    zip_stat_index(z, 0, 0, &st);
-    out.resize(st.size);
-    zip_file_t* f = zip_fopen_index(z, 0, 0);
-    zip_fread(f, out.data(), st.size);
-    zip_fclose(f);
-  }
-  zip_close(z);
-  return out;
-}
-
-struct Xml {
-  CPLXMLNode* root = nullptr;
-  explicit Xml(const std::string& text) : root(CPLParseXMLString(text.c_str())) {}
-  ~Xml() { CPLDestroyXMLNode(root); }
-};
-
-std::vector<const CPLXMLNode*> children(const CPLXMLNode* n, const char* name) {
-  std::vector<const CPLXMLNode*> out;
-  for (const CPLXMLNode* c = n ? n->psChild : nullptr; c; c = c->psNext)
-    if (c->eType == CXT_Element && EQUAL(c->pszValue, name)) out.push_back(c);
-  return out;
-}
-
-}  // namespace
+using test::children;
+using test::unzip_qgs;
+using test::Xml;
 
 TEST(QgisProject, OneStyledLayerPerStoreLayerInTheModelsGroups) {
   test::TempDir dir;

@@ -1,6 +1,5 @@
 // The viewer's HTTP API, in process: a server on an ephemeral port over a 250 m Drenthe store,
 // asked with httplib::Client.
-#include "legend/legend.hpp"
 #include "viewer/viewer_fixture.hpp"
 
 namespace casco {
@@ -36,25 +35,7 @@ TEST_F(Viewer, ModelListsTheLayersByGroupWithLegends) {
   EXPECT_TRUE(m["assessment"].get<bool>());
 }
 
-// One legend per layer: the viewer serves exactly what the legend module makes of the layer's
-// description over the study area, which is also what the PNG maps, the report's maps and the QGIS
-// project draw (tests/present/test_qgis.cpp compares the QGIS styles class by class).
-TEST_F(Viewer, EveryLegendIsTheLegendModulesOwn) {
-  auto r = client().Get("/api/model");
-  ASSERT_TRUE(r);
-  json m = json::parse(r->body);
-  Store s = Store::open(*dir_ / "d.gpkg");
-  const std::vector<std::uint8_t> study = s.study_mask();
-  std::size_t compared = 0;
-  for (const auto& g : m["groups"])
-    for (const auto& L : g["layers"]) {
-      const std::string id = L["id"];
-      const legend::Legend own = legend::legend_for(s, s.layer(id), s.read(id), study);
-      EXPECT_EQ(L["legend"], json::parse(legend::to_json(own))) << id;
-      ++compared;
-    }
-  EXPECT_EQ(compared, s.manifest().layers.size());
-}
+// One legend per layer in the viewer, the PNG maps, the report and QGIS: test_viewer_legends.cpp.
 
 TEST_F(Viewer, KindsComeFromTheRuleFile) {
   auto r = client().Get("/api/kinds");
