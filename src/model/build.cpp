@@ -412,6 +412,229 @@ std::string table_for(const LayerDef& L, std::map<std::string, std::string>& tab
   return table;
 }
 
+// The spatial reference as WKT ("" when it cannot be written).
+std::string to_wkt(const OGRSpatialReference& srs) {
+  char* wkt = nullptr;
+  srs.exportToWkt(&wkt);
+  std::string crs_wkt = wkt ? wkt : "";
+  CPLFree(wkt);
+  return crs_wkt;
+}
+
+// The grid over the study area's envelope (plus the model's margin), in the model's CRS.
+Grid grid_over(const StudyArea& study, const ModelDef& def, double cell,
+               const std::string& crs_wkt) {
+  OGREnvelope env;
+  study.geometry->getEnvelope(&env);
+  Grid grid = make_grid(env.MinX, env.MinY, env.MaxX, env.MaxY, cell, def.margin);
+  grid.crs = def.crs;
+  grid.crs_wkt = crs_wkt;
+  return grid;
+}
+
+// The existing store when it can lend layers (same grid and study area, build not forced).
+std::optional<Store> open_previous_store(const BuildOptions& opt, const Grid& grid,
+                                         const std::string& study_sha) {
+  std::optional<Store> old;
+  if (std::filesystem::exists(opt.store) && !opt.force) {
+    try {
+      old = Store::open(opt.store);
+      if (!old->grid().same_raster(grid) || old->manifest().study_area_sha256 != study_sha)
+        old.reset();
+    } catch (const Error& e) {
+      warn("the existing '{}' cannot be read as a store ({}); rebuilding every layer",
+           opt.store.string(), e.what());
+    }
+  }
+  return old;
+}
+
+// Whether the previous store is up to date: nothing changed, same layers in the same order.
+bool store_up_to_date(const Store& old, const ModelDef& def, const std::vector<Plan>& plans,
+                      const std::map<std::string, std::size_t>& position) {
+  const StoreManifest& m = old.manifest();
+  return m.layers.size() == plans.size() && m.model_name == def.name && m.borders == def.borders &&
+         m.surroundings_m == def.surroundings_m && m.credit == def.credit &&
+         // A store written before layer checksums is written again (unchanged layers are copied).
+         std::all_of(m.layers.begin(), m.layers.end(),
+                     [](const LayerRecord& L) { return !L.data_sha256.empty(); }) &&
+         std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
+           return !p.outcome.rebuilt && &m.layers[position.at(p.def->id)] == p.prev;
+         });
+}
+
+// The outcomes, in manifest order, of a build that finds the store up to date.
+std::vector<LayerOutcome> unchanged_outcomes(const std::vector<Plan>& plans,
+                                             const std::map<std::string, std::size_t>& position) {
+  std::vector<LayerOutcome> outcomes(plans.size());
+  for (const auto& p : plans) {
+    LayerOutcome& outcome = outcomes[position.at(p.def->id)];
+    outcome = p.outcome;
+    outcome.reason = "unchanged";
+  }
+  return outcomes;
+}
+
+// The new store's manifest: the model's settings and grid, with room for `layers` layer records.
+StoreManifest new_manifest(const ModelDef& def, const std::string& built_at,
+                           const std::string& study_sha, const Grid& grid, std::size_t layers) {
+  StoreManifest manifest;
+  manifest.model_name = def.name;
+  manifest.built_at = built_at;
+  manifest.definition_file = def.file.string();
+  manifest.study_area_sha256 = study_sha;
+  manifest.borders = def.borders;
+  manifest.surroundings_m = def.surroundings_m;
+  manifest.credit = def.credit;
+  manifest.groups = def.groups;
+  manifest.grid = grid;
+  manifest.layers.resize(layers);
+  return manifest;
+}
+
+// The names of a dataset's tables (none without a dataset).
+std::set<std::string> table_names(GDALDataset* ds) {
+  std::set<std::string> names;
+  if (ds)
+    for (int i = 0; i < ds->GetLayerCount(); ++i) names.insert(ds->GetLayer(i)->GetName());
+  return names;
+}
+
+// A layer as built: its record for the manifest and what happened to it.
+struct BuiltLayer {
+  LayerRecord rec;
+  LayerOutcome outcome;
+};
+
+// Builds the planned layers in order and queues their rasters and vector tables for the new store.
+class LayerBuilder {
+ public:
+  // `full` is the model with its study-area layer; the rest is build_model's, shared.
+  LayerBuilder(const ModelDef& full, const Grid& grid, const StudyArea& study,
+               const OGRSpatialReference& srs, const std::optional<Store>& old,
+               GDALDatasetUniquePtr& old_vectors, const std::set<std::string>& old_tables,
+               StoreWriter& writer, WriteQueue& writes, StoreManifest& manifest)
+      : grid_(grid),
+        study_(study),
+        srs_(srs),
+        old_(old),
+        old_vectors_(old_vectors),
+        old_tables_(old_tables),
+        writer_(writer),
+        writes_(writes),
+        manifest_(manifest),
+        ctx_{grid,
+             study.geometry.get(),
+             full.surroundings_m,
+             [this](const std::string& id) -> const Raster& { return kept_.at(id); },
+             [this](const std::string& id) -> const std::vector<ZoneRecord>& {
+               return manifest_.zones.at(id);
+             },
+             [this](const SourceDef& s) { return load(s); }} {
+    // Layers that other layers read stay in memory until the end of the build.
+    for (const auto& L : full.layers)
+      for (const auto& in : L.inputs()) wanted_.insert(in);
+  }
+  LayerBuilder(const LayerBuilder&) = delete;
+  LayerBuilder& operator=(const LayerBuilder&) = delete;
+
+  // Builds one planned layer and queues its writes.
+  BuiltLayer build(const Plan& plan) {
+    const LayerDef& L = *plan.def;
+    auto t_layer = Clock::now();
+    BuiltLayer built{plan.rec, plan.outcome};
+    LayerRecord& rec = built.rec;
+    std::string table = table_for(L, table_of_source_, tables_written_);
+    rec.vector_table = table;
+
+    Raster raster;
+    if (!built.outcome.rebuilt)
+      raster = reuse_layer(L, *plan.prev, table, rec);
+    else if (L.derivation == Derivation::Resample)
+      raster = resample_raster(L.source, L.resampling, L.band, grid_);
+    else
+      raster = derive_layer(L, table, rec);
+    // A vector table not yet in the new store (first use, or the old one lacked it).
+    if (!table.empty() && !tables_written_.count(table)) {
+      std::shared_ptr<VectorData> v = load(L.source);
+      writes_.push([&writer = writer_, &study = study_, &srs = srs_, v, table] {
+        write_clipped(writer.vectors(), table, *v, study, srs);
+      });
+      tables_written_.insert(table);
+    }
+    if (built.outcome.rebuilt) rec.stats = compute_stats(raster);
+    auto shared = std::make_shared<const Raster>(std::move(raster));
+    writes_.push([&writer = writer_, shared, id = L.id] { writer.write_raster(id, *shared); });
+    if (wanted_.count(L.id)) kept_[L.id] = *shared;
+    built.outcome.seconds = seconds_since(t_layer);
+    if (!built.outcome.rebuilt) built.outcome.reason = "unchanged";
+    return built;
+  }
+
+ private:
+  // An unchanged layer from the previous store, with its record's details, zones and vector table.
+  Raster reuse_layer(const LayerDef& L, const LayerRecord& prev, const std::string& table,
+                     LayerRecord& rec) {
+    Raster raster = old_->read(L.id);
+    rec.stats = prev.stats;
+    rec.built_at = prev.built_at;
+    rec.description = prev.description;
+    rec.describe = prev.describe;
+    if (auto it = old_->manifest().zones.find(L.id); it != old_->manifest().zones.end())
+      manifest_.zones[L.id] = it->second;
+    if (!table.empty() && !tables_written_.count(table) && old_tables_.count(table) &&
+        prev.vector_table == table) {
+      writes_.push([&writer = writer_, &old_vectors = old_vectors_, table] {
+        writer.copy_vector_table(*old_vectors, table);
+      });
+      tables_written_.insert(table);
+    }
+    return raster;
+  }
+
+  // A layer derived from its source and the layers it reads; queues its dissolved zones, if any.
+  Raster derive_layer(const LayerDef& L, const std::string& table, LayerRecord& rec) {
+    std::shared_ptr<VectorData> v = L.has_source() ? load(L.source) : nullptr;
+    Computed c = detail::derive(L, v.get(), ctx_);
+    Raster raster = std::move(c.raster);
+    describe_from_source(L, v.get(), grid_, rec.describe);
+    if (!c.note.empty()) rec.description += (rec.description.empty() ? "" : " ") + c.note;
+    if (L.derivation == Derivation::Zones) manifest_.zones[L.id] = c.zones;
+    if (!c.dissolved.empty() && !tables_written_.count(table)) {
+      auto shared = std::make_shared<Computed>(std::move(c));
+      writes_.push([&writer = writer_, &study = study_, &srs = srs_, shared, table] {
+        write_dissolved(writer.vectors(), table, *shared, study, srs);
+      });
+      tables_written_.insert(table);
+    }
+    return raster;
+  }
+
+  // A source's features, read once and shared by every layer that uses them.
+  std::shared_ptr<VectorData> load(const SourceDef& s) {
+    auto& slot = cache_[source_key(s)];
+    if (!slot) slot = std::make_shared<VectorData>(read_vector(s, srs_));
+    return slot;
+  }
+
+  // Owned by build_model; queued writes capture some of these (they outlive the queue), never this.
+  const Grid& grid_;
+  const StudyArea& study_;
+  const OGRSpatialReference& srs_;
+  const std::optional<Store>& old_;
+  GDALDatasetUniquePtr& old_vectors_;
+  const std::set<std::string>& old_tables_;  // listed before the writer thread reads them
+  StoreWriter& writer_;
+  WriteQueue& writes_;
+  StoreManifest& manifest_;
+  std::map<std::string, std::shared_ptr<VectorData>> cache_;  // source key → its features
+  std::map<std::string, std::string> table_of_source_;        // source key → vector table name
+  std::set<std::string> tables_written_ = {"v_studiegebied"};
+  std::set<std::string> wanted_;        // layers other layers read
+  std::map<std::string, Raster> kept_;  // those layers, once built
+  detail::DeriveContext ctx_;
+};
+
 }  // namespace
 
 BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
@@ -424,20 +647,13 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
          model_file, def.find(kStudyAreaLayer)->line, kStudyAreaLayer);
 
   OGRSpatialReference srs = make_srs(def.crs, model_file + ": [model] crs");
-  char* wkt = nullptr;
-  srs.exportToWkt(&wkt);
-  std::string crs_wkt = wkt ? wkt : "";
-  CPLFree(wkt);
+  std::string crs_wkt = to_wkt(srs);
   double cell = opt.cell_size.value_or(def.cell_size);
 
   // Study area → grid.
   VectorData study_src;
   StudyArea study = read_study_area(def, srs, study_src);
-  OGREnvelope env;
-  study.geometry->getEnvelope(&env);
-  Grid grid = make_grid(env.MinX, env.MinY, env.MaxX, env.MaxY, cell, def.margin);
-  grid.crs = def.crs;
-  grid.crs_wkt = crs_wkt;
+  Grid grid = grid_over(study, def, cell, crs_wkt);
   report.grid = grid;
   check_memory(grid, cell);
 
@@ -446,17 +662,7 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
                                      grid.cell, grid.cols, grid.rows, grid.crs);
 
   // The previous store, if there is one, lends unchanged layers.
-  std::optional<Store> old;
-  if (std::filesystem::exists(opt.store) && !opt.force) {
-    try {
-      old = Store::open(opt.store);
-      if (!old->grid().same_raster(grid) || old->manifest().study_area_sha256 != study_sha)
-        old.reset();
-    } catch (const Error& e) {
-      warn("the existing '{}' cannot be read as a store ({}); rebuilding every layer",
-           opt.store.string(), e.what());
-    }
-  }
+  std::optional<Store> old = open_previous_store(opt, grid, study_sha);
   GDALDatasetUniquePtr old_vectors;
   if (old) old_vectors = old->open_vectors();
 
@@ -469,128 +675,32 @@ BuildReport build_model(const ModelDef& def, const BuildOptions& opt) {
   for (std::size_t k = 0; k < full.layers.size(); ++k) position[full.layers[k].id] = k;
 
   // Nothing changed and the same layers in the same order: the store is up to date as it is.
-  if (old && old->manifest().layers.size() == plans.size() &&
-      old->manifest().model_name == def.name && old->manifest().borders == def.borders &&
-      old->manifest().surroundings_m == def.surroundings_m &&
-      old->manifest().credit == def.credit &&
-      // A store written before layer checksums is written again (unchanged layers are copied).
-      std::all_of(old->manifest().layers.begin(), old->manifest().layers.end(),
-                  [](const LayerRecord& L) { return !L.data_sha256.empty(); }) &&
-      std::all_of(plans.begin(), plans.end(), [&](const Plan& p) {
-        return !p.outcome.rebuilt && &old->manifest().layers[position.at(p.def->id)] == p.prev;
-      })) {
-    std::vector<LayerOutcome> outcomes(plans.size());
-    for (auto& p : plans) {
-      p.outcome.reason = "unchanged";
-      outcomes[position.at(p.def->id)] = p.outcome;
-    }
-    report.layers = std::move(outcomes);
+  if (old && store_up_to_date(*old, def, plans, position)) {
+    report.layers = unchanged_outcomes(plans, position);
     report.seconds = seconds_since(t_start);
     return report;
   }
 
   AtomicOutput output(opt.store);
   StoreWriter writer(output.temp_path(), grid);
-  StoreManifest manifest;
-  manifest.model_name = def.name;
-  manifest.built_at = built_at;
-  manifest.definition_file = model_file;
-  manifest.study_area_sha256 = study_sha;
-  manifest.borders = def.borders;
-  manifest.surroundings_m = def.surroundings_m;
-  manifest.credit = def.credit;
-  manifest.groups = def.groups;
-  manifest.grid = grid;
-  manifest.layers.resize(plans.size());
+  StoreManifest manifest = new_manifest(def, built_at, study_sha, grid, plans.size());
   report.layers.resize(plans.size());
 
   // The previous store's vector tables, listed before the writer thread starts reading it.
-  std::set<std::string> old_tables;
-  if (old_vectors)
-    for (int i = 0; i < old_vectors->GetLayerCount(); ++i)
-      old_tables.insert(old_vectors->GetLayer(i)->GetName());
+  std::set<std::string> old_tables = table_names(old_vectors.get());
   WriteQueue writes(2);
   writes.push([&] { write_clipped(writer.vectors(), "v_studiegebied", study_src, study, srs); });
-
-  std::map<std::string, std::shared_ptr<VectorData>> cache;
-  std::map<std::string, std::string> table_of_source;  // source key → vector table name
-  std::set<std::string> tables_written = {"v_studiegebied"};
-  auto load = [&](const SourceDef& s) {
-    auto& slot = cache[source_key(s)];
-    if (!slot) slot = std::make_shared<VectorData>(read_vector(s, srs));
-    return slot;
-  };
-  // Layers that other layers read stay in memory until the end of the build.
-  std::set<std::string> wanted;
-  for (const auto& L : full.layers)
-    for (const auto& in : L.inputs()) wanted.insert(in);
-  std::map<std::string, Raster> kept;
-  detail::DeriveContext ctx{grid,
-                            study.geometry.get(),
-                            def.surroundings_m,
-                            [&](const std::string& id) -> const Raster& { return kept.at(id); },
-                            [&](const std::string& id) -> const std::vector<ZoneRecord>& {
-                              return manifest.zones.at(id);
-                            },
-                            load};
+  LayerBuilder layers(full, grid, study, srs, old, old_vectors, old_tables, writer, writes,
+                      manifest);
 
   Progress progress("building layers", plans.size());
-  for (Plan& plan : plans) {
-    const LayerDef& L = *plan.def;
+  for (const Plan& plan : plans) {
+    const std::string& id = plan.def->id;
     check_interrupted();
-    progress.set_label(L.id);
-    auto t_layer = Clock::now();
-    LayerRecord rec = plan.rec;
-    LayerOutcome outcome = plan.outcome;
-    const LayerRecord* prev = plan.prev;
-    std::string table = table_for(L, table_of_source, tables_written);
-    rec.vector_table = table;
-
-    Raster raster;
-    if (!outcome.rebuilt) {
-      raster = old->read(L.id);
-      rec.stats = prev->stats;
-      rec.built_at = prev->built_at;
-      rec.description = prev->description;
-      rec.describe = prev->describe;
-      if (auto it = old->manifest().zones.find(L.id); it != old->manifest().zones.end())
-        manifest.zones[L.id] = it->second;
-      if (!table.empty() && !tables_written.count(table) && old_tables.count(table) &&
-          prev->vector_table == table) {
-        writes.push(
-            [&writer, &old_vectors, table] { writer.copy_vector_table(*old_vectors, table); });
-        tables_written.insert(table);
-      }
-    } else if (L.derivation == Derivation::Resample) {
-      raster = resample_raster(L.source, L.resampling, L.band, grid);
-    } else {
-      std::shared_ptr<VectorData> v = L.has_source() ? load(L.source) : nullptr;
-      Computed c = detail::derive(L, v.get(), ctx);
-      raster = std::move(c.raster);
-      describe_from_source(L, v.get(), grid, rec.describe);
-      if (!c.note.empty()) rec.description += (rec.description.empty() ? "" : " ") + c.note;
-      if (L.derivation == Derivation::Zones) manifest.zones[L.id] = c.zones;
-      if (!c.dissolved.empty() && !tables_written.count(table)) {
-        auto shared = std::make_shared<Computed>(std::move(c));
-        writes.push(
-            [&, shared, table] { write_dissolved(writer.vectors(), table, *shared, study, srs); });
-        tables_written.insert(table);
-      }
-    }
-    // A vector table not yet in the new store (first use, or the old one lacked it).
-    if (!table.empty() && !tables_written.count(table)) {
-      std::shared_ptr<VectorData> v = load(L.source);
-      writes.push([&, v, table] { write_clipped(writer.vectors(), table, *v, study, srs); });
-      tables_written.insert(table);
-    }
-    if (outcome.rebuilt) rec.stats = compute_stats(raster);
-    auto shared = std::make_shared<const Raster>(std::move(raster));
-    writes.push([&writer, shared, id = L.id] { writer.write_raster(id, *shared); });
-    if (wanted.count(L.id)) kept[L.id] = *shared;
-    outcome.seconds = seconds_since(t_layer);
-    if (!outcome.rebuilt) outcome.reason = "unchanged";
-    manifest.layers[position.at(L.id)] = rec;
-    report.layers[position.at(L.id)] = outcome;
+    progress.set_label(id);
+    BuiltLayer built = layers.build(plan);
+    manifest.layers[position.at(id)] = std::move(built.rec);
+    report.layers[position.at(id)] = std::move(built.outcome);
     progress.advance();
   }
   writes.finish();

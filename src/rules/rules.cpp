@@ -114,12 +114,11 @@ const Kind& RuleSet::kind(const std::string& id) const {
   fail("{}: unknown kind of development '{}' (kinds: {})", file.string(), id, names);
 }
 
-RuleSet parse_rules(const std::string& source, const std::filesystem::path& file) {
-  TomlReader ctx(file.string());
-  toml::table root = ctx.parse(source);
-  ctx.check_keys(root, "the rule file", {"ruleset", "kinds", "rule"});
-  RuleSet set;
-  set.file = file;
+namespace {
+
+// Reads [ruleset]: the rule set's name, version, description and store group.
+void read_ruleset(const TomlReader& ctx, const toml::table& root, const std::filesystem::path& file,
+                  RuleSet& set) {
   const toml::table* rs = root["ruleset"].as_table();
   if (!rs) fail("{}: missing [ruleset] (name, version)", file.string());
   ctx.check_keys(*rs, "[ruleset]", {"name", "version", "description", "group"});
@@ -127,7 +126,18 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
   set.name = ctx.text(*rs, "name", true, "[ruleset]");
   set.version = ctx.text(*rs, "version", false, "[ruleset]");
   set.description = ctx.text(*rs, "description", false, "[ruleset]");
+}
 
+// Whether `c` is written "#rrggbb".
+bool is_hex_colour(const std::string& c) {
+  return c.size() == 7 && c[0] == '#' && std::all_of(c.begin() + 1, c.end(), [](char ch) {
+           return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
+         });
+}
+
+// Reads [kinds.*]: the kinds of development the rules judge.
+void read_kinds(const TomlReader& ctx, const toml::table& root, const std::filesystem::path& file,
+                RuleSet& set) {
   const toml::table* kinds = root["kinds"].as_table();
   if (!kinds || kinds->empty())
     fail("{}: no kinds of development: add [kinds.woningbouw] title = \"Woningbouw\" etc.",
@@ -141,113 +151,129 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
                          ctx.text(*kt, "description", false, where),
                          ctx.text(*kt, "colour", false, where)});
     const std::string& c = set.kinds.back().colour;
-    if (!c.empty() &&
-        (c.size() != 7 || c[0] != '#' || !std::all_of(c.begin() + 1, c.end(), [](char ch) {
-           return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
-         })))
+    if (!c.empty() && !is_hex_colour(c))
       ctx.error_at(*kt->get("colour"), fmt::format("colour '{}': write \"#rrggbb\"", c));
   }
+}
 
-  const toml::array* rules = root["rule"].as_array();
-  if (!rules) fail("{}: no rules: add [[rule]] tables", file.string());
-  std::set<std::string> ids;
-  std::vector<std::pair<std::size_t, const toml::node*>> replacements;  // rule index, its key
-  for (const auto& node : *rules) {
-    const toml::table* t = node.as_table();
-    if (!t) ctx.error_at(node, "each [[rule]] must be a table");
-    Rule r;
-    r.line = static_cast<int>(t->source().begin.line);
-    r.id = ctx.text(*t, "id", true, "a rule");
-    std::string where = fmt::format("rule '{}'", r.id);
-    if (!ids.insert(r.id).second)
-      ctx.error_at(*t->get("id"), fmt::format("rule id '{}' is used twice", r.id));
-    ctx.check_keys(*t, where,
-                   {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party",
-                    "score", "policy", "enabled", "needs", "replaced_by"});
-    r.title = ctx.text(*t, "title", true, where);
-    r.reason = ctx.text(*t, "reason", true, where);
-    r.when = ctx.text(*t, "when", true, where);
-    r.kinds = ctx.texts(*t, "kinds", where);
-    if (r.kinds.empty())
-      ctx.error_at(*t, where + " needs 'kinds' (a list, or [\"*\"] for every kind)");
-    if (r.kinds.size() == 1 && r.kinds[0] == "*") r.kinds.clear();
-    for (const auto& k : r.kinds)
-      if (std::none_of(set.kinds.begin(), set.kinds.end(),
-                       [&](const Kind& kd) { return kd.id == k; })) {
-        std::string names;
-        for (const auto& kd : set.kinds) names += (names.empty() ? "" : ", ") + kd.id;
-        ctx.error_at(*t->get("kinds"),
-                     fmt::format("{}: unknown kind '{}' (kinds: {})", where, k, names));
-      }
-    std::string verdict = ctx.text(*t, "verdict", true, where);
-    static const std::map<std::string, Verdict> verdicts = {{"verboden", Verdict::Verboden},
-                                                            {"nee_tenzij", Verdict::NeeTenzij},
-                                                            {"afstemming", Verdict::Afstemming},
-                                                            {"voorwaarde", Verdict::Voorwaarde}};
-    if (verdict == "score") {
-      r.is_score = true;
-      const toml::node* s = t->get("score");
-      auto v = s ? s->value<double>() : std::nullopt;
-      if (!v || !std::isfinite(*v))
-        ctx.error_at(
-            s ? *s : static_cast<const toml::node&>(*t),
-            where + ": verdict = \"score\" needs score = a finite number (e.g. 2 or -1.5)");
-      r.score = *v;
-    } else if (auto it = verdicts.find(verdict); it != verdicts.end()) {
-      r.verdict = it->second;
-      if (t->get("score"))
-        ctx.error_at(*t->get("score"), where + ": 'score' belongs to verdict = \"score\"");
-    } else {
-      ctx.error_at(
-          *t->get("verdict"),
-          fmt::format(
-              "{}: verdict '{}' must be verboden, nee_tenzij, afstemming, voorwaarde or score",
-              where, verdict));
+// Reads a rule's 'kinds': kinds of the set, or ["*"] (stored as none) for every kind.
+void read_rule_kinds(const TomlReader& ctx, const toml::table& t, const std::string& where,
+                     const RuleSet& set, Rule& r) {
+  r.kinds = ctx.texts(t, "kinds", where);
+  if (r.kinds.empty())
+    ctx.error_at(t, where + " needs 'kinds' (a list, or [\"*\"] for every kind)");
+  if (r.kinds.size() == 1 && r.kinds[0] == "*") r.kinds.clear();
+  for (const auto& k : r.kinds)
+    if (std::none_of(set.kinds.begin(), set.kinds.end(),
+                     [&](const Kind& kd) { return kd.id == k; })) {
+      std::string names;
+      for (const auto& kd : set.kinds) names += (names.empty() ? "" : ", ") + kd.id;
+      ctx.error_at(*t.get("kinds"),
+                   fmt::format("{}: unknown kind '{}' (kinds: {})", where, k, names));
     }
-    r.conditions = ctx.texts(*t, "conditions", where);
-    r.party = ctx.text(*t, "party", false, where);
-    if (!r.is_score && r.verdict == Verdict::NeeTenzij && r.conditions.empty())
-      ctx.error_at(*t, where + ": a 'nee_tenzij' rule lists the 'conditions' a plan must argue");
-    if (!r.is_score && r.verdict == Verdict::Afstemming && r.party.empty())
-      ctx.error_at(*t, where + ": an 'afstemming' rule names the 'party' to consult");
-    if (const toml::node* p = t->get("policy")) {
-      const toml::table* pt = p->as_table();
-      if (!pt)
-        ctx.error_at(*p,
-                     where + ": policy = { document = \"...\", quote = \"...\", page = \"...\" }");
-      ctx.check_keys(*pt, where + ".policy", {"document", "quote", "page"});
-      r.policy = {ctx.text(*pt, "document", true, where + ".policy"),
-                  ctx.text(*pt, "quote", false, where + ".policy"),
-                  ctx.text(*pt, "page", false, where + ".policy")};
-    } else {
-      ctx.error_at(*t, where + " needs 'policy' (the document it comes from, with a quote)");
-    }
-    if (const toml::node* e = t->get("enabled")) {
-      if (e->is_boolean())
-        r.switched = e->as_boolean()->get() ? Rule::Switch::On : Rule::Switch::Off;
-      else if (e->is_string() && e->as_string()->get() == "when_available")
-        r.switched = Rule::Switch::WhenAvailable;
-      else
-        ctx.error_at(*e, where +
-                             ": 'enabled' is true, false or \"when_available\" (on as soon as the "
-                             "model has every layer the rule reads)");
-    }
-    r.needs = ctx.texts(*t, "needs", where);
-    if (r.switched == Rule::Switch::Off && r.needs.empty())
-      ctx.error_at(*t, where + ": a disabled rule names the layer(s) it 'needs'");
-    r.when_origin = origin_of(file.string(), *t->get("when"));
-    // Syntax errors now, with line and column.
-    const Expression when = Expression::parse(r.when, r.when_origin);
-    if (r.switched == Rule::Switch::WhenAvailable)
-      for (const auto& name : when.layers())
-        if (std::find(r.needs.begin(), r.needs.end(), name) == r.needs.end())
-          r.needs.push_back(name);
-    r.enabled = r.switched == Rule::Switch::On;  // until switch_rules sees the model
-    r.replaced_by = ctx.texts(*t, "replaced_by", where);
-    if (!r.replaced_by.empty()) replacements.emplace_back(set.rules.size(), t->get("replaced_by"));
-    set.rules.push_back(std::move(r));
+}
+
+// Reads a rule's 'verdict', and its 'score' when the verdict is "score".
+void read_verdict(const TomlReader& ctx, const toml::table& t, const std::string& where, Rule& r) {
+  std::string verdict = ctx.text(t, "verdict", true, where);
+  static const std::map<std::string, Verdict> verdicts = {{"verboden", Verdict::Verboden},
+                                                          {"nee_tenzij", Verdict::NeeTenzij},
+                                                          {"afstemming", Verdict::Afstemming},
+                                                          {"voorwaarde", Verdict::Voorwaarde}};
+  if (verdict == "score") {
+    r.is_score = true;
+    const toml::node* s = t.get("score");
+    auto v = s ? s->value<double>() : std::nullopt;
+    if (!v || !std::isfinite(*v))
+      ctx.error_at(s ? *s : static_cast<const toml::node&>(t),
+                   where + ": verdict = \"score\" needs score = a finite number (e.g. 2 or -1.5)");
+    r.score = *v;
+  } else if (auto it = verdicts.find(verdict); it != verdicts.end()) {
+    r.verdict = it->second;
+    if (t.get("score"))
+      ctx.error_at(*t.get("score"), where + ": 'score' belongs to verdict = \"score\"");
+  } else {
+    ctx.error_at(
+        *t.get("verdict"),
+        fmt::format(
+            "{}: verdict '{}' must be verboden, nee_tenzij, afstemming, voorwaarde or score", where,
+            verdict));
   }
-  // replaced_by names rules of this file that are not replaced themselves (no chains, no loops).
+}
+
+// Reads a rule's 'policy' (required): the document it comes from, a quote and the page.
+void read_policy(const TomlReader& ctx, const toml::table& t, const std::string& where, Rule& r) {
+  if (const toml::node* p = t.get("policy")) {
+    const toml::table* pt = p->as_table();
+    if (!pt)
+      ctx.error_at(*p,
+                   where + ": policy = { document = \"...\", quote = \"...\", page = \"...\" }");
+    ctx.check_keys(*pt, where + ".policy", {"document", "quote", "page"});
+    r.policy = {ctx.text(*pt, "document", true, where + ".policy"),
+                ctx.text(*pt, "quote", false, where + ".policy"),
+                ctx.text(*pt, "page", false, where + ".policy")};
+  } else {
+    ctx.error_at(t, where + " needs 'policy' (the document it comes from, with a quote)");
+  }
+}
+
+// Reads a rule's 'enabled' switch (on when it is not given).
+void read_switch(const TomlReader& ctx, const toml::table& t, const std::string& where, Rule& r) {
+  if (const toml::node* e = t.get("enabled")) {
+    if (e->is_boolean())
+      r.switched = e->as_boolean()->get() ? Rule::Switch::On : Rule::Switch::Off;
+    else if (e->is_string() && e->as_string()->get() == "when_available")
+      r.switched = Rule::Switch::WhenAvailable;
+    else
+      ctx.error_at(*e, where +
+                           ": 'enabled' is true, false or \"when_available\" (on as soon as the "
+                           "model has every layer the rule reads)");
+  }
+}
+
+// Reads one [[rule]] table; `ids` holds the ids of the rules before it.
+Rule read_rule(const TomlReader& ctx, const toml::table& t, const std::filesystem::path& file,
+               const RuleSet& set, std::set<std::string>& ids) {
+  Rule r;
+  r.line = static_cast<int>(t.source().begin.line);
+  r.id = ctx.text(t, "id", true, "a rule");
+  std::string where = fmt::format("rule '{}'", r.id);
+  if (!ids.insert(r.id).second)
+    ctx.error_at(*t.get("id"), fmt::format("rule id '{}' is used twice", r.id));
+  ctx.check_keys(t, where,
+                 {"id", "title", "kinds", "when", "verdict", "reason", "conditions", "party",
+                  "score", "policy", "enabled", "needs", "replaced_by"});
+  r.title = ctx.text(t, "title", true, where);
+  r.reason = ctx.text(t, "reason", true, where);
+  r.when = ctx.text(t, "when", true, where);
+  read_rule_kinds(ctx, t, where, set, r);
+  read_verdict(ctx, t, where, r);
+  r.conditions = ctx.texts(t, "conditions", where);
+  r.party = ctx.text(t, "party", false, where);
+  if (!r.is_score && r.verdict == Verdict::NeeTenzij && r.conditions.empty())
+    ctx.error_at(t, where + ": a 'nee_tenzij' rule lists the 'conditions' a plan must argue");
+  if (!r.is_score && r.verdict == Verdict::Afstemming && r.party.empty())
+    ctx.error_at(t, where + ": an 'afstemming' rule names the 'party' to consult");
+  read_policy(ctx, t, where, r);
+  read_switch(ctx, t, where, r);
+  r.needs = ctx.texts(t, "needs", where);
+  if (r.switched == Rule::Switch::Off && r.needs.empty())
+    ctx.error_at(t, where + ": a disabled rule names the layer(s) it 'needs'");
+  r.when_origin = origin_of(file.string(), *t.get("when"));
+  // Syntax errors now, with line and column.
+  const Expression when = Expression::parse(r.when, r.when_origin);
+  if (r.switched == Rule::Switch::WhenAvailable)
+    for (const auto& name : when.layers())
+      if (std::find(r.needs.begin(), r.needs.end(), name) == r.needs.end()) r.needs.push_back(name);
+  r.enabled = r.switched == Rule::Switch::On;  // until switch_rules sees the model
+  r.replaced_by = ctx.texts(t, "replaced_by", where);
+  return r;
+}
+
+// Checks replaced_by: rules of this file, not replaced themselves, covering the replaced kinds.
+void check_replacements(
+    const TomlReader& ctx, const RuleSet& set,
+    const std::vector<std::pair<std::size_t, const toml::node*>>& replacements) {
   for (const auto& [i, node] : replacements) {
     const Rule& r = set.rules[i];
     for (const auto& id : r.replaced_by) {
@@ -272,6 +298,31 @@ RuleSet parse_rules(const std::string& source, const std::filesystem::path& file
                                  r.id, id));
     }
   }
+}
+
+}  // namespace
+
+RuleSet parse_rules(const std::string& source, const std::filesystem::path& file) {
+  TomlReader ctx(file.string());
+  toml::table root = ctx.parse(source);
+  ctx.check_keys(root, "the rule file", {"ruleset", "kinds", "rule"});
+  RuleSet set;
+  set.file = file;
+  read_ruleset(ctx, root, file, set);
+  read_kinds(ctx, root, file, set);
+
+  const toml::array* rules = root["rule"].as_array();
+  if (!rules) fail("{}: no rules: add [[rule]] tables", file.string());
+  std::set<std::string> ids;
+  std::vector<std::pair<std::size_t, const toml::node*>> replacements;  // rule index, its key
+  for (const auto& node : *rules) {
+    const toml::table* t = node.as_table();
+    if (!t) ctx.error_at(node, "each [[rule]] must be a table");
+    Rule r = read_rule(ctx, *t, file, set, ids);
+    if (!r.replaced_by.empty()) replacements.emplace_back(set.rules.size(), t->get("replaced_by"));
+    set.rules.push_back(std::move(r));
+  }
+  check_replacements(ctx, set, replacements);
   return set;
 }
 
