@@ -11,6 +11,8 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "model/store.hpp"
+#include "present/access_text.hpp"
+#include "present/kernen_text.hpp"
 #include "render/quicklook.hpp"
 
 namespace casco::cli {
@@ -38,14 +40,14 @@ int run_access(const AccessOptions& o) {
     fs::create_directories(o.origins);
     for (std::size_t set = 0; set < origins.size(); ++set) {
       AtomicOutput csv(o.origins / (cfg.origins[set].id + ".csv"));
-      std::ofstream(csv.temp_path()) << access::format_origins(cfg, before, set, origins[set]);
+      std::ofstream(csv.temp_path()) << present::format_origins(cfg, before, set, origins[set]);
       csv.commit();
       info("wrote the times of {} origins of '{}' to {}", origins[set].size(), cfg.origins[set].id,
            (o.origins / (cfg.origins[set].id + ".csv")).string());
     }
   }
   if (o.without.empty()) {
-    std::cout << access::format_access(cfg, s, before, norms, o.format);
+    std::cout << present::format_access(cfg, s, before, norms, o.format);
     if (!o.maps.empty())
       for (const auto& n : norms)
         write_map(s, n.meets, access::norm_record(cfg, before, n),
@@ -81,7 +83,7 @@ int run_access(const AccessOptions& o) {
   }
   access::AccessResult after = access::compute_access(cfg, s, remaining, cut_routes, origins);
   auto norms_after = access::evaluate_norms(cfg, s, after, origins);
-  std::cout << access::format_what_if(cfg, norms, norms_after, closed, o.format);
+  std::cout << present::format_what_if(cfg, norms, norms_after, closed, o.format);
   // The maps name what closes as people know it: the facility's name, or the line.
   std::vector<std::string> names;
   for (const auto& id : closed) {
@@ -109,9 +111,9 @@ int run_kernen(const Options& k) {
   if (!k.no_store) check_writable_file(k.store, "the model store");
   access::KernenConfig cfg = access::load_kernen_config(k.kernen);
   access::KernenResult r = access::classify_places(cfg, s);
-  std::cout << access::format_kernen(cfg, r, k.format);
+  std::cout << present::format_kernen(cfg, r, k.format);
   if (!k.out.empty() || !k.areas.empty()) {
-    access::write_places(
+    present::write_places(
         r, s, k.out.empty() ? k.areas.parent_path() / "kernen_punten.geojson" : k.out, k.areas);
     if (!k.out.empty()) info("wrote {} places to {}", r.places.size(), k.out.string());
     if (!k.areas.empty()) info("wrote {} kern areas to {}", r.zones.size(), k.areas.string());

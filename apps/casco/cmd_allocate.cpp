@@ -8,6 +8,7 @@
 #include "core/files.hpp"
 #include "model/store.hpp"
 #include "present/scenario_files.hpp"
+#include "present/scenario_text.hpp"
 #include "render/quicklook.hpp"
 #include "scenario/scenario.hpp"
 
@@ -52,7 +53,7 @@ void add_allocate(CLI::App& app, Commands& commands) {
          if (!o->no_store) check_writable_file(o->store, "the model store");
          scenario::ScenarioResult r = scenario::run_scenario(s, def);
          auto zones = scenario::kind_areas(s, r, split_list(o->by));
-         std::cout << scenario::format_scenario(r, zones, o->format);
+         std::cout << present::format_scenario(r, zones, o->format);
          for (const auto& w : r.warnings) warn("{}", w);
          present::write_scenario(s, r, zones, out);
          info("allocated {} claim(s) in {:.1f} s ({:.1f} s allocating); wrote {}", r.claims.size(),
@@ -89,11 +90,11 @@ void add_compare(CLI::App& app, Commands& commands) {
                             o->store.empty() ? scenario::allocation_store(o->a) : o->store;
                         Store s = Store::open(store_path);
                         auto c = scenario::compare(s, o->a, o->b, split_list(o->by));
-                        std::cout << scenario::format_comparison(c, o->format);
+                        std::cout << present::format_comparison(c, o->format);
                         fs::path png = o->out.empty() ? o->b / "verschil.png" : o->out;
                         QuicklookOptions with_areas;
                         with_areas.class_areas = true;
-                        with_areas.note = scenario::change_note(c);
+                        with_areas.note = present::change_note(c);
                         write_map(s, c.change, scenario::change_record(c), png, with_areas);
                         info("wrote the change map {}", png.string());
                         return 0;

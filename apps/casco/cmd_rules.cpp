@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "model/store.hpp"
+#include "present/assessment_text.hpp"
 #include "render/quicklook.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
@@ -121,8 +122,8 @@ void add_rules_commands(CLI::App& app, Commands& commands) {
              it = compiled.emplace(p.kind, rules::CompiledRules(set, p.kind, ids)).first;
            results.push_back(rules::assess(s, it->second, p, !a->parts.empty()));
          }
-         std::cout << rules::format_assessments(results, set,
-                                                rules::parse_report_format(a->format));
+         std::cout << present::format_assessments(results, set,
+                                                  present::parse_report_format(a->format));
          if (!a->parts.empty()) {
            rules::write_parts(results, s, a->parts);
            info("wrote the parts each rule hits to {}", a->parts.string());

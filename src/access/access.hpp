@@ -151,19 +151,8 @@ std::vector<NormTable> evaluate_norms(const AccessConfig& cfg, const Store& stor
                                       const AccessResult& r,
                                       const std::vector<std::vector<Origin>>& origins = {});
 
-// One row per origin with its weight and the minutes and km per kind and mode, as CSV.
-std::string format_origins(const AccessConfig& cfg, const AccessResult& r, std::size_t set,
-                           const std::vector<Origin>& origins);
-
-// Text, CSV or JSON: per norm and zone the people within and below the norm; per kind and mode
-// the population-weighted mean minutes and the share within 15 and 30 minutes.
-std::string format_access(const AccessConfig& cfg, const Store& store, const AccessResult& r,
-                          const std::vector<NormTable>& norms, const std::string& format);
-
-// What-if: the people newly below each norm when `without` facilities close, per zone.
-std::string format_what_if(const AccessConfig& cfg, const std::vector<NormTable>& before,
-                           const std::vector<NormTable>& after,
-                           const std::vector<std::string>& without, const std::string& format);
+// The tables of travel times, norms, what-ifs and origins (text, CSV, JSON):
+// src/present/access_text.hpp.
 
 // Layer records for the store: tijd_<kind>_<mode> (minutes) and norm_<id> (0/1).
 std::string layer_id(const std::string& kind, const std::string& mode);

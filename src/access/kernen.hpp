@@ -122,10 +122,6 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store);
 // The store record of the kern areas (zones layer `kernen`, role kernen), with its description.
 LayerRecord kernen_record(const KernenConfig& cfg, const KernenResult& r, const Store& store);
 
-std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
-                          const std::string& format);
-// Points with their class (.geojson or .gpkg); `areas` (optional) the kern areas as polygons.
-void write_places(const KernenResult& r, const Store& store, const std::filesystem::path& out,
-                  const std::filesystem::path& areas = {});
+// The kernen as a table (text, CSV, JSON) and as files: src/present/kernen_text.hpp.
 
 }  // namespace casco::access

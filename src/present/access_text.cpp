@@ -1,4 +1,6 @@
 // Access results as tables and text (CSV, JSON, Markdown, plain text).
+#include "present/access_text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,7 +22,9 @@
 #include "model/rasterize.hpp"
 #include "model/vector_source.hpp"
 
-namespace casco::access {
+namespace casco::present {
+
+using namespace casco::access;
 
 namespace {
 std::string nl(double v, int decimals = 0) {
@@ -213,4 +217,4 @@ std::string format_origins(const AccessConfig& cfg, const AccessResult& r, std::
   return o;
 }
 
-}  // namespace casco::access
+}  // namespace casco::present

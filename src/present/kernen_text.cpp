@@ -1,4 +1,6 @@
 // The kernenstructuur as text, CSV, JSON and geodata (points and areas).
+#include "present/kernen_text.hpp"
+
 #include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -14,7 +16,9 @@
 #include "core/files.hpp"
 #include "core/json_text.hpp"
 
-namespace casco::access {
+namespace casco::present {
+
+using namespace casco::access;
 namespace {
 
 std::string facilities_text(const PlaceResult& p) {
@@ -212,4 +216,4 @@ void write_places(const KernenResult& r, const Store& store, const std::filesyst
   file.commit();
 }
 
-}  // namespace casco::access
+}  // namespace casco::present

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "present/scenario_text.hpp"
 #include "render/quicklook.hpp"
 
 namespace casco::present {
@@ -33,8 +34,8 @@ void write_scenario(const Store& store, const scenario::ScenarioResult& r,
     write_geotiff(*raster, out.temp_path());
     out.commit();
   }
-  write_text(dir / "claims.csv", scenario::claims_csv(r));
-  write_text(dir / "gebieden.csv", scenario::zones_csv(r.kinds, zones));
+  write_text(dir / "claims.csv", claims_csv(r));
+  write_text(dir / "gebieden.csv", zones_csv(r.kinds, zones));
   write_text(dir / "allocatie.json", scenario::allocation_json(store, r));
   QuicklookOptions with_areas;
   with_areas.class_areas = true;

@@ -46,10 +46,7 @@ struct Assessment {
 Assessment assess(const Store& store, const CompiledRules& rules, const Plan& plan,
                   bool with_parts = false);
 
-enum class ReportFormat { Text, Json, Markdown };
-ReportFormat parse_report_format(const std::string& s);
-std::string format_assessments(const std::vector<Assessment>& all, const RuleSet& set,
-                               ReportFormat format);
+// The assessments as text, Markdown or JSON: src/present/assessment_text.hpp.
 
 // Writes the hit parts (one feature per plan and rule) as GeoJSON or GeoPackage, atomically.
 void write_parts(const std::vector<Assessment>& all, const Store& store,

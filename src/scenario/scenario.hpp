@@ -124,14 +124,8 @@ struct ZoneKindArea {
 std::vector<ZoneKindArea> kind_areas(const Store& store, const ScenarioResult& r,
                                      const std::vector<std::string>& zone_layers);
 
-// The claims (met, shadow price, why not) and the table per zone: text, csv or json.
-std::string format_scenario(const ScenarioResult& r, const std::vector<ZoneKindArea>& zones,
-                            const std::string& format);
-
-// The claims and the zones as CSV (claims.csv, gebieden.csv), and what `casco compare` reads
-// back (allocatie.json).
-std::string claims_csv(const ScenarioResult& r);
-std::string zones_csv(const std::vector<std::string>& kinds, const std::vector<ZoneKindArea>& z);
+// What `casco compare` reads back (allocatie.json). The tables of a scenario (text, CSV, JSON):
+// src/present/scenario_text.hpp.
 std::string allocation_json(const Store& store, const ScenarioResult& r);
 
 // Store records with their descriptions (model/describe.hpp): the allocation (toewijzing_<id>,
@@ -152,10 +146,7 @@ struct Comparison {
 };
 Comparison compare(const Store& store, const std::filesystem::path& a,
                    const std::filesystem::path& b, const std::vector<std::string>& zone_layers);
-std::string format_comparison(const Comparison& c, const std::string& format);
 LayerRecord change_record(const Comparison& c);
-// The sentence the change map carries when A and B are the same everywhere ("" otherwise).
-std::string change_note(const Comparison& c);
 // The store an allocation was made on (from its allocatie.json).
 std::filesystem::path allocation_store(const std::filesystem::path& dir);
 

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "present/assessment_text.hpp"
 #include "rules/assess.hpp"
 #include "viewer/http.hpp"
 
@@ -200,7 +201,7 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
     reject(400, "cannot assess the plan: " + msg,
            dutch_plan_error(msg, store_.manifest().model_name));
   }
-  json out = json::parse(rules::format_assessments(results, rules_, rules::ReportFormat::Json));
+  json out = json::parse(present::format_assessments(results, rules_, present::ReportFormat::Json));
   out.erase("ruleset");  // its file path is the server's business
   out["ruleset"] = {{"name", rules_.name}, {"version", rules_.version}};
   for (auto& p : out["plans"]) {

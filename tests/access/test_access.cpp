@@ -12,6 +12,8 @@
 #include "model/build.hpp"
 #include "model/stats.hpp"
 #include "model/store.hpp"
+#include "present/access_text.hpp"
+#include "present/kernen_text.hpp"
 #include "test_util.hpp"
 
 using namespace casco;
@@ -205,7 +207,7 @@ max_minutes = 2
   ASSERT_EQ(norms[0].origin_rows.size(), 1u);
   EXPECT_EQ(norms[0].origin_rows[0].people, 40);
   EXPECT_EQ(norms[0].origin_rows[0].people_within, dl * 1.3 / 250 <= 2 ? 10 : 0);
-  std::string csv = format_origins(cfg, r, 0, origins[0]);
+  std::string csv = present::format_origins(cfg, r, 0, origins[0]);
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "id,x,y,weight,min_school_bike,km_school_bike");
   EXPECT_NE(csv.find("P1,200337.5,500912.5,30,2.6,0.65"), std::string::npos) << csv;
   // A weight that is not a number names the origin and the field.
@@ -236,7 +238,7 @@ TEST_F(AccessHandMade, ClosingAFacilityNeverMakesAnyoneFaster) {
       ASSERT_GE(after.layers[l].minutes.values[i], before.layers[l].minutes.values[i]);
   auto nb = evaluate_norms(cfg, s, before), na = evaluate_norms(cfg, s, after);
   EXPECT_LT(na[0].people_within, nb[0].people_within);
-  std::string text = format_what_if(cfg, nb, na, {"S2"}, "text");
+  std::string text = present::format_what_if(cfg, nb, na, {"S2"}, "text");
   EXPECT_NE(text.find("Oost"), std::string::npos) << text;  // the east zone loses its school
   EXPECT_EQ(text.find("West  "), std::string::npos) << text;
 }
@@ -342,7 +344,7 @@ TEST(Kernen, TheFourHemaCitiesAreAtTheTopOfTheHierarchy) {
     stads += p.class_id == top;
   }
   EXPECT_LT(stads, 10u);
-  write_places(r, s, dir / "kernen.geojson", dir / "kerngebieden.geojson");
+  present::write_places(r, s, dir / "kernen.geojson", dir / "kerngebieden.geojson");
   EXPECT_TRUE(fs::exists(dir / "kernen.geojson"));
   EXPECT_TRUE(fs::exists(dir / "kerngebieden.geojson"));
 }
@@ -539,7 +541,7 @@ TEST(Kernen, OutlinesInTheStoreReplaceTheGrownAreaOfTheirPlace) {
     if (p.name != "Assen" && std::abs(p.x - ax) < 1900 && std::abs(p.y - ay) < 1900) {
       EXPECT_EQ(p.inside, "Assen") << p.name;
     }
-  const std::string text = format_kernen(cfg, r, "text");
+  const std::string text = present::format_kernen(cfg, r, "text");
   EXPECT_NE(text.find("Kerngebieden uit 'bevolkingskernen_test' (Bevolkingskernen (hand-drawn)): "
                       "een plaats binnen zo'n gebied krijgt het hele gebied (1 gebieden met een "
                       "plaats, 0 zonder)"),

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "model/build.hpp"
 #include "model/stats.hpp"
+#include "present/assessment_text.hpp"
 #include "rules/assess.hpp"
 #include "test_util.hpp"
 
@@ -135,13 +136,14 @@ TEST_F(HandMade, PlanHalfInNatura2000IsForbiddenOnItsAreaThere) {
 
   std::vector<Assessment> all;
   all.push_back(std::move(a));
-  std::string text = format_assessments(all, set, ReportFormat::Text);
+  std::string text = present::format_assessments(all, set, present::ReportFormat::Text);
   EXPECT_NE(text.find("Oordeel: verboden"), std::string::npos) << text;
   EXPECT_NE(text.find("4.75 ha"), std::string::npos) << text;
   EXPECT_NE(text.find("stikstofberekening"), std::string::npos) << text;
-  std::string md = format_assessments(all, set, ReportFormat::Markdown);
+  std::string md = present::format_assessments(all, set, present::ReportFormat::Markdown);
   EXPECT_NE(md.find("| verboden | 4.75 | 48% |"), std::string::npos) << md;
-  auto j = nlohmann::json::parse(format_assessments(all, set, ReportFormat::Json));
+  auto j =
+      nlohmann::json::parse(present::format_assessments(all, set, present::ReportFormat::Json));
   EXPECT_EQ(j["plans"][0]["verdict"], "verboden");
   // The viewer colours the verdict as the verdict maps do: the colour of the class "verboden" in
   // the verdict layer's description.
@@ -347,10 +349,11 @@ source = "laagte.geojson"
     for (Assessment& a : j.plans) {  // one plan at a time: its full text, not a table
       std::vector<Assessment> one;
       one.push_back(std::move(a));
-      j.text += format_assessments(one, set, ReportFormat::Text);
+      j.text += present::format_assessments(one, set, present::ReportFormat::Text);
       a = std::move(one[0]);
     }
-    j.json = nlohmann::json::parse(format_assessments(j.plans, set, ReportFormat::Json));
+    j.json = nlohmann::json::parse(
+        present::format_assessments(j.plans, set, present::ReportFormat::Json));
     return j;
   };
 

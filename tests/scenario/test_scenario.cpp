@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "model/build.hpp"
 #include "present/scenario_files.hpp"
+#include "present/scenario_text.hpp"
 #include "rules/assess.hpp"
 #include "rules/rules.hpp"
 #include "scenario/scenario.hpp"
@@ -208,7 +209,7 @@ hectares = 3
             std::string::npos)
       << c.why;
   EXPECT_NEAR(r.claims[1].ha, 3, 1e-9);  // the other claim is still met
-  std::string text = format_scenario(r, kind_areas(s, r, {"zones"}), "text");
+  std::string text = present::format_scenario(r, kind_areas(s, r, {"zones"}), "text");
   EXPECT_NE(text.find("NIET GEHAALD"), std::string::npos);
 }
 
@@ -266,7 +267,7 @@ when = "stad >= 2"
   }
   EXPECT_EQ(only_a, 80u);  // 5 ha of wonen left the stad quarter …
   EXPECT_GE(only_b, 80u);  // … and landed elsewhere in Oost
-  std::string table = format_comparison(c, "csv");
+  std::string table = present::format_comparison(c, "csv");
   EXPECT_NE(table.find("zones,O,Oost,wonen,5.00,5.00,0.00"), std::string::npos) << table;
 }
 
