@@ -44,6 +44,7 @@ nlohmann::json plan_json(const Assessment& a, const RuleSet& set) {
                       {"verdict_colour", rules::verdict_colour(a.verdict)},
                       {"score", a.score},
                       {"notes", a.notes}};
+  if (!a.reprojected_from.empty()) p["reprojected_from"] = a.reprojected_from;
   auto& rs = p["rules"] = nlohmann::json::array();
   for (const auto& r : a.results) {
     const Rule& rule = *r.rule;
@@ -220,6 +221,9 @@ std::string plan_text(const Assessment& a, const RuleSet& set, bool md) {
   out += fmt::format("\n{}Geschiktheidsscore (gemiddeld over het plan): {:+.2f}\n", md ? "" : "  ",
                      a.score);
   out += unapplied_text(a, set, md);
+  if (!a.reprojected_from.empty())
+    out += fmt::format("{}Let op: omgerekend van {} naar {}\n", md ? "\n> " : "  ",
+                       a.reprojected_from, a.crs);
   for (const auto& n : a.notes) out += fmt::format("{}Let op: {}\n", md ? "\n> " : "  ", n);
   return out + "\n";
 }

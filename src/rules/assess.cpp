@@ -185,7 +185,7 @@ std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& sto
     if (ct) {
       if (g->transform(ct.get()) != OGRERR_NONE)
         fail("{} cannot be reprojected from {}", label, src_name);
-      p.notes.push_back(fmt::format("omgerekend van {} naar {}", src_name, store.grid().crs));
+      p.reprojected_from = src_name;
     }
     std::unique_ptr<OGRGeometry> geom(g->clone());
     if (!geom->IsValid()) {
@@ -228,6 +228,8 @@ Assessment assess(const Store& store, const CompiledRules& rules, const Plan& pl
   a.plan = plan.name;
   a.kind = rules.kind();
   a.notes = plan.notes;
+  a.reprojected_from = plan.reprojected_from;
+  a.crs = store.grid().crs;
   for (const auto& n : rules.notes()) a.notes.push_back(n);
   a.area_ha = area_of(*plan.geometry) / 10000.0;
 

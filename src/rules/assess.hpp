@@ -17,13 +17,15 @@ struct Plan {
   std::string name;
   std::string kind;
   std::unique_ptr<OGRGeometry> geometry;  // in the store's CRS, valid polygons
-  std::vector<std::string> notes;         // reprojection, repairs
+  std::string reprojected_from;    // the plan file's CRS when it was not the store's ("" if it was)
+  std::vector<std::string> notes;  // repairs
 };
 
 // Reads the polygons of a plan file (any OGR format). A per-feature `kind` or `soort` attribute
 // overrides `default_kind`; names come from `naam`, `name`, `titel` or `id`. Plans in another CRS
-// are reprojected and self-intersecting ones repaired (both noted). Throws casco::Error naming
-// the feature for a plan that is not a polygon, is empty, or lies outside the study area.
+// are reprojected (reprojected_from) and self-intersecting ones repaired (noted). Throws
+// casco::Error naming the feature for a plan that is not a polygon, is empty, or lies outside the
+// study area.
 std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& store,
                              const std::string& default_kind);
 
@@ -37,9 +39,10 @@ struct RuleResult {
 struct Assessment {
   std::string plan, kind;
   double area_ha = 0;
-  Verdict verdict = Verdict::Vrij;  // the strictest verdict among the rules hit
-  double score = 0;                 // area-weighted mean of the score rules over the plan
-  std::vector<RuleResult> results;  // every rule checked, in file order (area 0: not hit)
+  Verdict verdict = Verdict::Vrij;    // the strictest verdict among the rules hit
+  double score = 0;                   // area-weighted mean of the score rules over the plan
+  std::vector<RuleResult> results;    // every rule checked, in file order (area 0: not hit)
+  std::string reprojected_from, crs;  // the plan's own CRS when it was reprojected, and the store's
   std::vector<std::string> notes;
 };
 

@@ -206,10 +206,7 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
   out["ruleset"] = {{"name", rules_.name}, {"version", rules_.version}};
   for (auto& p : out["plans"]) {
     // GeoJSON arrives in WGS 84 by definition: saying it was reprojected tells people nothing.
-    json kept = json::array();
-    for (const auto& n : p["notes"])
-      if (n.get<std::string>().rfind("omgerekend van ", 0) != 0) kept.push_back(n);
-    p["notes"] = kept;
+    p.erase("reprojected_from");
     for (const auto& k : rules_.kinds)
       if (k.id == p.value("kind", "")) p["kind_title"] = k.title;
     // The data a waiting rule needs, in words, and whether the catalogue can fetch it.

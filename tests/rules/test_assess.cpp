@@ -181,8 +181,22 @@ TEST_F(HandMade, PlansInAnotherCrsAreReprojectedAndBrokenOutlinesRepaired) {
   ASSERT_EQ(plans.size(), 1u);
   EXPECT_EQ(plans[0].kind, "woningbouw");
   EXPECT_NEAR(OGR_G_Area(OGRGeometry::ToHandle(plans[0].geometry.get())) / 1e4, 10.0, 0.01);
-  ASSERT_FALSE(plans[0].notes.empty());
-  EXPECT_NE(plans[0].notes[0].find("EPSG:4326"), std::string::npos);
+  EXPECT_NE(plans[0].reprojected_from.find("EPSG:4326"), std::string::npos);
+  EXPECT_TRUE(plans[0].notes.empty());
+  // The text names both systems; the JSON carries the plan's own.
+  const RuleSet set = load_rules(*dir_ / "rules.toml");
+  const CompiledRules rules(set, "woningbouw", layer_ids(s));
+  std::vector<Assessment> one;
+  one.push_back(assess(s, rules, plans[0]));
+  EXPECT_NE(present::format_assessments(one, set, present::ReportFormat::Text)
+                .find("Let op: omgerekend van EPSG:4326 naar EPSG:28992"),
+            std::string::npos);
+  const auto j =
+      nlohmann::json::parse(present::format_assessments(one, set, present::ReportFormat::Json));
+  EXPECT_NE(j["plans"][0]["reprojected_from"].get<std::string>().find("EPSG:4326"),
+            std::string::npos);
+  for (const auto& n : j["plans"][0]["notes"])
+    EXPECT_EQ(n.get<std::string>().find("omgerekend"), std::string::npos) << n;
 
   // A bow-tie outline is repaired into its two triangles.
   test::write_file(
