@@ -98,6 +98,12 @@ std::unique_ptr<OGRGeometry> mask_to_geometry(const Grid& w, const std::vector<u
   return polygonal_part(*part);
 }
 
+template <typename... Args>
+[[noreturn]] void plan_fail(PlanProblem problem, const std::string& plan,
+                            fmt::format_string<Args...> f, Args&&... args) {
+  throw PlanError(problem, plan, fmt::format(f, std::forward<Args>(args)...));
+}
+
 std::string ha(double v) {
   return v >= 100  ? fmt::format("{:.0f}", v)
          : v >= 10 ? fmt::format("{:.1f}", v)
@@ -176,32 +182,41 @@ std::vector<Plan> read_plans(const std::filesystem::path& file, const Store& sto
     p.kind = field_text(*f, {"kind", "soort"});
     if (p.kind.empty()) p.kind = default_kind;
     if (p.kind.empty())
-      fail("{} has no kind of development: pass --kind or give the plan a 'kind' attribute", label);
+      plan_fail(PlanProblem::NoKind, p.name,
+                "{} has no kind of development: pass --kind or give the plan a 'kind' attribute",
+                label);
     OGRGeometry* g = f->GetGeometryRef();
-    if (!g || g->IsEmpty()) fail("{} has no geometry: draw the plan area as a polygon", label);
+    if (!g || g->IsEmpty())
+      plan_fail(PlanProblem::NoGeometry, p.name,
+                "{} has no geometry: draw the plan area as a polygon", label);
     if (g->getDimension() != 2)
-      fail("{} is a {}, not a polygon: a plan is an area; draw its outline as a polygon", label,
-           g->getGeometryName());
+      plan_fail(PlanProblem::NotPolygon, p.name,
+                "{} is a {}, not a polygon: a plan is an area; draw its outline as a polygon",
+                label, g->getGeometryName());
     if (ct) {
       if (g->transform(ct.get()) != OGRERR_NONE)
-        fail("{} cannot be reprojected from {}", label, src_name);
+        plan_fail(PlanProblem::CannotReproject, p.name, "{} cannot be reprojected from {}", label,
+                  src_name);
       p.reprojected_from = src_name;
     }
     std::unique_ptr<OGRGeometry> geom(g->clone());
     if (!geom->IsValid()) {
       std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
       if (!fixed || fixed->IsEmpty())
-        fail("{} has a broken outline that cannot be repaired", label);
+        plan_fail(PlanProblem::CannotRepair, p.name,
+                  "{} has a broken outline that cannot be repaired", label);
       geom = polygonal_part(*fixed);
       warn("{}: the outline crosses itself; repaired with GEOS MakeValid", label);
       p.notes.push_back("de omtrek snijdt zichzelf; hersteld (MakeValid)");
     }
     geom = polygonal_part(*geom);
-    if (geom->IsEmpty() || area_of(*geom) <= 0) fail("{} has no area", label);
+    if (geom->IsEmpty() || area_of(*geom) <= 0)
+      plan_fail(PlanProblem::NoArea, p.name, "{} has no area", label);
     if (!geom->Intersects(study.get())) {
       OGRPoint c;
       geom->Centroid(&c);
-      fail(
+      plan_fail(
+          PlanProblem::OutsideStudyArea, p.name,
           "{} lies outside the study area of the model (its centre is at {:.0f}, {:.0f} in {}): "
           "check the file's CRS "
           "and coordinates",

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "model/store.hpp"
 #include "rules/rules.hpp"
 
@@ -19,6 +20,25 @@ struct Plan {
   std::unique_ptr<OGRGeometry> geometry;  // in the store's CRS, valid polygons
   std::string reprojected_from;    // the plan file's CRS when it was not the store's ("" if it was)
   std::vector<std::string> notes;  // repairs
+};
+
+// What is wrong with one plan of a plan file, for callers that explain it in their own words
+// (the viewer, in Dutch); what() is the whole English message naming the file and the feature.
+enum class PlanProblem {
+  NoKind,
+  NoGeometry,
+  NotPolygon,
+  CannotReproject,
+  CannotRepair,
+  NoArea,
+  OutsideStudyArea
+};
+class PlanError : public Error {
+ public:
+  PlanError(PlanProblem problem, std::string plan, const std::string& message)
+      : Error(message), problem(problem), plan(std::move(plan)) {}
+  PlanProblem problem;
+  std::string plan;  // the plan's name (its naam/name attribute, or "plan N")
 };
 
 // Reads the polygons of a plan file (any OGR format). A per-feature `kind` or `soort` attribute

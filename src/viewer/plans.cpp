@@ -106,31 +106,27 @@ void check_plan_geojson(const json& j, const PlanLimits& limits) {
                        vertices, limits.max_vertices));
 }
 
-std::string dutch_plan_error(const std::string& message, const std::string& area) {
-  // The plan's name as read_plans writes it: "plan 'NAME' (feature N)".
-  std::string plan = "Het plan";
-  for (std::size_t at = message.find("plan '"); at != std::string::npos;
-       at = message.find("plan '", at + 1)) {
-    const std::size_t end = message.find("' (feature", at + 6);
-    if (end == std::string::npos) break;
-    const std::string name = message.substr(at + 6, end - at - 6);
-    if (name.find('\'') != std::string::npos) continue;
-    plan = "Het plan '" + name + "'";
-    break;
+std::string dutch_plan_error(rules::PlanProblem problem, const std::string& name,
+                             const std::string& area) {
+  const std::string plan = "Het plan '" + name + "'";
+  switch (problem) {
+    case rules::PlanProblem::OutsideStudyArea:
+      return plan + " ligt buiten het studiegebied (" + area +
+             "). Teken het plan binnen het gebied, of controleer bij een bestand of de "
+             "coördinaten kloppen (graden in WGS 84, of RD met een crs-vermelding).";
+    case rules::PlanProblem::NoArea:
+      return plan + " heeft geen oppervlakte: teken een vlak met ten minste drie hoekpunten.";
+    case rules::PlanProblem::CannotRepair:
+      return plan + " heeft een omtrek die zichzelf zo kruist dat hij niet te herstellen is.";
+    case rules::PlanProblem::NoGeometry:
+      return plan + " heeft geen vorm.";
+    case rules::PlanProblem::NotPolygon:
+      return plan + " is geen vlak: een plan is een gebied, teken de omtrek.";
+    case rules::PlanProblem::CannotReproject:
+      return plan + " kan niet op de kaart worden gelegd: controleer de coördinaten.";
+    case rules::PlanProblem::NoKind:
+      return plan + " heeft geen soort ontwikkeling; kies een soort in de lijst.";
   }
-  if (message.find("outside the study area") != std::string::npos)
-    return plan + " ligt buiten het studiegebied (" + area +
-           "). Teken het plan binnen het gebied, of controleer bij een bestand of de coördinaten "
-           "kloppen (graden in WGS 84, of RD met een crs-vermelding).";
-  if (message.find("has no area") != std::string::npos)
-    return plan + " heeft geen oppervlakte: teken een vlak met ten minste drie hoekpunten.";
-  if (message.find("cannot be repaired") != std::string::npos)
-    return plan + " heeft een omtrek die zichzelf zo kruist dat hij niet te herstellen is.";
-  if (message.find("has no geometry") != std::string::npos) return plan + " heeft geen vorm.";
-  if (message.find("not a polygon") != std::string::npos)
-    return plan + " is geen vlak: een plan is een gebied, teken de omtrek.";
-  if (message.find("cannot be reprojected") != std::string::npos)
-    return plan + " kan niet op de kaart worden gelegd: controleer de coördinaten.";
   return "Het plan kan niet worden getoetst; controleer het bestand.";
 }
 
@@ -198,8 +194,10 @@ json PlanJudge::assess(const std::string& body_text, const std::string& kind,
     // The scratch file's name means nothing to the caller.
     for (std::size_t at; (at = msg.find(scratch.path.string())) != std::string::npos;)
       msg.replace(at, scratch.path.string().size(), "request");
+    const auto* refused = dynamic_cast<const rules::PlanError*>(&e);
     reject(400, "cannot assess the plan: " + msg,
-           dutch_plan_error(msg, store_.manifest().model_name));
+           refused ? dutch_plan_error(refused->problem, refused->plan, store_.manifest().model_name)
+                   : "Het plan kan niet worden getoetst; controleer het bestand.");
   }
   json out = json::parse(present::format_assessments(results, rules_, present::ReportFormat::Json));
   out.erase("ruleset");  // its file path is the server's business

@@ -60,8 +60,9 @@ class PlanJudge {
   std::atomic<unsigned> scratch_counter_{0};
 };
 
-// The Dutch message for a plan that read_plans refused (its English message), e.g. "Het plan
-// 'Heide' ligt buiten het studiegebied (Drenthe)." `area` names the study area.
-std::string dutch_plan_error(const std::string& message, const std::string& area);
+// The Dutch message for a plan that read_plans refused, e.g. "Het plan 'Heide' ligt buiten het
+// studiegebied (Drenthe)." `area` names the study area.
+std::string dutch_plan_error(rules::PlanProblem problem, const std::string& plan,
+                             const std::string& area);
 
 }  // namespace casco::viewer

@@ -234,6 +234,23 @@ TEST_F(HandMade, BadPlansAreClearErrors) {
       error_of("nokind.geojson", rect(200100, 500100, 200200, 500200, "{}"), "").find("--kind"),
       std::string::npos);
   EXPECT_THROW(read_plans(*dir_ / "missing.geojson", s, "woningbouw"), Error);
+  // The problem and the plan's name as data, for callers that explain it in their own words.
+  auto problem_of = [&](const std::string& name, const std::string& features) {
+    test::write_file(*dir_ / name, test::rd_collection(features));
+    try {
+      read_plans(*dir_ / name, s, "woningbouw");
+    } catch (const PlanError& e) {
+      return std::make_pair(e.problem, e.plan);
+    }
+    return std::make_pair(PlanProblem::NoKind, std::string("no PlanError"));
+  };
+  EXPECT_EQ(problem_of("far.geojson", rect(100000, 400000, 100100, 400100, R"({"naam":"ver"})")),
+            std::make_pair(PlanProblem::OutsideStudyArea, std::string("ver")));
+  EXPECT_EQ(
+      problem_of(
+          "line.geojson",
+          R"({"type":"Feature","properties":{"naam":"weg"},"geometry":{"type":"LineString","coordinates":[[200100,500100],[200300,500300]]}})"),
+      std::make_pair(PlanProblem::NotPolygon, std::string("weg")));
   // A plan that names a CRS nobody knows is not read as WGS84 (GDAL's fallback): it is refused.
   std::string unknown = test::rd_collection(rect(200100, 500100, 200200, 500200, "{}"));
   unknown.replace(unknown.find("EPSG::28992"), 11, "EPSG::999999");
