@@ -55,6 +55,8 @@ void add_allocate(CLI::App& app, Commands& commands) {
          auto zones = scenario::kind_areas(s, r, split_list(o->by));
          std::cout << present::format_scenario(r, zones, o->format);
          for (const auto& w : r.warnings) warn("{}", w);
+         for (const auto& c : r.claims)
+           if (c.shortfall_ha > 0) warn("{}", present::shortfall_text(c));
          present::write_scenario(s, r, zones, out);
          info("allocated {} claim(s) in {:.1f} s ({:.1f} s allocating); wrote {}", r.claims.size(),
               r.seconds, r.allocate_seconds, out.string());

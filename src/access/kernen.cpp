@@ -146,18 +146,6 @@ std::vector<int> facility_places(const KernenConfig& cfg, const std::vector<Plac
   return out;
 }
 
-std::string nl0(double v) {
-  if (std::isnan(v)) return "onbekend";
-  std::string s = fmt::format("{:.0f}", v), out;
-  int n = 0;
-  for (auto it = s.rbegin(); it != s.rend(); ++it) {
-    if (n && n % 3 == 0 && *it != '-') out.insert(out.begin(), '.');
-    out.insert(out.begin(), *it);
-    ++n;
-  }
-  return out;
-}
-
 }  // namespace
 
 namespace {
@@ -372,23 +360,18 @@ void classify(const KernenConfig& cfg, const Store& store, const AccessConfig& a
       PlaceResult& p = res.places[listed[i]];
       p.class_id = cfg.classes[c].id;
       p.class_title = cfg.classes[c].title;
-      std::string values;
       for (const auto& name : conditions[c].layers())
-        values +=
-            fmt::format("{}{} = {}", values.empty() ? "" : ", ", name, nl0(v.column(name)[i]));
-      p.reason = fmt::format("{} want {} (regel: {})", p.class_title,
-                             values.empty() ? "altijd" : values, cfg.classes[c].when);
+        p.reason_values.push_back({name, v.column(name)[i]});
+      p.reason_rule = cfg.classes[c].when;
     }
   }
   for (auto& p : res.places) {
     if (!p.inside.empty()) {
       p.class_id = "-";
       p.class_title = "deel van een andere kern";
-      p.reason = "ligt binnen de kern " + p.inside;
     } else if (p.class_id.empty()) {
       p.class_id = "-";
       p.class_title = "niet ingedeeld";
-      p.reason = "geen klasse is van toepassing";
     }
   }
 }

@@ -99,7 +99,11 @@ struct PlaceResult {
   bool hamlet = false;                    // its area is the small disc around its point
   std::string inside;                     // the kern it lies inside ("" when it is a kern itself)
   std::map<std::string, int> facilities;  // per kind: the number in or naming the place
-  std::string class_id, class_title, reason;
+  std::string class_id, class_title;      // "-" and a title saying why when it has no class
+  // Why its class: the values of the variables its condition reads, and the condition (empty
+  // for a place inside another or one no class fits). In words: present::kern_reason.
+  std::vector<std::pair<std::string, double>> reason_values;
+  std::string reason_rule;
 };
 
 struct KernenResult {

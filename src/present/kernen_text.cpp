@@ -40,6 +40,17 @@ std::string csv_text(const std::string& s) {
 
 }  // namespace
 
+std::string kern_reason(const PlaceResult& p) {
+  if (!p.inside.empty()) return "ligt binnen de kern " + p.inside;
+  if (p.reason_rule.empty()) return "geen klasse is van toepassing";
+  std::string values;
+  for (const auto& [name, v] : p.reason_values)
+    values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", name,
+                          std::isnan(v) ? std::string("onbekend") : dutch_number(v, 0));
+  return fmt::format("{} want {} (regel: {})", p.class_title, values.empty() ? "altijd" : values,
+                     p.reason_rule);
+}
+
 std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
                           const std::string& format) {
   if (format == "json") {
@@ -57,7 +68,7 @@ std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
                              {"zone", p.zone},
                              {"binnen", p.inside},
                              {"voorzieningen", p.facilities},
-                             {"reason", p.reason},
+                             {"reason", kern_reason(p)},
                              {"x", p.x},
                              {"y", p.y}});
     return json_text(j, 2, "the kernen table") + "\n";
@@ -67,7 +78,7 @@ std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
     for (const auto& p : r.places)
       o += fmt::format("{},{},{},{:.0f},{:.2f},{},{},{}\n", csv_text(p.id), csv_text(p.name),
                        p.class_id, p.population, p.area_ha, csv_text(p.inside),
-                       csv_text(facilities_text(p)), csv_text(p.reason));
+                       csv_text(facilities_text(p)), csv_text(kern_reason(p)));
     return o;
   }
   std::map<std::string, int> counts;
@@ -112,7 +123,7 @@ std::string format_kernen(const KernenConfig& cfg, const KernenResult& r,
     }
     o += fmt::format("  {:<28} {:>8} inw. {:>6} ha  {} — {}\n", p.name,
                      dutch_number(p.population, 0), dutch_number(p.area_ha, 0), facilities_text(p),
-                     p.reason);
+                     kern_reason(p));
   }
   if (!inside.empty()) {
     o += fmt::format("\n{} plaatsen liggen binnen een andere kern:", inside.size());
@@ -158,7 +169,7 @@ void write_places(const KernenResult& r, const Store& store, const std::filesyst
     f.SetField("oppervlakte_ha", p.area_ha);
     f.SetField("binnen", p.inside.c_str());
     f.SetField("voorzieningen", facilities_text(p).c_str());
-    f.SetField("reden", p.reason.c_str());
+    f.SetField("reden", kern_reason(p).c_str());
   };
   {
     AtomicOutput file(out);

@@ -8,6 +8,9 @@
 
 namespace casco::present {
 
+// Why a place has its class, in words: "Stad want inwoners = 59.028, station = 1 (regel: …)".
+std::string kern_reason(const access::PlaceResult& p);
+
 std::string format_kernen(const access::KernenConfig& cfg, const access::KernenResult& r,
                           const std::string& format);
 // Points with their class (.geojson or .gpkg); `areas` (optional) the kern areas as polygons.

@@ -30,6 +30,26 @@ std::string csv_text(const std::string& s) {
 
 }  // namespace
 
+std::string shortfall_text(const scenario::ClaimReport& rep) {
+  std::string blocked;
+  auto add = [&](double ha, const char* what) {
+    if (ha > 0) blocked += fmt::format("{}{} ha {}", blocked.empty() ? "" : ", ", nl(ha), what);
+  };
+  add(rep.verboden_ha, "verboden");
+  add(rep.nee_tenzij_ha, "'nee, tenzij' (niet toegestaan in dit scenario)");
+  add(rep.conversion_ha, "uitgesloten door de conversietabel");
+  add(rep.variant_ha, "ongeschikt in de variant");
+  std::string why = fmt::format(
+      "{}: minimaal {} ha nodig, {} ha toegewezen, {} ha tekort. Van de {} ha in {} is {} ha "
+      "geschikt{}{}{}",
+      rep.id, nl(rep.min_ha, 1), nl(rep.ha, 1), nl(rep.shortfall_ha, 1), nl(rep.region_ha),
+      rep.region, nl(rep.eligible_ha), blocked.empty() ? "" : " (", blocked,
+      blocked.empty() ? "" : ")");
+  if (rep.eligible_ha >= rep.min_ha)
+    why += "; de geschikte grond is nodig voor andere claims in hetzelfde gebied";
+  return why;
+}
+
 std::string zones_csv(const std::vector<std::string>& kinds, const std::vector<ZoneKindArea>& z) {
   std::string o = "zones,code,name";
   for (const auto& k : kinds) o += ",ha_" + k;
@@ -82,7 +102,7 @@ std::string format_scenario(const ScenarioResult& r, const std::vector<ZoneKindA
                            {"conversion_ha", c.conversion_ha},
                            {"variant_ha", c.variant_ha}};
       if (c.homes >= 0) jc["homes"] = c.homes;
-      if (!c.why.empty()) jc["why"] = c.why;
+      if (c.shortfall_ha > 0) jc["why"] = shortfall_text(c);
       j["claims"].push_back(jc);
     }
     for (const auto& z : zones)
@@ -109,7 +129,7 @@ std::string format_scenario(const ScenarioResult& r, const std::vector<ZoneKindA
   if (!r.feasible) {
     o += "\nNiet gehaalde claims:\n";
     for (const auto& c : r.claims)
-      if (!c.why.empty()) o += "  " + c.why + "\n";
+      if (c.shortfall_ha > 0) o += "  " + shortfall_text(c) + "\n";
   }
   std::string current;
   for (const auto& z : zones) {

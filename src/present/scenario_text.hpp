@@ -13,6 +13,10 @@ std::string format_scenario(const scenario::ScenarioResult& r,
                             const std::vector<scenario::ZoneKindArea>& zones,
                             const std::string& format);
 
+// Why a claim falls short of its minimum, in a sentence: the hectares needed, given and short,
+// and what keeps its region's land from it (verboden, nee-tenzij, conversion table, variant).
+std::string shortfall_text(const scenario::ClaimReport& rep);
+
 // The claims and the zones as CSV (claims.csv, gebieden.csv).
 std::string claims_csv(const scenario::ScenarioResult& r);
 std::string zones_csv(const std::vector<std::string>& kinds,

@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "core/dutch.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/progress.hpp"
@@ -30,10 +29,6 @@ namespace {
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string nl(double v, int decimals = 0) {
-  return dutch_number(v, decimals);
 }
 
 // Evaluates an expression over whole rasters (all on one grid), in parallel blocks.
@@ -363,27 +358,6 @@ void place_on_grid(const ScenarioDef& def, const AllocationInput& in, const Allo
   }
 }
 
-// Why a claim falls short, in a sentence for the tables.
-std::string shortfall_why(const ClaimReport& rep) {
-  std::string blocked;
-  auto add = [&](double ha, const char* what) {
-    if (ha > 0) blocked += fmt::format("{}{} ha {}", blocked.empty() ? "" : ", ", nl(ha), what);
-  };
-  add(rep.verboden_ha, "verboden");
-  add(rep.nee_tenzij_ha, "'nee, tenzij' (niet toegestaan in dit scenario)");
-  add(rep.conversion_ha, "uitgesloten door de conversietabel");
-  add(rep.variant_ha, "ongeschikt in de variant");
-  std::string why = fmt::format(
-      "{}: minimaal {} ha nodig, {} ha toegewezen, {} ha tekort. Van de {} ha in {} is {} ha "
-      "geschikt{}{}{}",
-      rep.id, nl(rep.min_ha, 1), nl(rep.ha, 1), nl(rep.shortfall_ha, 1), nl(rep.region_ha),
-      rep.region, nl(rep.eligible_ha), blocked.empty() ? "" : " (", blocked,
-      blocked.empty() ? "" : ")");
-  if (rep.eligible_ha >= rep.min_ha)
-    why += "; de geschikte grond is nodig voor andere claims in hetzelfde gebied";
-  return why;
-}
-
 // Per claim: the area, and where it could go at all.
 ClaimReport claim_report(const ScenarioDef& def, std::size_t c, const ClaimRegions& regions,
                          const AllocationInput& in, const Allocation& a, const Cells& cells,
@@ -413,7 +387,6 @@ ClaimReport claim_report(const ScenarioDef& def, std::size_t c, const ClaimRegio
   rep.nee_tenzij_ha = counts[NeeTenzij] * cell_ha;
   rep.conversion_ha = counts[ConversionTable] * cell_ha;
   rep.variant_ha = counts[VariantRule] * cell_ha;
-  if (cr.shortfall > 0) rep.why = shortfall_why(rep);
   return rep;
 }
 
@@ -470,7 +443,6 @@ ScenarioResult run_scenario(const Store& store, const ScenarioDef& def) {
   res.feasible = a.feasible;
   for (std::size_t c = 0; c < def.claims.size(); ++c) {
     res.claims.push_back(claim_report(def, c, regions, in, a, cells, judged, res.cell_ha));
-    if (!res.claims.back().why.empty()) res.warnings.push_back(res.claims.back().why);
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;

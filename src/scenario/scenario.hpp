@@ -91,8 +91,7 @@ struct ClaimReport {
   double min_homes = -1, max_homes = -1, homes = -1;
   // Where the claim may go and why not elsewhere, in ha of its region.
   double region_ha = 0, eligible_ha = 0, verboden_ha = 0, nee_tenzij_ha = 0, conversion_ha = 0,
-         variant_ha = 0;
-  std::string why;  // for a claim whose minimum is not met
+         variant_ha = 0;  // shortfall_ha > 0: why, in words: present::shortfall_text
 };
 
 struct ScenarioResult {
@@ -105,7 +104,7 @@ struct ScenarioResult {
   Raster margin;      // allocated cells: own claim minus the best other claim at the shadow
                       // prices (small = contested; +inf: no other claim may go there)
   std::vector<ClaimReport> claims;
-  std::vector<std::string> warnings;  // claims not met, variants, …
+  std::vector<std::string> warnings;  // variants, … (claims not met: see claims)
   double objective = 0, seconds = 0, allocate_seconds = 0, cell_ha = 0, contested = 0;
   bool feasible = true;
   std::size_t contested_cells = 0;

@@ -328,8 +328,10 @@ TEST(Kernen, TheFourHemaCitiesAreAtTheTopOfTheHierarchy) {
   const std::string top = cfg.classes.front().id;
   for (const char* city : {"Assen", "Emmen", "Hoogeveen", "Meppel"}) {
     ASSERT_TRUE(by_name.count(city)) << city;
-    EXPECT_EQ(by_name[city]->class_id, top) << city << ": " << by_name[city]->reason;
-    EXPECT_NE(by_name[city]->reason.find("inwoners = "), std::string::npos);
+    const std::string reason = present::kern_reason(*by_name[city]);
+    EXPECT_EQ(by_name[city]->class_id, top) << city << ": " << reason;
+    EXPECT_EQ(by_name[city]->reason_values.front().first, "inwoners");
+    EXPECT_NE(reason.find("inwoners = "), std::string::npos);
   }
   // The four are the largest kernen, in the order of their gemeenten's size.
   ASSERT_GE(r.places.size(), 4u);
@@ -358,7 +360,7 @@ TEST(Kernen, EmmerCompascuumIsAKerndorpWithItsFourSchools) {
   for (const auto& p : r.places)
     if (p.name == "Emmer-Compascuum") ec = &p;
   ASSERT_NE(ec, nullptr);
-  EXPECT_EQ(ec->class_id, "kerndorp") << ec->reason;
+  EXPECT_EQ(ec->class_id, "kerndorp") << present::kern_reason(*ec);
   EXPECT_EQ(ec->facilities.at("basisschool"), 4);
   EXPECT_GT(ec->population, 3000);
   EXPECT_GT(ec->area_ha, 100);
