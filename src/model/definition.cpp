@@ -258,24 +258,28 @@ void parse_look(const Ctx& ctx, const toml::table& t, const std::string& where,
   }
 }
 
-LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
-  LayerDef L;
-  L.file = ctx.file();
-  L.line = static_cast<int>(t.source().begin.line);
-  std::string where = fmt::format("layer #{}", index + 1);
-  L.id = ctx.text(t, "id", true, where);
-  auto valid_id = [](const std::string& id) {
-    if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-  };
-  if (!valid_id(L.id))
+// Whether a layer id can be a table name: a lower-case letter, then a-z, 0-9 and _ (max 63).
+bool valid_layer_id(const std::string& id) {
+  if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// Reads and checks the layer's id; until it is known, messages name the layer by its position.
+std::string parse_layer_id(const Ctx& ctx, const toml::table& t, std::size_t index) {
+  const std::string where = fmt::format("layer #{}", index + 1);
+  std::string id = ctx.text(t, "id", true, where);
+  if (!valid_layer_id(id))
     ctx.error_at(*t.get("id"),
                  fmt::format("layer id '{}' must start with a lower-case letter and use "
                              "only a-z, 0-9 and _ (it becomes a table name)",
-                             L.id));
-  where = fmt::format("layer '{}'", L.id);
+                             id));
+  return id;
+}
+
+// Rejects the keys a [[layer]] table does not know.
+void check_layer_keys(const Ctx& ctx, const toml::table& t, const std::string& where) {
   ctx.check_keys(t, where,
                  {"id",
                   "title",
@@ -308,6 +312,11 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
                   "decimals",
                   "display_unit",
                   "display_factor"});
+}
+
+// The layer's texts (title, group, unit, description, attribution, estimate) and 'replaces'.
+void parse_layer_texts(const Ctx& ctx, const toml::table& t, const std::string& where,
+                       LayerDef& L) {
   L.title = ctx.text(t, "title", true, where);
   L.group = ctx.text(t, "group", true, where);
   L.unit = ctx.text(t, "unit", false, where, "");
@@ -318,13 +327,11 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
     if (!rp->is_boolean()) ctx.error_at(*rp, "'replaces' is true or false");
     L.replaces = rp->as_boolean()->get();
   }
-  const toml::node* d = t.get("derivation");
-  if (!d) ctx.error_at(t, where + " needs a 'derivation' (" + derivation_names() + ")");
-  L.derivation = parse_derivation(ctx, *d);
-  L.describe = default_description(to_string(L.derivation), L.unit);
-  parse_look(ctx, t, where, L.describe);
+}
 
-  // Which of source / expression / from a derivation takes.
+// Which of source / expression / from a derivation takes: reads the one it takes, rejects others.
+void parse_layer_inputs(const Ctx& ctx, const toml::table& t, const std::string& where,
+                        LayerDef& L) {
   const toml::node* src = t.get("source");
   const bool needs_source = L.derivation != Derivation::Expression &&
                             !(L.derivation == Derivation::Distance && t.get("from"));
@@ -349,24 +356,30 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
       ctx.error_at(*from, where + ": 'from' belongs to derivation = \"distance\"");
     L.expression = parse_expression(ctx, *from, where + " from");
   }
+}
 
+// derivation = "resample": the resampling method and the source band.
+void parse_resample(const Ctx& ctx, const toml::table& t, const std::string& where, LayerDef& L) {
+  L.resampling = ctx.text(t, "resampling", false, where, "nearest");
+  if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
+    ctx.error_at(*t.get("resampling"),
+                 "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
+  const double band = ctx.number(t, "band", 1, where);
+  if (!(band >= 1 && band <= 65535) || band != std::floor(band))
+    ctx.error_at(*t.get("band"), "'band' is a whole number counting from 1");
+  L.band = static_cast<int>(band);
+}
+
+// The settings of the layer's own derivation (attribute, resample, zones, dasymetric, ...).
+void parse_derivation_settings(const Ctx& ctx, const toml::table& t, const std::string& where,
+                               LayerDef& L) {
   switch (L.derivation) {
     case Derivation::Attribute:
       parse_attribute(ctx, t, where, L);
       break;
-    case Derivation::Resample: {
-      L.resampling = ctx.text(t, "resampling", false, where, "nearest");
-      if (L.resampling != "nearest" && L.resampling != "average" && L.resampling != "bilinear")
-        ctx.error_at(*t.get("resampling"),
-                     "'resampling' must be \"nearest\", \"average\" or \"bilinear\"");
-      {
-        const double band = ctx.number(t, "band", 1, where);
-        if (!(band >= 1 && band <= 65535) || band != std::floor(band))
-          ctx.error_at(*t.get("band"), "'band' is a whole number counting from 1");
-        L.band = static_cast<int>(band);
-      }
+    case Derivation::Resample:
+      parse_resample(ctx, t, where, L);
       break;
-    }
     case Derivation::Zones:
       parse_zones(ctx, t, where, L);
       break;
@@ -379,6 +392,11 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
     default:
       break;
   }
+}
+
+// Rejects settings that belong to another derivation than the layer's.
+void check_foreign_settings(const Ctx& ctx, const toml::table& t, const std::string& where,
+                            const LayerDef& L) {
   const bool takes_field = L.derivation == Derivation::Attribute ||
                            L.derivation == Derivation::Dasymetric ||
                            L.derivation == Derivation::PointAreas;
@@ -400,12 +418,33 @@ LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
     ctx.error_at(t, where +
                         ": 'density', 'default_value', 'min_radius_m' and 'fill_from' belong "
                         "to derivation = \"point_areas\"");
+}
 
-  // Canonical text: toml++ tables are ordered, so printing gives a stable form. Paths are kept as
-  // written (the source checksum covers the content).
+// Canonical text: toml++ tables are ordered, so printing gives a stable form. Paths are kept as
+// written (the source checksum covers the content).
+std::string canonical_text(const toml::table& t) {
   std::ostringstream os;
   os << t;
-  L.canonical = os.str();
+  return os.str();
+}
+
+LayerDef parse_layer(const Ctx& ctx, const toml::table& t, std::size_t index) {
+  LayerDef L;
+  L.file = ctx.file();
+  L.line = static_cast<int>(t.source().begin.line);
+  L.id = parse_layer_id(ctx, t, index);
+  const std::string where = fmt::format("layer '{}'", L.id);
+  check_layer_keys(ctx, t, where);
+  parse_layer_texts(ctx, t, where, L);
+  const toml::node* d = t.get("derivation");
+  if (!d) ctx.error_at(t, where + " needs a 'derivation' (" + derivation_names() + ")");
+  L.derivation = parse_derivation(ctx, *d);
+  L.describe = default_description(to_string(L.derivation), L.unit);
+  parse_look(ctx, t, where, L.describe);
+  parse_layer_inputs(ctx, t, where, L);
+  parse_derivation_settings(ctx, t, where, L);
+  check_foreign_settings(ctx, t, where, L);
+  L.canonical = canonical_text(t);
   return L;
 }
 

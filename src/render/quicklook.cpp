@@ -85,10 +85,181 @@ void draw_dots(cairo_t* cr, const Raster& raster, const legend::Legend& lg, doub
   }
 }
 
+// The page's texts wrapped to the width between the margins: header lines and footer lines.
+struct PageText {
+  std::vector<std::string> title, subtitle, note, attribution;
+  // The header's height in page pixels (title, subtitle and note, plus spacing).
+  double header_height() const {
+    return 28.0 * static_cast<double>(title.size()) + 18.0 * static_cast<double>(subtitle.size()) +
+           21.0 * static_cast<double>(note.size()) + 12;
+  }
+};
+
+// Wraps the title, subtitle, note and attribution to `text_w`, each measured in its own font.
+PageText wrap_texts(cairo_t* cr, const MapJob& job, const QuicklookOptions& options,
+                    double text_w) {
+  PageText text;
+  set_font(cr, 22, true);
+  text.title = wrap(cr, job.title, text_w);
+  set_font(cr, 13);
+  text.subtitle = wrap(cr, job.subtitle, text_w);
+  set_font(cr, 15, true);
+  text.note = wrap(cr, options.note, text_w);
+  set_font(cr, 11);
+  text.attribution = wrap(cr, options.attribution, text_w);
+  return text;
+}
+
+// The map's vectors in page pixels: study area, borders and the layer's own features.
+struct MapVectors {
+  std::optional<Shapes> study, border_lines, own_lines;
+  std::vector<Pt> sources;  // points a distance is measured to, drawn as dots
+};
+
+// Reads the map's vectors from the store's tables (the dataset is closed on return).
+MapVectors read_vectors(const Store& store, const MapJob& job, const LayerRecord* borders,
+                        const Transform& xf) {
+  MapVectors v;
+  GDALDatasetUniquePtr ds = store.open_vectors();
+  v.study = read_table(*ds, "v_studiegebied", xf);
+  if (borders) v.border_lines = read_table(*ds, borders->vector_table, xf);
+  if (job.features == Features::Outlines && !job.features_table.empty() &&
+      (!borders || borders->vector_table != job.features_table))
+    v.own_lines = read_table(*ds, job.features_table, xf);
+  if (job.features == Features::Sources && !job.features_table.empty()) {
+    if (auto s = read_table(*ds, job.features_table, xf)) {
+      if (s->points.size() <= legend::kMaxMarkers) v.sources.swap(s->points);
+      if (!s->shapes.empty()) v.own_lines = std::move(s);
+    }
+  }
+  return v;
+}
+
+// What the legend panel explains besides the layer: study area, borders, sources, scale.
+Page page_for(const PageLegend& pl, const MapVectors& v, const MapJob& job,
+              const LayerRecord* borders, const Grid& grid, const Scale& sc) {
+  Page page{pl, "", false, false, false, 1};
+  page.study_area = v.study.has_value();
+  if (v.border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
+  page.source_points = !v.sources.empty();
+  page.source_areas =
+      job.features == Features::Sources && v.own_lines.has_value() && !v.own_lines->shapes.empty();
+  page.px_per_m = sc.value() / grid.cell;
+  return page;
+}
+
+// Draws the header: the title, subtitle and note lines from the top margin down.
+void draw_header(cairo_t* cr, const PageText& text) {
+  double ty = kMargin;
+  set_font(cr, 22, true);
+  for (const auto& s : text.title) {
+    draw_text(cr, kMargin, ty + 24, s, kText);
+    ty += 28;
+  }
+  set_font(cr, 13);
+  ty += 2;
+  for (const auto& s : text.subtitle) {
+    draw_text(cr, kMargin, ty + 16, s, kMuted);
+    ty += 18;
+  }
+  set_font(cr, 15, true);
+  for (const auto& s : text.note) {
+    draw_text(cr, kMargin, ty + 18, s, kNote);
+    ty += 21;
+  }
+}
+
+// Where the map sits on the page, in page pixels.
+struct MapBox {
+  double x, y;
+  int w, h;
+};
+
+// Paints the raster as an image filling the map box, its cells kept crisp.
+void paint_raster(cairo_t* cr, const Raster& raster, const legend::Legend& lg, Scale sc,
+                  const MapBox& box, const std::string& subject) {
+  SurfacePtr img = render_raster(raster, lg, sc, box.w, box.h, subject);
+  cairo_set_source_surface(cr, img.get(), box.x, box.y);
+  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+  cairo_paint(cr);
+}
+
+// Outside the study area the layer is only context: wash it out.
+void wash_out_surroundings(cairo_t* cr, const Shapes& study) {
+  cairo_push_group(cr);
+  cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
+  cairo_paint(cr);
+  cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+  fill_areas(cr, study);
+  cairo_pop_group_to_source(cr);
+  cairo_paint(cr);
+}
+
+// The largest places by name, so a reader finds their way.
+void draw_place_names(cairo_t* cr, const Store& store, int count, const Transform& xf,
+                      const MapBox& box) {
+  draw_labels(cr,
+              place_labels(store, static_cast<std::size_t>(std::max(0, count)), store.study_mask()),
+              [&](const MapLabel& l) {
+                const Pt p = xf(l.x, l.y);
+                return std::pair{p.x, p.y};
+              },
+              Box{box.x, box.y, box.x + box.w, box.y + box.h}, 13, {});
+}
+
+// Map: study area fill, raster, dimmed surroundings, lines, names, dots, frame.
+void draw_map(cairo_t* cr, const Store& store, const MapJob& job, const legend::Legend& lg,
+              Scale sc, const Transform& xf, const MapBox& box, const MapVectors& v,
+              const QuicklookOptions& options) {
+  const Raster& raster = *job.raster;
+  cairo_save(cr);
+  cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+  cairo_clip(cr);
+  if (v.study) {
+    set_colour(cr, kStudyFill);
+    fill_areas(cr, *v.study);
+  }
+  if (!lg.points) paint_raster(cr, raster, lg, sc, box, job.subject);
+  if (v.study && !v.study->shapes.empty()) wash_out_surroundings(cr, *v.study);
+  if (v.own_lines) stroke_lines(cr, *v.own_lines, hex(0xffffff), 0.9, lg.zones ? 0.6 : 1.0);
+  if (v.border_lines) stroke_lines(cr, *v.border_lines, kBorder, 0.8, 0.8);
+  if (v.study) stroke_lines(cr, *v.study, kStudyLine, 1.0, 1.4);
+  draw_place_names(cr, store, options.place_labels, xf, box);
+  const double cell_px = sc.value();
+  for (const Pt& pt : v.sources) draw_marker(cr, pt.x, pt.y, 2.5, hex(0xffffff));
+  if (lg.points) draw_dots(cr, raster, lg, box.x, box.y, cell_px);
+  cairo_restore(cr);
+  cairo_rectangle(cr, box.x + 0.5, box.y + 0.5, box.w - 1, box.h - 1);
+  cairo_set_line_width(cr, 1);
+  set_colour(cr, hex(0x909090));
+  cairo_stroke(cr);
+}
+
+// Draws the footer: the attribution lines below the map and legend panel.
+void draw_footer(cairo_t* cr, const std::vector<std::string>& attribution, double body_bottom) {
+  set_font(cr, 11);
+  double fy = body_bottom + 16;
+  for (const auto& s : attribution) {
+    draw_text(cr, kMargin, fy + 11, s, kMuted);
+    fy += 14;
+  }
+}
+
+// Checks the drawing and writes the surface to `png` atomically.
+void write_png(cairo_t* cr, cairo_surface_t* surface, const std::filesystem::path& png,
+               const std::string& subject) {
+  check(cairo_status(cr), subject, "drawing");
+  cairo_surface_flush(surface);
+  AtomicOutput out(png);
+  cairo_status_t st = cairo_surface_write_to_png(surface, out.temp_path().c_str());
+  if (st != CAIRO_STATUS_SUCCESS)
+    fail("cannot write '{}': cairo: {}", png.string(), cairo_status_to_string(st));
+  out.commit();
+}
+
 // Draws the page (header, map, legend panel, attribution) and writes it to `png` atomically.
 void render_map(const Store& store, const MapJob& job, const LayerRecord* borders,
                 const std::filesystem::path& png, const QuicklookOptions& options) {
-  const Raster& raster = *job.raster;
   const std::string& subject = job.subject;
   const Grid& grid = store.grid();
   const Scale sc = scale_for(grid, options.max_size);
@@ -96,59 +267,27 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
 
   // Measure the header and footer with a scratch context.
   const double page_w = kMargin + map_w + kGap + kPanelW + kMargin;
-  const double text_w = page_w - 2 * kMargin;
   SurfacePtr scratch(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
   CairoPtr mcr(cairo_create(scratch.get()));
   check(cairo_status(mcr.get()), subject, "text measurement");
-  set_font(mcr.get(), 22, true);
-  const auto title = wrap(mcr.get(), job.title, text_w);
-  set_font(mcr.get(), 13);
-  const auto subtitle = wrap(mcr.get(), job.subtitle, text_w);
-  set_font(mcr.get(), 15, true);
-  const auto note = wrap(mcr.get(), options.note, text_w);
-  set_font(mcr.get(), 11);
-  const auto attribution = wrap(mcr.get(), options.attribution, text_w);
+  const PageText text = wrap_texts(mcr.get(), job, options, page_w - 2 * kMargin);
 
-  // Vectors, in page pixels.
-  const double header_h = 28.0 * static_cast<double>(title.size()) +
-                          18.0 * static_cast<double>(subtitle.size()) +
-                          21.0 * static_cast<double>(note.size()) + 12;
-  const double map_x = kMargin, map_y = std::round(kMargin + header_h);
-  const Transform xf{&grid, map_x, map_y, sc.value()};
-  std::optional<Shapes> study, border_lines, own_lines;
-  std::vector<Pt> sources;
-  {
-    GDALDatasetUniquePtr ds = store.open_vectors();
-    study = read_table(*ds, "v_studiegebied", xf);
-    if (borders) border_lines = read_table(*ds, borders->vector_table, xf);
-    if (job.features == Features::Outlines && !job.features_table.empty() &&
-        (!borders || borders->vector_table != job.features_table))
-      own_lines = read_table(*ds, job.features_table, xf);
-    if (job.features == Features::Sources && !job.features_table.empty()) {
-      if (auto s = read_table(*ds, job.features_table, xf)) {
-        if (s->points.size() <= legend::kMaxMarkers) sources.swap(s->points);
-        if (!s->shapes.empty()) own_lines = std::move(s);
-      }
-    }
-  }
+  // The map below the header, and its vectors in page pixels.
+  const MapBox box{kMargin, std::round(kMargin + text.header_height()), map_w, map_h};
+  const Transform xf{&grid, box.x, box.y, sc.value()};
+  const MapVectors v = read_vectors(store, job, borders, xf);
 
   const PageLegend pl =
-      job.legend(study ? inside_cells(*study, grid, sc, subject) : std::vector<std::uint8_t>{});
-  const legend::Legend& lg = pl.lg;
+      job.legend(v.study ? inside_cells(*v.study, grid, sc, subject) : std::vector<std::uint8_t>{});
+  const Page page = page_for(pl, v, job, borders, grid, sc);
 
-  Page page{pl, "", false, false, false, 1};
-  page.study_area = study.has_value();
-  if (border_lines) page.borders_title = borders->title.empty() ? borders->id : borders->title;
-  page.source_points = !sources.empty();
-  page.source_areas =
-      job.features == Features::Sources && own_lines.has_value() && !own_lines->shapes.empty();
-  page.px_per_m = sc.value() / grid.cell;
-
-  const double panel_x = kMargin + map_w + kGap, panel_y = map_y;
+  // Measure the legend panel; the page ends below the taller of map and panel.
+  const double panel_x = kMargin + map_w + kGap, panel_y = box.y;
   const double panel_bottom = draw_panel(mcr.get(), page, panel_x, panel_y);
   check(cairo_status(mcr.get()), subject, "legend");
-  const double body_bottom = std::max(map_y + map_h, panel_bottom);
-  const double page_h = body_bottom + 16 + 14.0 * static_cast<double>(attribution.size()) + kMargin;
+  const double body_bottom = std::max(box.y + map_h, panel_bottom);
+  const double page_h =
+      body_bottom + 16 + 14.0 * static_cast<double>(text.attribution.size()) + kMargin;
   const int W = static_cast<int>(std::ceil(page_w)), H = static_cast<int>(std::ceil(page_h));
 
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H));
@@ -159,90 +298,13 @@ void render_map(const Store& store, const MapJob& job, const LayerRecord* border
 
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
-
-  // Header.
-  double ty = kMargin;
-  set_font(cr, 22, true);
-  for (const auto& s : title) {
-    draw_text(cr, kMargin, ty + 24, s, kText);
-    ty += 28;
-  }
-  set_font(cr, 13);
-  ty += 2;
-  for (const auto& s : subtitle) {
-    draw_text(cr, kMargin, ty + 16, s, kMuted);
-    ty += 18;
-  }
-  set_font(cr, 15, true);
-  for (const auto& s : note) {
-    draw_text(cr, kMargin, ty + 18, s, kNote);
-    ty += 21;
-  }
-
-  // Map: study area fill, raster, dimmed surroundings, lines, dots, frame.
-  cairo_save(cr);
-  cairo_rectangle(cr, map_x, map_y, map_w, map_h);
-  cairo_clip(cr);
-  if (study) {
-    set_colour(cr, kStudyFill);
-    fill_areas(cr, *study);
-  }
-  if (!lg.points) {
-    SurfacePtr img = render_raster(raster, lg, sc, map_w, map_h, subject);
-    cairo_set_source_surface(cr, img.get(), map_x, map_y);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_paint(cr);
-  }
-  if (study && !study->shapes.empty()) {
-    // Outside the study area the layer is only context: wash it out.
-    cairo_push_group(cr);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
-    cairo_paint(cr);
-    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
-    fill_areas(cr, *study);
-    cairo_pop_group_to_source(cr);
-    cairo_paint(cr);
-  }
-  if (own_lines) stroke_lines(cr, *own_lines, hex(0xffffff), 0.9, lg.zones ? 0.6 : 1.0);
-  if (border_lines) stroke_lines(cr, *border_lines, kBorder, 0.8, 0.8);
-  if (study) stroke_lines(cr, *study, kStudyLine, 1.0, 1.4);
-  // The largest places by name, so a reader finds their way.
-  draw_labels(cr,
-              place_labels(store, static_cast<std::size_t>(std::max(0, options.place_labels)),
-                           store.study_mask()),
-              [&](const MapLabel& l) {
-                const Pt p = xf(l.x, l.y);
-                return std::pair{p.x, p.y};
-              },
-              Box{map_x, map_y, map_x + map_w, map_y + map_h}, 13, {});
-  const double cell_px = sc.value();
-  for (const Pt& pt : sources) draw_marker(cr, pt.x, pt.y, 2.5, hex(0xffffff));
-  if (lg.points) draw_dots(cr, raster, lg, map_x, map_y, cell_px);
-  cairo_restore(cr);
-  cairo_rectangle(cr, map_x + 0.5, map_y + 0.5, map_w - 1, map_h - 1);
-  cairo_set_line_width(cr, 1);
-  set_colour(cr, hex(0x909090));
-  cairo_stroke(cr);
-
+  draw_header(cr, text);
+  draw_map(cr, store, job, pl.lg, sc, xf, box, v, options);
   draw_panel(cr, page, panel_x, panel_y);
-
-  // Footer: the attribution.
-  set_font(cr, 11);
-  double fy = body_bottom + 16;
-  for (const auto& s : attribution) {
-    draw_text(cr, kMargin, fy + 11, s, kMuted);
-    fy += 14;
-  }
-
-  check(cairo_status(cr), subject, "drawing");
-  cairo_surface_flush(surface.get());
-  AtomicOutput out(png);
-  cairo_status_t st = cairo_surface_write_to_png(surface.get(), out.temp_path().c_str());
-  if (st != CAIRO_STATUS_SUCCESS)
-    fail("cannot write '{}': cairo: {}", png.string(), cairo_status_to_string(st));
-  out.commit();
+  draw_footer(cr, text.attribution, body_bottom);
+  write_png(cr, surface.get(), png, subject);
   if (options.layout) {
-    *options.layout = {W,     H,         static_cast<int>(map_x), static_cast<int>(map_y), map_w,
+    *options.layout = {W,     H,         static_cast<int>(box.x), static_cast<int>(box.y), map_w,
                        map_h, sc.value()};
   }
 }
