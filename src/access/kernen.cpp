@@ -437,6 +437,11 @@ KernenResult classify_places(const KernenConfig& cfg, const Store& store) {
   KernAreas areas;
   const LayerRecord* outlines =
       cfg.areas.outlines.empty() ? nullptr : store.find(cfg.areas.outlines);
+  if (outlines && outlines->derivation != "zones")
+    fail(
+        "{}: [kernen.areas] outlines = '{}' is a layer of {} values, not a zones layer of kern "
+        "outlines: name one whose cells carry an outline's number (e.g. bevolkingskernen)",
+        cfg.file.string(), outlines->id, outlines->derivation);
   if (outlines) {
     const Raster o = store.read(outlines->id);
     std::vector<int32_t> outline(g.size(), 0);

@@ -543,6 +543,18 @@ TEST(Kernen, OutlinesInTheStoreReplaceTheGrownAreaOfTheirPlace) {
     if (p.name != "Assen" && std::abs(p.x - ax) < 1900 && std::abs(p.y - ay) < 1900) {
       EXPECT_EQ(p.inside, "Assen") << p.name;
     }
+  // A layer that is not a zones layer (a 0-1 coverage) would be one giant outline: refused.
+  KernenConfig wrong = cfg;
+  wrong.areas.outlines = "natura2000";
+  try {
+    classify_places(wrong, with);
+    ADD_FAILURE() << "a presence layer was taken as kern outlines";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "outlines = 'natura2000' is a layer of coverage values, not a zones layer"),
+              std::string::npos)
+        << e.what();
+  }
   const std::string text = present::format_kernen(cfg, r, "text");
   EXPECT_NE(text.find("Kerngebieden uit 'bevolkingskernen_test' (Bevolkingskernen (hand-drawn)): "
                       "een plaats binnen zo'n gebied krijgt het hele gebied (1 gebieden met een "
